@@ -1,0 +1,70 @@
+# Two commands for a fresh clone: `make run` serves a populated site, `make test` runs the tests.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+ARGS ?=
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# Django 6 needs Python 3.12 or newer: take the first interpreter that is new enough.
+define find_python
+for candidate in python3.14 python3.13 python3.12 python3 \
+    $$(command -v pyenv >/dev/null 2>&1 && for v in $$(pyenv versions --bare 2>/dev/null | sort -rV); do echo "$$(pyenv root)/versions/$$v/bin/python"; done); do \
+  if "$$candidate" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' >/dev/null 2>&1; then \
+    command -v "$$candidate" 2>/dev/null || echo "$$candidate"; exit 0; \
+  fi; \
+done; exit 1
+endef
+
+.PHONY: help run test install install-dev migrate demo lint format clean
+
+help:
+	@echo "make run   - set up on SQLite, load the demo data and serve http://$(HOST):$(PORT)"
+	@echo "make test  - run the test suite (pass pytest arguments with ARGS=...)"
+	@echo "make lint  - ruff check and format check"
+
+$(VENV)/.created:
+	@python=$$( $(find_python) ) || { echo "Python 3.12 or newer is needed: install python3.12 (e.g. 'apt-get install python3.12-venv' or 'pyenv install 3.12')."; exit 1; }; \
+	echo "Creating $(VENV) with $$python"; \
+	"$$python" -m venv $(VENV)
+	@$(PY) -m pip install --quiet --upgrade pip
+	@touch $@
+
+$(VENV)/.installed: $(VENV)/.created pyproject.toml
+	$(PY) -m pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	DEBUG=true $(PY) manage.py load_demo
+
+run: install
+	DEBUG=true $(PY) manage.py migrate --noinput
+	DEBUG=true $(PY) manage.py load_demo
+	@echo "Serving http://$(HOST):$(PORT)/ (Ctrl-C stops)"
+	DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
+
+test: install-dev
+	$(PY) -m pytest $(ARGS)
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install-dev
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

@@ -1,0 +1,74 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from accounts.services import user_identity_update
+
+
+class IdentityFieldsMixin:
+    """The fields that say who a user is, with the rule that ties them to the account type."""
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("account_type") == User.AccountType.CORPORATE:
+            if not cleaned.get("corporation_name", "").strip():
+                self.add_error("corporation_name", _("Enter the corporation's name."))
+        else:
+            for field in ("first_name", "last_name"):
+                if not cleaned.get(field, "").strip():
+                    self.add_error(field, _("This field is required for a personal account."))
+        return cleaned
+
+
+class SignupForm(IdentityFieldsMixin, forms.Form):
+    """Extra signup fields; django-allauth adds email and passwords around them."""
+
+    account_type = forms.ChoiceField(
+        label=_("Account type"),
+        choices=User.AccountType.choices,
+        initial=User.AccountType.PERSONAL,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "In public, a personal account shows only your last name; "
+            "a corporate account only the corporation's name."
+        ),
+    )
+    first_name = forms.CharField(
+        label=_("First name"),
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"data-required-for": "personal"}),
+    )
+    last_name = forms.CharField(
+        label=_("Last name"),
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"data-required-for": "personal"}),
+    )
+    corporation_name = forms.CharField(
+        label=_("Corporation name"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"data-required-for": "corporate"}),
+    )
+
+    def signup(self, request, user):
+        user_identity_update(
+            user=user,
+            account_type=self.cleaned_data["account_type"],
+            first_name=self.cleaned_data["first_name"],
+            last_name=self.cleaned_data["last_name"],
+            corporation_name=self.cleaned_data["corporation_name"],
+        )
+
+
+class ProfileForm(IdentityFieldsMixin, forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["account_type", "first_name", "last_name", "corporation_name", "phone"]
+        widgets = {
+            "account_type": forms.RadioSelect,
+            "first_name": forms.TextInput(attrs={"data-required-for": "personal"}),
+            "last_name": forms.TextInput(attrs={"data-required-for": "personal"}),
+            "corporation_name": forms.TextInput(attrs={"data-required-for": "corporate"}),
+        }

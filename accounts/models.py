@@ -1,0 +1,93 @@
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create(self, email, password, **fields):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **fields):
+        fields.setdefault("is_staff", False)
+        fields.setdefault("is_superuser", False)
+        return self._create(email, password, **fields)
+
+    def create_superuser(self, email, password=None, **fields):
+        fields.update(is_staff=True, is_superuser=True)
+        return self._create(email, password, **fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    class AccountType(models.TextChoices):
+        PERSONAL = "personal", _("Personal")
+        CORPORATE = "corporate", _("Corporate")
+
+    email = models.EmailField(_("email address"), unique=True)
+    account_type = models.CharField(
+        _("account type"), max_length=10, choices=AccountType, default=AccountType.PERSONAL
+    )
+    first_name = models.CharField(_("first name"), max_length=100, blank=True)
+    last_name = models.CharField(_("last name"), max_length=100, blank=True)
+    corporation_name = models.CharField(_("corporation name"), max_length=200, blank=True)
+    phone = models.CharField(_("phone number"), max_length=30, blank=True)
+    is_host = models.BooleanField(_("host"), default=False)
+    is_staff = models.BooleanField(_("staff status"), default=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique"),
+            models.CheckConstraint(
+                condition=~models.Q(account_type="corporate") | ~models.Q(corporation_name=""),
+                name="accounts_user_corporation_named",
+            ),
+        ]
+
+    def __str__(self):
+        return self.email
+
+    def get_absolute_url(self):
+        return reverse("users:detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_corporate(self) -> bool:
+        return self.account_type == self.AccountType.CORPORATE
+
+    @property
+    def public_name(self) -> str:
+        """The only name others see: the corporation's, or a person's last name."""
+        if self.is_corporate:
+            return self.corporation_name
+        return self.last_name or str(_("Member"))
+
+    @property
+    def full_name(self) -> str:
+        """Private: for the user, staff and, later, the parties of a signed contract."""
+        if self.is_corporate:
+            return self.corporation_name
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def get_full_name(self):
+        return self.full_name
+
+    def get_short_name(self):
+        return self.public_name

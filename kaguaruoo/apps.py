@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class KaguaruooConfig(AppConfig):
+    name = "kaguaruoo"
+    verbose_name = "KaguAruoo"

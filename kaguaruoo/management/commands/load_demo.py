@@ -1,0 +1,25 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from accounts import demo as accounts_demo
+
+
+class Command(BaseCommand):
+    help = "Load the demo data (idempotent). Refuses to run with DEBUG off."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--quiet-logins", action="store_true", help="Do not print logins.")
+
+    def handle(self, *args, quiet_logins=False, **options):
+        if not settings.DEBUG:
+            raise CommandError("load_demo only runs with DEBUG on: it sets known passwords.")
+        with transaction.atomic():
+            logins = accounts_demo.load()
+        if quiet_logins:
+            return
+        self.stdout.write(self.style.SUCCESS("Demo data loaded. Log in at /accounts/login/ with:"))
+        width = max(len(email) for email, _ in logins)
+        for email, role in logins:
+            self.stdout.write(f"  {email.ljust(width)}  {role}")
+        self.stdout.write(f"  password for all: {accounts_demo.DEMO_PASSWORD}")

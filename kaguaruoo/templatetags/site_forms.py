@@ -1,0 +1,9 @@
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def required_for(bound_field) -> str:
+    """The account type a conditionally required field belongs to, or ''."""
+    return bound_field.field.widget.attrs.get("data-required-for", "")

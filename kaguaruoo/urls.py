@@ -1,0 +1,29 @@
+from allauth.account.decorators import secure_admin_login
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+
+from kaguaruoo import views
+
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = "KaguAruoo staff"
+admin.site.site_title = "KaguAruoo staff"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("terms/", views.terms, name="terms"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("users/", include("accounts.public_urls")),
+    path("", include("listings.urls")),
+    path("messages/", include("messaging.urls")),
+    path("contracts/", include("contracts.urls")),
+    path("privacy/", include("privacy.urls")),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

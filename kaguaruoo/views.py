@@ -1,0 +1,22 @@
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from kaguaruoo.health import DOWN, system_state
+
+
+def home(request):
+    return render(request, "home.html")
+
+
+def terms(request):
+    return render(request, "terms.html")
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    state = system_state()
+    status = 503 if DOWN in state.values() else 200
+    return JsonResponse(state, status=status)

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from privacy import views
+
+app_name = "privacy"
+urlpatterns = [
+    path("", views.policy, name="policy"),
+]

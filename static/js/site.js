@@ -1,0 +1,25 @@
+// Small enhancements; every page works without them.
+(function () {
+  "use strict";
+
+  // The language selector submits itself when changed.
+  document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
+    select.addEventListener("change", function () { select.form.submit(); });
+  });
+
+  // Fields required only for one account type are shown only for it.
+  function syncAccountType(form) {
+    var checked = form.querySelector("input[name=account_type]:checked");
+    if (!checked) { return; }
+    form.querySelectorAll("[data-field-for]").forEach(function (field) {
+      field.hidden = field.getAttribute("data-field-for") !== checked.value;
+    });
+  }
+  document.querySelectorAll("form").forEach(function (form) {
+    if (!form.querySelector("input[name=account_type]")) { return; }
+    form.addEventListener("change", function (event) {
+      if (event.target.name === "account_type") { syncAccountType(form); }
+    });
+    syncAccountType(form);
+  });
+})();
