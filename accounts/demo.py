@@ -4,7 +4,7 @@ from allauth.account.models import EmailAddress
 
 from accounts.models import User
 
-DEMO_PASSWORD = "kagu-demo-2026"
+DEMO_PASSWORD = "kagu-demo-2026"  # noqa: S105 - published demo password, DEBUG only
 
 DEMO_USERS = [
     {

@@ -4,26 +4,33 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='PolicyVersion',
+            name="PolicyVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(unique=True, verbose_name='version')),
-                ('text', models.TextField(verbose_name='text')),
-                ('published_at', models.DateTimeField(verbose_name='published at')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(unique=True, verbose_name="version")),
+                ("text", models.TextField(verbose_name="text")),
+                ("published_at", models.DateTimeField(verbose_name="published at")),
             ],
             options={
-                'verbose_name': 'privacy policy version',
-                'verbose_name_plural': 'privacy policy versions',
-                'ordering': ['-version'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('version__gte', 1)), name='privacy_version_gte_1')],
+                "verbose_name": "privacy policy version",
+                "verbose_name_plural": "privacy policy versions",
+                "ordering": ["-version"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("version__gte", 1)), name="privacy_version_gte_1"
+                    )
+                ],
             },
         ),
     ]

@@ -1,0 +1,22 @@
+FROM python:3.12-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 VAR_DIR=/app/var
+WORKDIR /app
+
+COPY pyproject.toml README.md ./
+COPY kaguaruoo kaguaruoo
+COPY accounts accounts
+COPY listings listings
+COPY messaging messaging
+COPY contracts contracts
+COPY privacy privacy
+COPY campaigns campaigns
+RUN pip install .
+
+COPY . .
+RUN DEBUG=false SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput \
+    && useradd --system --uid 1000 kagu && mkdir -p /app/var && chown -R kagu /app/var
+USER kagu
+
+EXPOSE 8000
+CMD ["gunicorn", "kaguaruoo.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

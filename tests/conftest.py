@@ -1,0 +1,101 @@
+"""Shared fixtures: real services for integration tests, eager Celery for the rest."""
+
+import os
+import uuid
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+
+from kaguaruoo.celery import app as celery_app
+from tests.services import CeleryWorker, SmtpSink
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls made
+# from that thread (live_server teardown, fixtures) are still synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def integration_services_configured() -> bool:
+    engine = settings.DATABASES["default"]["ENGINE"]
+    return engine.endswith("postgresql") and bool(settings.REDIS_URL)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Integration tests run where PostgreSQL and Redis are configured, as in CI's second run."""
+    if integration_services_configured():
+        return
+    selected, deselected = [], []
+    for item in items:
+        (deselected if item.get_closest_marker("integration") else selected).append(item)
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = selected
+
+
+def pytest_report_header(config):
+    if integration_services_configured():
+        return "integration tests: on (PostgreSQL and Redis)"
+    return (
+        "integration tests: deselected; set DATABASE_URL=postgres://... and "
+        "REDIS_URL=redis://... to run them"
+    )
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache_and_eager_tasks(request):
+    """Each test starts with an empty cache (allauth counts rate limits there).
+
+    Tests that are not integration tests run Celery tasks in-process, even when
+    REDIS_URL is set, so that they need no worker.
+    """
+    cache.clear()
+    eager = celery_app.conf.task_always_eager
+    if not request.node.get_closest_marker("integration"):
+        celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = eager
+
+
+@pytest.fixture(scope="session")
+def smtp_sink():
+    sink = SmtpSink()
+    sink.start()
+    yield sink
+    sink.stop()
+
+
+@pytest.fixture(scope="session")
+def celery_queue():
+    """A queue of this test session's own, so that no other worker takes its tasks."""
+    queue = f"test-{uuid.uuid4().hex[:12]}"
+    previous = celery_app.conf.task_default_queue
+    celery_app.conf.task_default_queue = queue
+    yield queue
+    celery_app.conf.task_default_queue = previous
+
+
+@pytest.fixture(scope="session")
+def celery_worker(django_db_setup, django_db_blocker, smtp_sink, celery_queue):
+    """A real Celery worker process on Redis, using the test database and the SMTP sink."""
+    with django_db_blocker.unblock():
+        database = dict(connection.settings_dict)
+    worker = CeleryWorker(
+        queue=celery_queue,
+        database=database,
+        redis_url=settings.REDIS_URL,
+        email_url=f"smtp://127.0.0.1:{smtp_sink.port}",
+    )
+    worker.start()
+    yield worker
+    worker.stop()
+
+
+@pytest.fixture
+def live_worker(celery_worker, transactional_db, smtp_sink):
+    """For one integration test: tasks go to the real worker, and the sink starts empty."""
+    celery_app.conf.task_always_eager = False
+    smtp_sink.clear()
+    return celery_worker

@@ -1,0 +1,69 @@
+import pytest
+from allauth.account.models import EmailAddress
+from django.core.management import CommandError, call_command
+from django.test import override_settings
+
+from accounts.demo import DEMO_PASSWORD
+from accounts.models import User
+
+pytestmark = pytest.mark.django_db
+
+DEMO_EMAILS = {
+    "hana.host@example.com",
+    "sakura.host@example.com",
+    "ken.host@example.com",
+    "alex.tenant@example.com",
+    "mei.tenant@example.com",
+    "sam.tenant@example.com",
+    "staff@example.com",
+}
+
+
+def snapshot():
+    users = {
+        u.email: (u.account_type, u.public_name, u.is_host, u.is_staff, u.password)
+        for u in User.objects.all()
+    }
+    addresses = sorted(EmailAddress.objects.values_list("email", "verified", "primary"))
+    return users, addresses
+
+
+@override_settings(DEBUG=True)
+def test_load_demo_twice_gives_the_same_data(capsys):
+    call_command("load_demo")
+    first = snapshot()
+    call_command("load_demo")
+
+    assert snapshot() == first
+    assert set(first[0]) == DEMO_EMAILS
+    assert all(verified and primary for _, verified, primary in first[1])
+    printed = capsys.readouterr().out
+    assert "staff@example.com" in printed
+    assert DEMO_PASSWORD in printed
+
+
+@override_settings(DEBUG=True)
+def test_demo_accounts_log_in_with_the_shared_password(client):
+    call_command("load_demo", quiet_logins=True)
+
+    for email in DEMO_EMAILS:
+        assert client.login(email=email, password=DEMO_PASSWORD), email
+        client.logout()
+    sakura = User.objects.get(email="sakura.host@example.com")
+    assert sakura.public_name == "Sakura Residence Co., Ltd."
+    assert User.objects.get(email="hana.host@example.com").public_name == "Sato"
+
+
+@override_settings(DEBUG=True)
+def test_demo_staff_account_reaches_django_admin(client):
+    call_command("load_demo", quiet_logins=True)
+    client.login(email="staff@example.com", password=DEMO_PASSWORD)
+
+    assert client.get("/admin/").status_code == 200
+
+
+@override_settings(DEBUG=False)
+def test_load_demo_refuses_to_run_with_debug_off():
+    with pytest.raises(CommandError, match="DEBUG"):
+        call_command("load_demo")
+    assert not User.objects.exists()

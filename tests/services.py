@@ -1,0 +1,122 @@
+"""Real services started by the tests: an SMTP server and a Celery worker process."""
+
+import email
+import email.policy
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+from aiosmtpd.controller import Controller
+
+from kaguaruoo.celery import app as celery_app
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class SmtpSink:
+    """An aiosmtpd server on loopback that keeps every message it receives."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.messages = []
+        self._lock = threading.Condition()
+        self._controller = Controller(self, hostname="127.0.0.1", port=self.port)
+
+    async def handle_DATA(self, server, session, envelope):
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        with self._lock:
+            self.messages.append(message)
+            self._lock.notify_all()
+        return "250 Message accepted for delivery"
+
+    def start(self):
+        self._controller.start()
+
+    def stop(self):
+        self._controller.stop()
+
+    def clear(self):
+        with self._lock:
+            self.messages.clear()
+
+    def wait_for(self, recipient: str, *, count: int = 1, timeout: float = 30.0) -> list:
+        """The messages to a recipient, once at least `count` have arrived."""
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            while True:
+                found = [m for m in self.messages if recipient in m["To"]]
+                if len(found) >= count:
+                    return found
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise AssertionError(
+                        f"{count} message(s) to {recipient} expected within {timeout}s; "
+                        f"{len(found)} arrived"
+                    )
+                self._lock.wait(remaining)
+
+
+def database_url(settings_dict: dict) -> str:
+    user = quote(settings_dict.get("USER") or "")
+    password = quote(settings_dict.get("PASSWORD") or "")
+    credentials = f"{user}:{password}@" if password else (f"{user}@" if user else "")
+    host = settings_dict.get("HOST") or "127.0.0.1"
+    port = f":{settings_dict['PORT']}" if settings_dict.get("PORT") else ""
+    return f"postgres://{credentials}{host}{port}/{settings_dict['NAME']}"
+
+
+class CeleryWorker:
+    """`celery worker` in a child process, consuming only this session's queue."""
+
+    def __init__(self, *, queue: str, database: dict, redis_url: str, email_url: str):
+        self.queue = queue
+        self.hostname = f"{queue}@localhost"
+        self.log_path = ROOT / "var" / f"{queue}.log"
+        self.env = {
+            **os.environ,
+            "DATABASE_URL": database_url(database),
+            "REDIS_URL": redis_url,
+            "EMAIL_URL": email_url,
+            "CELERY_QUEUE": queue,
+            "DEBUG": "true",
+        }
+        self.process = None
+
+    def start(self, timeout: float = 60.0):
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        log = self.log_path.open("w")
+        self.process = subprocess.Popen(
+            [
+                sys.executable, "-m", "celery", "-A", "kaguaruoo", "worker",
+                "--pool=solo", "-Q", self.queue, "-n", self.hostname,
+                "--without-gossip", "--without-mingle", "-l", "INFO",
+            ],
+            cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"Celery worker exited: see {self.log_path}")
+            if celery_app.control.ping(destination=[self.hostname], timeout=1.0):
+                return
+        self.stop()
+        raise RuntimeError(f"Celery worker did not answer within {timeout}s: see {self.log_path}")
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
