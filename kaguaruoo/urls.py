@@ -19,6 +19,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("users/", include("accounts.public_urls")),
     path("", include("listings.urls")),
+    path("api/", include("listings.api_urls")),
     path("messages/", include("messaging.urls")),
     path("contracts/", include("contracts.urls")),
     path("privacy/", include("privacy.urls")),
