@@ -128,7 +128,9 @@ class Listing(models.Model):
 
     # Whole yen.
     rent = models.PositiveIntegerField(_("monthly rent (yen)"), db_index=True)
-    utilities_included = models.BooleanField(_("utilities and management fee included"))
+    utilities_included = models.BooleanField(
+        _("utilities and management fee included"), default=False
+    )
     utilities_fee = models.PositiveIntegerField(_("monthly utilities/management fee (yen)"))
     cleaning_fee = models.PositiveIntegerField(_("cleaning fee, once (yen)"), default=0)
     linen_fee = models.PositiveIntegerField(_("linen fee, once (yen)"), default=0)
@@ -162,7 +164,9 @@ class Listing(models.Model):
     pets_allowed = models.BooleanField(_("pets allowed"), default=False)
     smoking_allowed = models.BooleanField(_("smoking allowed"), default=False)
     instruments_allowed = models.BooleanField(_("musical instruments allowed"), default=False)
-    viewing_possible = models.BooleanField(_("If you can visit somewhere, check this."))
+    viewing_possible = models.BooleanField(
+        _("If you can visit somewhere, check this."), default=False
+    )
     communication_style = models.CharField(
         _("communication style"),
         max_length=10,
@@ -236,7 +240,9 @@ class Listing(models.Model):
 
     @property
     def public_area_romaji(self) -> str:
-        return ", ".join(p for p in (self.town_romaji, self.city_romaji, self.prefecture_romaji) if p)
+        return ", ".join(
+            p for p in (self.town_romaji, self.city_romaji, self.prefecture_romaji) if p
+        )
 
     @property
     def monthly_total(self) -> int:
@@ -333,7 +339,9 @@ class ListingPhoto(models.Model):
         FAILED = "failed", _("Failed")
 
     listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="photos")
-    image = models.ImageField(upload_to=photo_upload_to, width_field="width", height_field="height")
+    # width and height are filled by the photo services; width_field/height_field
+    # would make Django download the file from S3 each time a row is reloaded.
+    image = models.ImageField(upload_to=photo_upload_to)
     large = models.ImageField(upload_to=photo_upload_to, blank=True)
     thumbnail = models.ImageField(upload_to=photo_upload_to, blank=True)
     width = models.PositiveIntegerField(default=0)

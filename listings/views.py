@@ -1,11 +1,220 @@
+import datetime
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from listings import photos as photo_services
+from listings import selectors, services
+from listings.forms import ListingForm, PhotoUploadForm, SearchForm, StayForm
+from listings.models import Listing, ListingPhoto
+from listings.pricing import PARTIAL_MONTH_RULE, listing_stay_cost
+
+RESULTS_PER_PAGE = 20
 
 
 def search(request):
-    return render(request, "listings/listing_list.html", {"query": request.GET.get("q", "")})
+    form = SearchForm(request.GET or None)
+    filters = form.filters() if form.is_bound else {}
+    page = Paginator(selectors.listing_search(filters=filters), RESULTS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    stay = (filters.get("move_in"), filters.get("months"))
+    cards = [
+        {
+            "listing": listing,
+            "cover": listing.cover_photos[0] if listing.cover_photos else None,
+            "station": next(iter(listing.stations.all()), None),
+            "cost": listing_stay_cost(listing=listing, move_in=stay[0], months=stay[1])
+            if all(stay)
+            else None,
+        }
+        for listing in page.object_list
+    ]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "listings/listing_list.html",
+        {
+            "form": form,
+            "page": page,
+            "cards": cards,
+            "query_without_page": query.urlencode(),
+            "has_errors": form.is_bound and bool(form.errors),
+        },
+    )
+
+
+def _listing_for_viewer(request, pk):
+    """Published listings for everyone; a host also sees their own drafts and paused ones."""
+    try:
+        return selectors.listing_get_public(pk=pk)
+    except Http404:
+        if request.user.is_authenticated:
+            return selectors.listing_get_for_host(user=request.user, pk=pk)
+        raise
+
+
+def detail(request, pk, slug=None):
+    listing = _listing_for_viewer(request, pk)
+    canonical = listing.get_absolute_url()
+    if request.path != canonical:
+        query = f"?{request.GET.urlencode()}" if request.GET else ""
+        return redirect(canonical + query, permanent=True)
+    move_in = max(listing.available_from, timezone.localdate() + datetime.timedelta(days=14))
+    months = listing.min_months
+    stay_form = StayForm(
+        request.GET or None, listing=listing, initial={"move_in": move_in, "months": months}
+    )
+    if stay_form.is_bound and stay_form.is_valid():
+        move_in, months = stay_form.cleaned_data["move_in"], stay_form.cleaned_data["months"]
+    cost = listing_stay_cost(listing=listing, move_in=move_in, months=months)
+    return render(
+        request,
+        "listings/listing_detail.html",
+        {
+            "listing": listing,
+            "photos": [p for p in listing.photos.all() if p.state == ListingPhoto.State.READY],
+            "stations": listing.stations.all(),
+            "items": listing.items.all(),
+            "stay_form": stay_form,
+            "cost": cost,
+            "partial_month_rule": PARTIAL_MONTH_RULE,
+            "is_owner": request.user.is_authenticated and listing.host_id == request.user.pk,
+        },
+    )
 
 
 @login_required
 def host_listings(request):
-    return render(request, "listings/host_listing_list.html")
+    return render(
+        request,
+        "listings/host_listing_list.html",
+        {"listings": selectors.listings_of_host(user=request.user)},
+    )
+
+
+@login_required
+def host_listing_create(request):
+    form = ListingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            listing = services.listing_create(
+                host=request.user,
+                fields=form.fields_for_service(),
+                stations=form.stations,
+                items=form.items,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Listing saved as a draft. Add photos, then publish."))
+            return redirect("listings:host_photos", pk=listing.pk)
+    return render(request, "listings/listing_form.html", {"form": form, "creating": True})
+
+
+@login_required
+def host_listing_edit(request, pk):
+    listing = selectors.listing_get_for_host(user=request.user, pk=pk)
+    form = ListingForm(request.POST or None, instance=listing)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.listing_update(
+                listing=listing,
+                by=request.user,
+                fields=form.fields_for_service(),
+                stations=form.stations,
+                items=form.items,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Listing saved."))
+            return redirect("listings:host_list")
+    return render(
+        request, "listings/listing_form.html", {"form": form, "listing": listing, "creating": False}
+    )
+
+
+HOST_ACTIONS = {
+    "publish": (Listing.Status.PUBLISHED, _("Listing published.")),
+    "pause": (Listing.Status.PAUSED, _("Listing paused: it no longer shows in search.")),
+    "unpublish": (Listing.Status.DRAFT, _("Listing moved back to drafts.")),
+}
+
+
+@login_required
+@require_POST
+def host_listing_action(request, pk, action):
+    listing = selectors.listing_get_for_host(user=request.user, pk=pk)
+    if action == "duplicate":
+        copy = services.listing_duplicate(listing=listing, by=request.user)
+        messages.success(request, _("A draft copy was made."))
+        return redirect("listings:host_edit", pk=copy.pk)
+    if action not in HOST_ACTIONS:
+        raise Http404
+    status, done = HOST_ACTIONS[action]
+    try:
+        services.listing_transition(listing=listing, to=status, by=request.user)
+    except ValidationError as error:
+        for text in error.messages:
+            messages.error(request, text)
+    else:
+        messages.success(request, done)
+    return redirect("listings:host_list")
+
+
+@login_required
+def host_photos(request, pk):
+    listing = selectors.listing_get_for_host(user=request.user, pk=pk)
+    form = PhotoUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        added = 0
+        for upload in form.cleaned_data["photos"]:
+            try:
+                photo_services.photo_add(
+                    listing=listing,
+                    upload=upload,
+                    caption=form.cleaned_data["caption"],
+                    by=request.user,
+                )
+            except ValidationError as error:
+                for text in error.messages:
+                    messages.error(request, f"{upload.name}: {text}")
+            else:
+                added += 1
+        if added:
+            messages.success(request, _("%(n)s photo(s) added.") % {"n": added})
+        return redirect("listings:host_photos", pk=listing.pk)
+    return render(
+        request,
+        "listings/listing_photos.html",
+        {"listing": listing, "form": form, "photos": listing.photos.all()},
+    )
+
+
+@login_required
+@require_POST
+def host_photo_action(request, pk, photo_pk, action):
+    listing = selectors.listing_get_for_host(user=request.user, pk=pk)
+    photo = listing.photos.filter(pk=photo_pk).first()
+    if photo is None:
+        raise Http404
+    if action == "cover":
+        photo_services.photo_set_cover(photo=photo, by=request.user)
+    elif action in ("up", "down"):
+        position = photo.position + (-1 if action == "up" else 1)
+        photo_services.photo_move(photo=photo, position=max(0, position), by=request.user)
+    elif action == "delete":
+        photo_services.photo_delete(photo=photo, by=request.user)
+        messages.success(request, _("Photo deleted."))
+    else:
+        raise Http404
+    return redirect("listings:host_photos", pk=listing.pk)

@@ -44,6 +44,17 @@ def pytest_report_header(config):
     )
 
 
+@pytest.fixture(scope="session")
+def media_root(tmp_path_factory):
+    """Uploaded files of the whole test session, worker included, land here, not in var/."""
+    return tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, media_root):
+    settings.MEDIA_ROOT = str(media_root)
+
+
 @pytest.fixture(autouse=True)
 def _isolated_cache_and_eager_tasks(request):
     """Each test starts with an empty cache (allauth counts rate limits there).
@@ -78,7 +89,7 @@ def celery_queue():
 
 
 @pytest.fixture(scope="session")
-def celery_worker(django_db_setup, django_db_blocker, smtp_sink, celery_queue):
+def celery_worker(django_db_setup, django_db_blocker, smtp_sink, celery_queue, media_root):
     """A real Celery worker process on Redis, using the test database and the SMTP sink."""
     with django_db_blocker.unblock():
         database = dict(connection.settings_dict)
@@ -87,6 +98,7 @@ def celery_worker(django_db_setup, django_db_blocker, smtp_sink, celery_queue):
         database=database,
         redis_url=settings.REDIS_URL,
         email_url=f"smtp://127.0.0.1:{smtp_sink.port}",
+        media_root=str(media_root),
     )
     worker.start()
     yield worker

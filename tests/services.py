@@ -79,7 +79,9 @@ def database_url(settings_dict: dict) -> str:
 class CeleryWorker:
     """`celery worker` in a child process, consuming only this session's queue."""
 
-    def __init__(self, *, queue: str, database: dict, redis_url: str, email_url: str):
+    def __init__(
+        self, *, queue: str, database: dict, redis_url: str, email_url: str, media_root: str
+    ):
         self.queue = queue
         self.hostname = f"{queue}@localhost"
         self.log_path = ROOT / "var" / f"{queue}.log"
@@ -88,6 +90,7 @@ class CeleryWorker:
             "DATABASE_URL": database_url(database),
             "REDIS_URL": redis_url,
             "EMAIL_URL": email_url,
+            "MEDIA_ROOT": media_root,
             "CELERY_QUEUE": queue,
             "DEBUG": "true",
         }

@@ -1,8 +1,11 @@
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accounts import demo as accounts_demo
+from listings import demo as listings_demo
+from listings.models import Station
 
 
 class Command(BaseCommand):
@@ -14,11 +17,18 @@ class Command(BaseCommand):
     def handle(self, *args, quiet_logins=False, **options):
         if not settings.DEBUG:
             raise CommandError("load_demo only runs with DEBUG on: it sets known passwords.")
+        if not Station.objects.exists():
+            call_command("load_stations", stdout=self.stdout)
         with transaction.atomic():
             logins = accounts_demo.load()
+            listings = listings_demo.load()
         if quiet_logins:
             return
-        self.stdout.write(self.style.SUCCESS("Demo data loaded. Log in at /accounts/login/ with:"))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data loaded: {listings} listings. Log in at /accounts/login/ with:"
+            )
+        )
         width = max(len(email) for email, _ in logins)
         for email, role in logins:
             self.stdout.write(f"  {email.ljust(width)}  {role}")

@@ -1,0 +1,134 @@
+"""Reads of listings, each carrying the joins its page needs."""
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from accounts.models import User
+from listings.japanese import search_normalise
+from listings.models import Listing, ListingItem, ListingPhoto, ListingStation, Station
+from listings.pricing import stay_end
+from listings.walking import max_distance_for
+
+
+def _with_card_data(queryset: QuerySet[Listing]) -> QuerySet[Listing]:
+    """What a result card shows: host, stations nearest first, the cover photo."""
+    return queryset.select_related("host").prefetch_related(
+        Prefetch(
+            "stations",
+            queryset=ListingStation.objects.select_related("station__line").order_by(
+                "distance_m", "id"
+            ),
+        ),
+        Prefetch(
+            "photos",
+            queryset=ListingPhoto.objects.filter(is_cover=True),
+            to_attr="cover_photos",
+        ),
+    )
+
+
+def listing_get_public(*, pk: int) -> Listing:
+    """A published listing with everything its page shows; 404 otherwise."""
+    queryset = (
+        Listing.objects.filter(status=Listing.Status.PUBLISHED)
+        .select_related("host")
+        .prefetch_related(
+            Prefetch(
+                "stations",
+                queryset=ListingStation.objects.select_related("station__line"),
+            ),
+            "items",
+            "photos",
+        )
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+def listing_get_for_host(*, user: User, pk: int) -> Listing:
+    """The host's own listing, in any status; someone else's is a 404."""
+    return get_object_or_404(Listing.objects.filter(host=user), pk=pk)
+
+
+def listings_of_host(*, user: User) -> QuerySet[Listing]:
+    return _with_card_data(Listing.objects.filter(host=user)).order_by("-updated_at")
+
+
+def stations_matching(name: str) -> QuerySet[Station]:
+    key = search_normalise(name)
+    return Station.objects.filter(
+        Q(name=name.strip()) | Q(name=key) | Q(name_kana=key) | Q(name_romaji__iexact=key)
+    )
+
+
+def listing_search(*, filters: dict) -> QuerySet[Listing]:
+    """Published listings matching the search page's valid filters, sorted as asked."""
+    queryset = Listing.objects.filter(status=Listing.Status.PUBLISHED)
+    if text := filters.get("q"):
+        for word in search_normalise(text).split():
+            queryset = queryset.filter(search_text__contains=word)
+    if prefecture := filters.get("prefecture"):
+        queryset = queryset.filter(
+            Q(prefecture=prefecture) | Q(prefecture_romaji__iexact=prefecture)
+        )
+    if city := filters.get("city"):
+        queryset = queryset.filter(Q(city=city) | Q(city_romaji__iexact=city))
+    queryset = _filter_walk(queryset, filters)
+    if (low := filters.get("rent_min")) is not None:
+        queryset = queryset.filter(rent__gte=low)
+    if (high := filters.get("rent_max")) is not None:
+        queryset = queryset.filter(rent__lte=high)
+    queryset = _filter_stay(queryset, filters)
+    if layouts := filters.get("layout"):
+        queryset = queryset.filter(layout__in=layouts)
+    if occupants := filters.get("occupants"):
+        queryset = queryset.filter(max_occupants__gte=occupants)
+    for item in filters.get("items", []):
+        queryset = queryset.filter(
+            Exists(ListingItem.objects.filter(listing=OuterRef("pk"), item=item))
+        )
+    if filters.get("viewing"):
+        queryset = queryset.filter(viewing_possible=True)
+    return _with_card_data(_sort(queryset, filters.get("sort") or "newest"))
+
+
+def _filter_walk(queryset, filters):
+    """Near a named station (or any station) within the walk limit; the rule lives in walking.py."""
+    walk = filters.get("walk")
+    station_name = filters.get("station")
+    if not station_name and not walk:
+        return queryset
+    near = ListingStation.objects.filter(listing=OuterRef("pk"))
+    if station_name:
+        near = near.filter(station__in=stations_matching(station_name))
+    if walk:
+        near = near.filter(distance_m__lte=max_distance_for(walk))
+    return queryset.filter(Exists(near))
+
+
+def _filter_stay(queryset, filters):
+    move_in, months = filters.get("move_in"), filters.get("months")
+    if months:
+        queryset = queryset.filter(min_months__lte=months, max_months__gte=months)
+    if move_in:
+        queryset = queryset.filter(available_from__lte=move_in)
+        if months:
+            last_night = stay_end(move_in, months)
+            queryset = queryset.filter(
+                Q(available_until__isnull=True) | Q(available_until__gte=last_night)
+            )
+        else:
+            queryset = queryset.filter(
+                Q(available_until__isnull=True) | Q(available_until__gte=move_in)
+            )
+    return queryset
+
+
+def _sort(queryset, sort):
+    if sort == "rent":
+        return queryset.order_by("rent", "-id")
+    if sort == "-rent":
+        return queryset.order_by("-rent", "-id")
+    if sort == "walk":
+        # Minutes rise with distance, so ordering by metres orders by walk minutes.
+        return queryset.order_by("nearest_distance_m", "-id")
+    return queryset.order_by("-published_at", "-id")

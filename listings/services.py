@@ -1,0 +1,187 @@
+"""Every change to a listing goes through these functions."""
+
+from dataclasses import dataclass
+
+from allauth.account.models import EmailAddress
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from listings.japanese import search_normalise
+from listings.models import Listing, ListingItem, ListingStation, Station
+from listings.postal import PostalCodeError, address_fill
+from listings.walking import walk_minutes
+
+MAX_STATIONS = 3
+
+Status = Listing.Status
+# Which status may follow which; anything else is refused.
+TRANSITIONS = {
+    Status.DRAFT: {Status.PUBLISHED},
+    Status.PUBLISHED: {Status.PAUSED},
+    Status.PAUSED: {Status.PUBLISHED, Status.DRAFT},
+}
+
+
+@dataclass(frozen=True)
+class StationDistance:
+    station: Station
+    distance_m: int
+
+
+class IllegalTransition(ValidationError):
+    pass
+
+
+def _ensure_host(listing: Listing, user: User) -> None:
+    if listing.host_id != user.pk:
+        raise PermissionDenied("Only the listing's host may change it.")
+
+
+def _check_stations(stations: list[StationDistance]) -> None:
+    if len(stations) > MAX_STATIONS:
+        raise ValidationError(_("A listing can name at most 3 stations."))
+    if len({s.station.group_code for s in stations}) != len(stations):
+        raise ValidationError(_("Each station can be named only once."))
+    for entry in stations:
+        try:
+            walk_minutes(entry.distance_m)
+        except ValueError as error:
+            raise ValidationError(str(error)) from None
+
+
+def _fill_address(listing: Listing) -> None:
+    """Prefecture, city and town as Japan Post writes them, with their kana and romaji."""
+    try:
+        address = address_fill(
+            postal_code=listing.postal_code,
+            prefecture=listing.prefecture,
+            city=listing.city,
+            town=listing.town,
+        )
+    except PostalCodeError as error:
+        raise ValidationError({"postal_code": str(error)}) from None
+    if address["choice_needed"]:
+        raise ValidationError({"town": _("Several towns share this postal code: choose one.")})
+    listing.postal_code = address["postal_code"]
+    for part in ("prefecture", "city", "town"):
+        setattr(listing, part, address[part])
+        setattr(listing, f"{part}_romaji", address[f"{part}_romaji"])
+    listing.area_kana = address["area_kana"]
+
+
+def search_text_for(listing: Listing, stations: list[Station]) -> str:
+    """The normalised words the free-text search matches: title, area and station names."""
+    parts = [
+        listing.title,
+        listing.title_ja,
+        listing.prefecture,
+        listing.city,
+        listing.town,
+        listing.prefecture_romaji,
+        listing.city_romaji,
+        listing.town_romaji,
+        listing.area_kana,
+    ]
+    for station in stations:
+        parts += [station.name, station.name_kana, station.name_romaji]
+    return " ".join(search_normalise(p) for p in parts if p)
+
+
+def _save(listing: Listing, *, stations: list[StationDistance], items: dict[str, str]) -> Listing:
+    _check_stations(stations)
+    _fill_address(listing)
+    listing.nearest_distance_m = min((s.distance_m for s in stations), default=None)
+    listing.search_text = search_text_for(listing, [s.station for s in stations])
+    listing.full_clean(exclude=["host"])
+    listing.save()
+    listing.stations.all().delete()
+    ListingStation.objects.bulk_create(
+        ListingStation(listing=listing, station=s.station, distance_m=s.distance_m)
+        for s in stations
+    )
+    listing.items.all().delete()
+    ListingItem.objects.bulk_create(
+        ListingItem(listing=listing, item=item, provided_by=provided_by)
+        for item, provided_by in items.items()
+    )
+    return listing
+
+
+@transaction.atomic
+def listing_create(
+    *, host: User, fields: dict, stations: list[StationDistance], items: dict[str, str]
+) -> Listing:
+    listing = Listing(host=host, status=Status.DRAFT, **fields)
+    _save(listing, stations=stations, items=items)
+    if not host.is_host:
+        host.is_host = True
+        host.save(update_fields=["is_host"])
+    return listing
+
+
+@transaction.atomic
+def listing_update(
+    *,
+    listing: Listing,
+    by: User,
+    fields: dict,
+    stations: list[StationDistance],
+    items: dict[str, str],
+) -> Listing:
+    _ensure_host(listing, by)
+    for name, value in fields.items():
+        setattr(listing, name, value)
+    return _save(listing, stations=stations, items=items)
+
+
+def listing_transition(*, listing: Listing, to: str, by: User) -> Listing:
+    _ensure_host(listing, by)
+    if to not in TRANSITIONS[listing.status]:
+        raise IllegalTransition(
+            _("A %(current)s listing cannot become %(target)s.")
+            % {"current": listing.get_status_display(), "target": Status(to).label}
+        )
+    if to == Status.PUBLISHED:
+        _check_publishable(listing)
+        listing.published_at = listing.published_at or timezone.now()
+    listing.status = to
+    listing.save(update_fields=["status", "published_at", "updated_at"])
+    return listing
+
+
+def _check_publishable(listing: Listing) -> None:
+    if not EmailAddress.objects.filter(user=listing.host, verified=True).exists():
+        raise ValidationError(_("Verify your email address before you publish a listing."))
+    if not listing.stations.exists():
+        raise ValidationError(_("Name at least one station before you publish."))
+
+
+def listing_publish(*, listing: Listing, by: User) -> Listing:
+    return listing_transition(listing=listing, to=Status.PUBLISHED, by=by)
+
+
+def listing_pause(*, listing: Listing, by: User) -> Listing:
+    return listing_transition(listing=listing, to=Status.PAUSED, by=by)
+
+
+@transaction.atomic
+def listing_duplicate(*, listing: Listing, by: User) -> Listing:
+    """A draft copy with the same terms, stations and furniture; photos are not copied."""
+    _ensure_host(listing, by)
+    stations = [
+        StationDistance(station=ls.station, distance_m=ls.distance_m)
+        for ls in listing.stations.select_related("station")
+    ]
+    items = {i.item: i.provided_by for i in listing.items.all()}
+    skip = {"id", "host", "status", "search_text", "nearest_distance_m", "created_at",
+            "updated_at", "published_at"}  # fmt: skip
+    fields = {
+        f.name: getattr(listing, f.name)
+        for f in Listing._meta.concrete_fields
+        if f.name not in skip
+    }
+    fields["title"] = (_("Copy of %(title)s") % {"title": listing.title})[:120]
+    return listing_create(host=by, fields=fields, stations=stations, items=items)

@@ -1,0 +1,97 @@
+import pytest
+from django.urls import reverse
+
+from tests.accounts.factories import UserFactory
+from tests.listings.builders import days, published_listing, station
+
+pytestmark = pytest.mark.django_db
+
+EXACT_ADDRESS = ("2-21-1", "Kagu Tower", "1203")
+
+
+@pytest.fixture
+def listing():
+    shibuya = station("渋谷", "しぶや", "Shibuya")
+    return published_listing(
+        title="Bright 1LDK near Shibuya Crossing",
+        rent=150_000,
+        utilities_fee=10_000,
+        cleaning_fee=30_000,
+        available_from=days(0),
+        stations=[(shibuya, 800)],
+        items={"bed": "host", "wifi": "third_party"},
+    )
+
+
+def test_listing_page_shows_area_stations_furniture_and_host_public_name(client, listing):
+    page = client.get(listing.get_absolute_url()).text
+
+    assert "東京都渋谷区渋谷" in page
+    assert "Shibuya-ku" in page
+    assert "10 min walk" in page
+    assert "Bed" in page
+    assert "Must be provided by a third party." in page
+    assert listing.host.public_name in page
+    assert listing.host.first_name not in page
+
+
+def test_listing_page_never_shows_the_exact_address(client, listing):
+    for viewer in (None, UserFactory()):
+        if viewer:
+            client.force_login(viewer)
+        page = client.get(listing.get_absolute_url()).text
+        for secret in EXACT_ADDRESS:
+            assert secret not in page, secret
+
+
+def test_search_results_never_show_the_exact_address(client, listing):
+    page = client.get(reverse("listings:search"), {"q": "shibuya"}).text
+
+    assert listing.title in page
+    for secret in EXACT_ADDRESS:
+        assert secret not in page, secret
+
+
+def test_listing_page_totals_a_chosen_stay_and_says_how_partial_months_count(client, listing):
+    move_in = days(40).replace(day=1)
+
+    page = client.get(
+        listing.get_absolute_url(), {"move_in": move_in.isoformat(), "months": 3}
+    ).text
+
+    # 3 × (150,000 + 10,000) + 30,000 cleaning.
+    assert "¥510,000" in page
+    assert "charged by the day" in page
+
+
+def test_listing_page_explains_a_stay_it_cannot_price(client, listing):
+    response = client.get(listing.get_absolute_url(), {"move_in": "yesterday", "months": 99})
+
+    assert response.status_code == 200
+    assert "Enter a valid date." in response.text
+    assert "This apartment is let for 1 to 12 months." in response.text
+
+
+def test_listing_url_with_a_wrong_slug_redirects_to_the_canonical_one(client, listing):
+    response = client.get(f"/listings/{listing.pk}/whatever/")
+
+    assert response.status_code == 301
+    assert response["Location"] == f"/listings/{listing.pk}/bright-1ldk-near-shibuya-crossing/"
+
+
+def test_draft_listing_is_a_404_for_everyone_but_its_host(client):
+    shibuya = station()
+    draft = published_listing(stations=[(shibuya, 300)], publish=False)
+
+    assert client.get(f"/listings/{draft.pk}/").status_code == 404
+    client.force_login(UserFactory())
+    assert client.get(f"/listings/{draft.pk}/").status_code == 404
+    client.force_login(draft.host)
+    assert client.get(draft.get_absolute_url()).status_code == 200
+
+
+def test_listing_page_runs_a_bounded_number_of_queries(
+    client, listing, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(8):
+        client.get(listing.get_absolute_url())
