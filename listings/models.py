@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -47,6 +48,8 @@ class Station(models.Model):
 
     class Meta:
         ordering = ["name", "line__name"]
+        # The search matches romaji case-insensitively (UPPER(name_romaji) = ...).
+        indexes = [models.Index(Upper("name_romaji"), name="station_romaji_upper")]
         verbose_name = _("station")
         verbose_name_plural = _("stations")
 

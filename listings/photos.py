@@ -25,6 +25,7 @@ from PIL import Image, ImageCms, ImageDraw, ImageFont, ImageOps
 from accounts.models import User
 from listings import tasks
 from listings.models import Listing, ListingPhoto
+from listings.search_cache import search_cache_invalidate
 
 logger = logging.getLogger(__name__)
 
@@ -331,6 +332,7 @@ def _attach_renditions(*, photo: ListingPhoto, large: ContentFile, thumbnail: Co
                 current.thumbnail.name = new_files[1][1]
                 current.state = ListingPhoto.State.READY
                 current.save(update_fields=["large", "thumbnail", "state"])
+                transaction.on_commit(search_cache_invalidate)
             transaction.on_commit(partial(_delete_files, stale), robust=True)
     except BaseException:
         _delete_files(new_files)
@@ -411,7 +413,9 @@ def _renumber(photos: list[ListingPhoto]) -> None:
 
 def _listing_locked(*, listing_id: int) -> Listing:
     """The listing row, locked: every change to a listing's photos takes this lock, so
-    that counts, positions and the cover are decided one change at a time."""
+    that counts, positions and the cover are decided one change at a time. Search
+    result cards show the cover, so cached result pages are retired at commit."""
+    transaction.on_commit(search_cache_invalidate)
     return Listing.objects.select_for_update().get(pk=listing_id)
 
 

@@ -1,6 +1,6 @@
 """Reads of listings, each carrying the joins its page needs."""
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
@@ -25,6 +25,12 @@ def _with_card_data(queryset: QuerySet[Listing]) -> QuerySet[Listing]:
             to_attr="cover_photos",
         ),
     )
+
+
+def listings_by_id(*, ids: list[int]) -> dict[int, Listing]:
+    """Published listings with their card data, by id (for cached result pages)."""
+    queryset = _with_card_data(Listing.objects.filter(status=Listing.Status.PUBLISHED, pk__in=ids))
+    return {listing.pk: listing for listing in queryset}
 
 
 def listing_get_public(*, pk: int) -> Listing:
@@ -53,10 +59,17 @@ def listings_of_host(*, user: User) -> QuerySet[Listing]:
     return _with_card_data(Listing.objects.filter(host=user)).order_by("-updated_at")
 
 
-def stations_matching(name: str) -> QuerySet[Station]:
+def stations_matching(name: str) -> list[int]:
+    """Ids of the stations called `name` in kanji, kana or romaji.
+
+    Resolved to ids first, so that the listing query can use the index on
+    (station, distance) instead of joining the station table.
+    """
     key = search_normalise(name)
-    return Station.objects.filter(
-        Q(name=name.strip()) | Q(name=key) | Q(name_kana=key) | Q(name_romaji__iexact=key)
+    return list(
+        Station.objects.filter(
+            Q(name=name.strip()) | Q(name=key) | Q(name_kana=key) | Q(name_romaji__iexact=key)
+        ).values_list("id", flat=True)
     )
 
 
@@ -88,7 +101,7 @@ def listing_search(*, filters: dict) -> QuerySet[Listing]:
         )
     if filters.get("viewing"):
         queryset = queryset.filter(viewing_possible=True)
-    return _with_card_data(_sort(queryset, filters.get("sort") or "newest"))
+    return _with_card_data(_sort(queryset, filters.get("sort") or "newest", filters))
 
 
 def _filter_walk(queryset, filters):
@@ -99,7 +112,7 @@ def _filter_walk(queryset, filters):
         return queryset
     near = ListingStation.objects.filter(listing=OuterRef("pk"))
     if station_name:
-        near = near.filter(station__in=stations_matching(station_name))
+        near = near.filter(station_id__in=stations_matching(station_name))
     if walk:
         near = near.filter(distance_m__lte=max_distance_for(walk))
     return queryset.filter(Exists(near))
@@ -123,7 +136,19 @@ def _filter_stay(queryset, filters):
     return queryset
 
 
-def _sort(queryset, sort):
+def _sort(queryset, sort, filters):
+    if sort == "walk" and filters.get("station"):
+        # Walk time from the station searched for, not from whichever is nearest.
+        distance = (
+            ListingStation.objects.filter(
+                listing=OuterRef("pk"), station_id__in=stations_matching(filters["station"])
+            )
+            .order_by("distance_m")
+            .values("distance_m")[:1]
+        )
+        return queryset.annotate(station_distance_m=Subquery(distance)).order_by(
+            "station_distance_m", "-id"
+        )
     if sort == "rent":
         return queryset.order_by("rent", "-id")
     if sort == "-rent":

@@ -12,6 +12,7 @@ from accounts.models import User
 from listings.japanese import search_normalise
 from listings.models import Listing, ListingItem, ListingStation, Station
 from listings.postal import PostalCodeError, address_fill
+from listings.search_cache import search_cache_invalidate
 from listings.walking import walk_minutes
 
 MAX_STATIONS = 3
@@ -107,6 +108,7 @@ def _save(listing: Listing, *, stations: list[StationDistance], items: dict[str,
         ListingItem(listing=listing, item=item, provided_by=provided_by)
         for item, provided_by in items.items()
     )
+    transaction.on_commit(search_cache_invalidate)
     return listing
 
 
@@ -149,6 +151,7 @@ def listing_transition(*, listing: Listing, to: str, by: User) -> Listing:
         listing.published_at = listing.published_at or timezone.now()
     listing.status = to
     listing.save(update_fields=["status", "published_at", "updated_at"])
+    transaction.on_commit(search_cache_invalidate)
     return listing
 
 

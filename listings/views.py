@@ -3,10 +3,11 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -15,28 +16,67 @@ from listings import selectors, services
 from listings.forms import ListingForm, PhotoUploadForm, SearchForm, StayForm
 from listings.models import Listing, ListingPhoto
 from listings.pricing import PARTIAL_MONTH_RULE, listing_stay_cost
+from listings.search_cache import search_cache_get, search_cache_key, search_cache_set
 
 RESULTS_PER_PAGE = 20
+# Counting every match of a broad search costs more than the rest of the page;
+# past this many, the page says "1,000+" and offers the first 50 pages.
+COUNT_LIMIT = 1000
+
+
+class CappedPaginator(Paginator):
+    @cached_property
+    def count(self) -> int:
+        return self.object_list[: COUNT_LIMIT + 1].count()
+
+    @property
+    def count_is_capped(self) -> bool:
+        return self.count > COUNT_LIMIT
+
+
+def _result_page(filters: dict, page_number, key: str) -> Page:
+    """One page of results: from the shared cache when the same search ran recently."""
+    cached = search_cache_get(key)
+    if cached is not None:
+        paginator = CappedPaginator(Listing.objects.none(), RESULTS_PER_PAGE)
+        paginator.count = cached["count"]
+
+        def listings():
+            by_id = selectors.listings_by_id(ids=cached["ids"])
+            return [by_id[pk] for pk in cached["ids"] if pk in by_id]
+
+        # Loaded only if the page's rendered cards are not cached as well.
+        return Page(SimpleLazyObject(listings), cached["number"], paginator)
+    paginator = CappedPaginator(selectors.listing_search(filters=filters), RESULTS_PER_PAGE)
+    page = paginator.get_page(page_number)
+    search_cache_set(
+        key,
+        ids=[listing.pk for listing in page.object_list],
+        count=paginator.count,
+        number=page.number,
+    )
+    return page
 
 
 def search(request):
     form = SearchForm(request.GET or None)
     filters = form.filters() if form.is_bound else {}
-    page = Paginator(selectors.listing_search(filters=filters), RESULTS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    results_key = search_cache_key(filters=filters, page=str(request.GET.get("page") or 1))
+    page = _result_page(filters, request.GET.get("page"), results_key)
     stay = (filters.get("move_in"), filters.get("months"))
-    cards = [
-        {
-            "listing": listing,
-            "cover": listing.cover_photos[0] if listing.cover_photos else None,
-            "station": next(iter(listing.stations.all()), None),
-            "cost": listing_stay_cost(listing=listing, move_in=stay[0], months=stay[1])
-            if all(stay)
-            else None,
-        }
-        for listing in page.object_list
-    ]
+    cards = SimpleLazyObject(
+        lambda: [
+            {
+                "listing": listing,
+                "cover": listing.cover_photos[0] if listing.cover_photos else None,
+                "station": next(iter(listing.stations.all()), None),
+                "cost": listing_stay_cost(listing=listing, move_in=stay[0], months=stay[1])
+                if all(stay)
+                else None,
+            }
+            for listing in page.object_list
+        ]
+    )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -47,7 +87,10 @@ def search(request):
             "page": page,
             "cards": cards,
             "query_without_page": query.urlencode(),
+            "results_key": results_key,
             "has_errors": form.is_bound and bool(form.errors),
+            "selected_layouts": request.GET.getlist("layout"),
+            "selected_items": request.GET.getlist("items"),
         },
     )
 

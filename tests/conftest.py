@@ -51,8 +51,11 @@ def media_root(tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
-def _media_in_tmp(settings, media_root):
+def _test_settings(settings, media_root):
     settings.MEDIA_ROOT = str(media_root)
+    # Almost every test makes users; hashing their passwords properly is not what
+    # is tested, and it would take most of the suite's time.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)

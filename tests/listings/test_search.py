@@ -1,6 +1,7 @@
 import pytest
 from django.urls import reverse
 
+from listings.services import listing_pause
 from tests.listings.builders import days, published_listing, station
 
 pytestmark = pytest.mark.django_db
@@ -137,6 +138,18 @@ def test_sort_by_rent_and_by_walk_time(client, shibuya):
     assert titles(search(client, sort="walk")) == ["dear near", "middle", "cheap far"]
 
 
+def test_sort_by_walk_time_from_the_searched_station(client, shibuya):
+    shinjuku = station("新宿", "しんじゅく", "Shinjuku")
+    published_listing(title="near shinjuku", stations=[(shinjuku, 80), (shibuya, 1600)])
+    published_listing(title="near shibuya", stations=[(shibuya, 400)])
+
+    assert titles(search(client, station="shibuya", sort="walk")) == [
+        "near shibuya",
+        "near shinjuku",
+    ]
+    assert titles(search(client, station="shinjuku", sort="walk")) == ["near shinjuku"]
+
+
 def test_result_card_shows_rent_total_for_the_stay_and_nearest_station(client, shibuya):
     published_listing(
         title="card",
@@ -201,3 +214,40 @@ def test_search_page_runs_a_constant_number_of_queries(
         response = search(client, q="shibuya", walk=15, sort="walk")
 
     assert len(titles(response)) == 20
+
+
+def test_a_repeated_search_is_answered_from_the_cache_with_few_queries(
+    client, shibuya, django_assert_max_num_queries
+):
+    for n in range(3):
+        published_listing(title=f"flat {n}", stations=[(shibuya, 300)])
+    search(client, q="shibuya", walk=10)
+
+    with django_assert_max_num_queries(4):
+        again = search(client, q="shibuya", walk=10)
+
+    assert sorted(titles(again)) == ["flat 0", "flat 1", "flat 2"]
+
+
+def test_a_cached_search_shows_a_listing_published_after_it(
+    client, shibuya, django_capture_on_commit_callbacks
+):
+    published_listing(title="first", stations=[(shibuya, 300)])
+    assert titles(search(client, q="shibuya")) == ["first"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        published_listing(title="second", stations=[(shibuya, 300)])
+
+    assert titles(search(client, q="shibuya")) == ["second", "first"]
+
+
+def test_a_cached_search_drops_a_listing_paused_after_it(
+    client, shibuya, django_capture_on_commit_callbacks
+):
+    listing = published_listing(title="soon paused", stations=[(shibuya, 300)])
+    assert titles(search(client, q="shibuya")) == ["soon paused"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        listing_pause(listing=listing, by=listing.host)
+
+    assert titles(search(client, q="shibuya")) == []

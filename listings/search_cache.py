@@ -1,0 +1,47 @@
+"""Search results kept in the shared cache (Redis in production).
+
+A page of results is stored as its listing ids and the match count, under a key
+made of the filters, the page number and a generation number. Any change that
+can alter a result (a listing saved, published or paused; a photo added,
+processed, reordered or deleted) bumps the generation, so stale pages are never
+read again and expire on their own.
+"""
+
+import hashlib
+import json
+
+from django.core.cache import cache
+
+GENERATION_KEY = "listings:search-generation"
+RESULT_TTL_SECONDS = 300
+
+
+def search_cache_invalidate() -> None:
+    """Retire every cached search page; called by the services that change listings."""
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:
+        cache.add(GENERATION_KEY, 1, timeout=None)
+        cache.incr(GENERATION_KEY)
+
+
+def _generation() -> int:
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        cache.add(GENERATION_KEY, 1, timeout=None)
+        generation = cache.get(GENERATION_KEY, 1)
+    return generation
+
+
+def search_cache_key(*, filters: dict, page: str) -> str:
+    canonical = json.dumps(filters, sort_keys=True, default=str, ensure_ascii=False)
+    digest = hashlib.sha256(f"{canonical}|{page}".encode()).hexdigest()[:32]
+    return f"listings:search:{_generation()}:{digest}"
+
+
+def search_cache_get(key: str) -> dict | None:
+    return cache.get(key)
+
+
+def search_cache_set(key: str, *, ids: list[int], count: int, number: int) -> None:
+    cache.set(key, {"ids": ids, "count": count, "number": number}, RESULT_TTL_SECONDS)
