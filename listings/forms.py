@@ -206,6 +206,16 @@ def _station_names(station: Station) -> set[str]:
     return {search_normalise(n) for n in (station.name, station.name_kana, station.name_romaji)}
 
 
+def _check_move_in(move_in):
+    """Dates far ahead are typing mistakes, and past year 9999 they cannot be priced."""
+    if move_in and move_in > timezone.localdate() + datetime.timedelta(days=MOVE_IN_HORIZON_DAYS):
+        raise forms.ValidationError(_("Choose a move-in date within the next two years."))
+    return move_in
+
+
+MOVE_IN_HORIZON_DAYS = 2 * 366
+
+
 class SearchForm(forms.Form):
     """The search page's filters; every one is a GET parameter, so a search is a link."""
 
@@ -254,6 +264,9 @@ class SearchForm(forms.Form):
             self.add_error("move_in", _("The move-in date has passed."))
         return cleaned
 
+    def clean_move_in(self):
+        return _check_move_in(self.cleaned_data.get("move_in"))
+
     def filters(self) -> dict:
         """The valid filters only; invalid ones are reported on the page and left out."""
         self.is_valid()
@@ -268,11 +281,17 @@ class StayForm(forms.Form):
     """A move-in date and a length of stay, to price a stay on the listing page."""
 
     move_in = forms.DateField(label=_("Move-in"), widget=forms.DateInput(attrs={"type": "date"}))
-    months = forms.IntegerField(label=_("Months"), min_value=1)
+    months = forms.IntegerField(label=_("Months"), min_value=1, max_value=60)
 
     def __init__(self, *args, listing: Listing, **kwargs):
         super().__init__(*args, **kwargs)
         self.listing = listing
+
+    def clean_move_in(self):
+        move_in = _check_move_in(self.cleaned_data.get("move_in"))
+        if move_in and move_in < timezone.localdate():
+            raise forms.ValidationError(_("The move-in date has passed."))
+        return move_in
 
     def clean(self):
         cleaned = super().clean()

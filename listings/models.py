@@ -367,3 +367,12 @@ class ListingPhoto(models.Model):
 
     def __str__(self):
         return self.caption or f"Photo {self.position + 1}"
+
+    @property
+    def thumbnail_url(self) -> str:
+        """The small version once made; until then (or if making it failed) the original."""
+        return (self.thumbnail or self.image).url
+
+    @property
+    def large_url(self) -> str:
+        return (self.large or self.image).url

@@ -21,7 +21,7 @@ def _with_card_data(queryset: QuerySet[Listing]) -> QuerySet[Listing]:
         ),
         Prefetch(
             "photos",
-            queryset=ListingPhoto.objects.filter(is_cover=True),
+            queryset=ListingPhoto.objects.filter(is_cover=True, state=ListingPhoto.State.READY),
             to_attr="cover_photos",
         ),
     )
@@ -81,11 +81,16 @@ def listing_search(*, filters: dict) -> QuerySet[Listing]:
             queryset = queryset.filter(search_text__contains=word)
     if prefecture := filters.get("prefecture"):
         queryset = queryset.filter(
-            Q(prefecture=prefecture) | Q(prefecture_romaji__iexact=prefecture)
+            Q(prefecture=prefecture)
+            | Q(prefecture_romaji__iexact=prefecture)
+            | Q(prefecture_romaji__istartswith=f"{prefecture}-")
         )
     if city := filters.get("city"):
-        queryset = queryset.filter(Q(city=city) | Q(city_romaji__iexact=city))
-    queryset = _filter_walk(queryset, filters)
+        queryset = queryset.filter(
+            Q(city=city) | Q(city_romaji__iexact=city) | Q(city_romaji__istartswith=f"{city}-")
+        )
+    station_ids = stations_matching(filters["station"]) if filters.get("station") else None
+    queryset = _filter_walk(queryset, filters, station_ids)
     if (low := filters.get("rent_min")) is not None:
         queryset = queryset.filter(rent__gte=low)
     if (high := filters.get("rent_max")) is not None:
@@ -101,18 +106,17 @@ def listing_search(*, filters: dict) -> QuerySet[Listing]:
         )
     if filters.get("viewing"):
         queryset = queryset.filter(viewing_possible=True)
-    return _with_card_data(_sort(queryset, filters.get("sort") or "newest", filters))
+    return _with_card_data(_sort(queryset, filters.get("sort") or "newest", station_ids))
 
 
-def _filter_walk(queryset, filters):
+def _filter_walk(queryset, filters, station_ids):
     """Near a named station (or any station) within the walk limit; the rule lives in walking.py."""
     walk = filters.get("walk")
-    station_name = filters.get("station")
-    if not station_name and not walk:
+    if station_ids is None and not walk:
         return queryset
     near = ListingStation.objects.filter(listing=OuterRef("pk"))
-    if station_name:
-        near = near.filter(station_id__in=stations_matching(station_name))
+    if station_ids is not None:
+        near = near.filter(station_id__in=station_ids)
     if walk:
         near = near.filter(distance_m__lte=max_distance_for(walk))
     return queryset.filter(Exists(near))
@@ -136,13 +140,11 @@ def _filter_stay(queryset, filters):
     return queryset
 
 
-def _sort(queryset, sort, filters):
-    if sort == "walk" and filters.get("station"):
+def _sort(queryset, sort, station_ids):
+    if sort == "walk" and station_ids is not None:
         # Walk time from the station searched for, not from whichever is nearest.
         distance = (
-            ListingStation.objects.filter(
-                listing=OuterRef("pk"), station_id__in=stations_matching(filters["station"])
-            )
+            ListingStation.objects.filter(listing=OuterRef("pk"), station_id__in=station_ids)
             .order_by("distance_m")
             .values("distance_m")[:1]
         )

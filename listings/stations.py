@@ -233,6 +233,8 @@ def station_complete(*, query: str, limit: int = SEARCH_RESULTS) -> list[dict]:
         raise StationQueryInvalid(_("Type the first letters of a station name."))
     if len(query) > QUERY_MAX_LENGTH:
         raise StationQueryInvalid(_("A station name is at most 50 characters long."))
+    if "\x00" in query:
+        raise StationQueryInvalid(_("A station name cannot contain a null character."))
     normalised = search_normalise(query)
     groups = list(
         _matching(query)

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from listings import photos as photo_services
@@ -58,18 +59,41 @@ def _result_page(filters: dict, page_number, key: str) -> Page:
     return page
 
 
+def _page_number(raw) -> int:
+    """1 to the last page a capped count allows; anything else is page 1."""
+    try:
+        number = int(raw)
+    except (TypeError, ValueError):
+        return 1
+    return min(max(number, 1), COUNT_LIMIT // RESULTS_PER_PAGE + 1)
+
+
+def _card_station(listing, searched: set[int]):
+    """The station searched for, if the listing is near it; otherwise its nearest."""
+    rows = list(listing.stations.all())
+    return next((row for row in rows if row.station_id in searched), rows[0] if rows else None)
+
+
 def search(request):
     form = SearchForm(request.GET or None)
     filters = form.filters() if form.is_bound else {}
-    results_key = search_cache_key(filters=filters, page=str(request.GET.get("page") or 1))
-    page = _result_page(filters, request.GET.get("page"), results_key)
+    page_number = _page_number(request.GET.get("page"))
+    results_key = search_cache_key(filters=filters, page=str(page_number))
+    page = _result_page(filters, page_number, results_key)
     stay = (filters.get("move_in"), filters.get("months"))
+    searched = SimpleLazyObject(
+        lambda: (
+            set(selectors.stations_matching(filters["station"]))
+            if filters.get("station")
+            else set()
+        )
+    )
     cards = SimpleLazyObject(
         lambda: [
             {
                 "listing": listing,
                 "cover": listing.cover_photos[0] if listing.cover_photos else None,
-                "station": next(iter(listing.stations.all()), None),
+                "station": _card_station(listing, searched),
                 "cost": listing_stay_cost(listing=listing, move_in=stay[0], months=stay[1])
                 if all(stay)
                 else None,
@@ -187,9 +211,9 @@ def host_listing_edit(request, pk):
 
 
 HOST_ACTIONS = {
-    "publish": (Listing.Status.PUBLISHED, _("Listing published.")),
-    "pause": (Listing.Status.PAUSED, _("Listing paused: it no longer shows in search.")),
-    "unpublish": (Listing.Status.DRAFT, _("Listing moved back to drafts.")),
+    "publish": (Listing.Status.PUBLISHED, gettext_lazy("Listing published.")),
+    "pause": (Listing.Status.PAUSED, gettext_lazy("Listing paused: it no longer shows in search.")),
+    "unpublish": (Listing.Status.DRAFT, gettext_lazy("Listing moved back to drafts.")),
 }
 
 
