@@ -3,6 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.services import user_identity_update
+from privacy.net import client_ip
+from privacy.services import signup_consents_record
 
 
 class IdentityFieldsMixin:
@@ -52,6 +54,17 @@ class SignupForm(IdentityFieldsMixin, forms.Form):
         widget=forms.TextInput(attrs={"data-required-for": "corporate"}),
     )
 
+    accept_policy = forms.BooleanField(
+        label=_("I have read and accept the Privacy Policy"),
+        required=True,
+        error_messages={"required": _("Please accept the Privacy Policy to create an account.")},
+    )
+    marketing_mail = forms.BooleanField(
+        label=_("Send me news of campaigns, services and gifts by e-mail"),
+        required=False,
+        help_text=_("Optional. You can stop them at any time on your privacy page."),
+    )
+
     def signup(self, request, user):
         user_identity_update(
             user=user,
@@ -59,6 +72,9 @@ class SignupForm(IdentityFieldsMixin, forms.Form):
             first_name=self.cleaned_data["first_name"],
             last_name=self.cleaned_data["last_name"],
             corporation_name=self.cleaned_data["corporation_name"],
+        )
+        signup_consents_record(
+            user=user, marketing=self.cleaned_data["marketing_mail"], ip=client_ip(request)
         )
 
 

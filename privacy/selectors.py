@@ -1,5 +1,49 @@
-from privacy.models import PolicyVersion
+from django.db.models import QuerySet
+
+from privacy.models import Consent, PolicyVersion
+
+USER_CHOSEN_PURPOSES = [
+    Consent.Purpose.MARKETING,
+    Consent.Purpose.QUESTIONNAIRES,
+    Consent.Purpose.PROFILE_SHARING,
+    Consent.Purpose.ANALYTICS,
+]
 
 
 def policy_current() -> PolicyVersion | None:
     return PolicyVersion.objects.order_by("-version").first()
+
+
+def policy_history() -> QuerySet[PolicyVersion]:
+    return PolicyVersion.objects.order_by("-version").only("version", "published_at", "changes")
+
+
+def consent_latest(*, user, purpose: str) -> Consent | None:
+    return (
+        Consent.objects.filter(user=user, purpose=purpose).order_by("-recorded_at", "-pk").first()
+    )
+
+
+def consent_states(*, user) -> dict[str, Consent | None]:
+    """The decision in force for every purpose a user chooses, None where never asked."""
+    states: dict[str, Consent | None] = dict.fromkeys(USER_CHOSEN_PURPOSES)
+    for consent in Consent.objects.filter(user=user, purpose__in=USER_CHOSEN_PURPOSES).order_by(
+        "recorded_at", "pk"
+    ):
+        states[consent.purpose] = consent
+    return states
+
+
+def consent_history(*, user) -> QuerySet[Consent]:
+    return Consent.objects.filter(user=user).select_related("policy_version")
+
+
+def policy_needs_acknowledgement(*, user) -> PolicyVersion | None:
+    """The version in force when the user has not accepted it yet, else None."""
+    current = policy_current()
+    if current is None or not user.is_authenticated:
+        return None
+    accepted = consent_latest(user=user, purpose=Consent.Purpose.POLICY)
+    if accepted is not None and accepted.granted and accepted.policy_version_id == current.pk:
+        return None
+    return current

@@ -5,4 +5,10 @@ from privacy import views
 app_name = "privacy"
 urlpatterns = [
     path("", views.policy, name="policy"),
+    path("v/<int:version>/", views.policy_version, name="policy_version"),
+    path("acknowledge/", views.policy_acknowledge_view, name="policy_acknowledge"),
+]
+urlpatterns += [
+    path("me/", views.privacy_me, name="me"),
+    path("me/data.json", views.privacy_me_download, name="me_download"),
 ]

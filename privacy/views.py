@@ -1,11 +1,103 @@
-from django.http import Http404
-from django.shortcuts import render
+"""The published policy, and each person's own privacy page."""
 
-from privacy.selectors import policy_current
+import json
+
+from allauth.account.decorators import reauthentication_required
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from privacy import registry
+from privacy.forms import ConsentsForm
+from privacy.models import Consent, PolicyVersion
+from privacy.net import client_ip
+from privacy.selectors import (
+    USER_CHOSEN_PURPOSES,
+    consent_history,
+    consent_states,
+    policy_current,
+    policy_history,
+)
+from privacy.services import consents_update, policy_acknowledge
 
 
 def policy(request):
     current = policy_current()
     if current is None:
         raise Http404("No privacy policy has been published.")
-    return render(request, "privacy/policy_detail.html", {"policy": current})
+    return render(
+        request,
+        "privacy/policy_detail.html",
+        {"policy": current, "history": policy_history(), "is_current": True},
+    )
+
+
+def policy_version(request, version):
+    shown = get_object_or_404(PolicyVersion, version=version)
+    current = policy_current()
+    return render(
+        request,
+        "privacy/policy_detail.html",
+        {
+            "policy": shown,
+            "history": policy_history(),
+            "is_current": current is not None and shown.pk == current.pk,
+        },
+    )
+
+
+@login_required
+@require_POST
+def policy_acknowledge_view(request):
+    policy_acknowledge(user=request.user, ip=client_ip(request))
+    messages.success(request, _("Thank you. Your acknowledgement of the policy was recorded."))
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = "/"
+    return redirect(next_url)
+
+
+@login_required
+def privacy_me(request):
+    states = consent_states(user=request.user)
+    initial = {purpose: bool(c and c.granted) for purpose, c in states.items()}
+    form = ConsentsForm(request.POST or None, initial=initial, purposes=USER_CHOSEN_PURPOSES)
+    if request.method == "POST" and form.is_valid():
+        changed = consents_update(
+            user=request.user,
+            choices=form.cleaned_data,
+            ip=client_ip(request),
+            source=Consent.Source.PRIVACY_PAGE,
+        )
+        if changed:
+            messages.success(request, _("Your choices were saved."))
+        else:
+            messages.info(request, _("Nothing changed."))
+        return redirect("privacy:me")
+    return render(
+        request,
+        "privacy/privacy_me.html",
+        {"form": form, "consent_history": consent_history(user=request.user)[:50]},
+    )
+
+
+@login_required
+@reauthentication_required
+def privacy_me_download(request):
+    """All the data held about the signed-in person, as one JSON file."""
+    payload = {
+        "generated_at": timezone.now().isoformat(),
+        "user_id": request.user.pk,
+        "data": registry.export_for(request.user),
+    }
+    response = HttpResponse(
+        json.dumps(payload, ensure_ascii=False, indent=2), content_type="application/json"
+    )
+    response["Content-Disposition"] = 'attachment; filename="kaguaruoo-my-data.json"'
+    response["Cache-Control"] = "no-store"
+    return response

@@ -1,5 +1,6 @@
 """Shared fixtures: real services for integration tests, eager Celery for the rest."""
 
+import importlib
 import os
 import uuid
 
@@ -57,6 +58,27 @@ def _isolated_cache_and_eager_tasks(request):
         celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = eager
+
+
+@pytest.fixture(autouse=True)
+def _privacy_policy_published(request):
+    """Tests on a flushed database (transactional ones) still find policy version 1.
+
+    Its data migration publishes it once, and a TransactionTestCase flush removes it.
+    """
+    if request.node.get_closest_marker("django_db") is None and not {
+        "db",
+        "transactional_db",
+        "live_server",
+    } & set(request.fixturenames):
+        return
+    request.getfixturevalue(
+        "db" if "transactional_db" not in request.fixturenames else "transactional_db"
+    )
+    from django.apps import apps
+
+    migration = importlib.import_module("privacy.migrations.0002_policy_version_1")
+    migration.publish_version_1(apps, None)
 
 
 @pytest.fixture(scope="session")

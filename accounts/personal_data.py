@@ -1,0 +1,61 @@
+"""What the accounts app holds about a person (see privacy/registry.py).
+
+The sign-in records of django-allauth (e-mail addresses, second factors) are
+declared here too, since accounts owns signing in.
+"""
+
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from django.contrib.auth.hashers import make_password
+
+from accounts.models import User
+from privacy.registry import Erase, PersonalData, register
+
+register(
+    PersonalData(
+        model=User,
+        person_field=None,
+        export_fields=(
+            "email",
+            "account_type",
+            "first_name",
+            "last_name",
+            "corporation_name",
+            "phone",
+            "is_host",
+            "date_joined",
+            "last_login",
+        ),
+        erase=Erase.ANONYMISE,
+        anonymise={
+            "email": lambda user: f"deleted-{user.pk}@deleted.invalid",
+            "first_name": "",
+            "last_name": "",
+            # A corporate account must keep a name (a database constraint): a neutral one.
+            "corporation_name": lambda user: "Deleted account" if user.is_corporate else "",
+            "phone": "",
+            "password": lambda user: make_password(None),
+            "is_active": False,
+            "is_staff": False,
+            "is_superuser": False,
+        },
+    )
+)
+
+register(
+    PersonalData(
+        model=EmailAddress,
+        person_field="user",
+        export_fields=("email", "verified", "primary"),
+        erase=Erase.DELETE,
+    )
+)
+
+register(
+    PersonalData(
+        model=Authenticator,
+        person_field="user",
+        export=lambda a: {"type": a.type, "created_at": a.created_at.isoformat()},
+        erase=Erase.DELETE,
+    )
+)
