@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
+from accounts.models import PROFILE_FIELDS_WITH_VISIBILITY, VISIBILITY_CHOICES_EXPLAINED, User
 from accounts.services import user_identity_update
 from privacy.net import client_ip
 from privacy.services import signup_consents_record
@@ -79,12 +79,41 @@ class SignupForm(IdentityFieldsMixin, forms.Form):
 
 
 class ProfileForm(IdentityFieldsMixin, forms.ModelForm):
+    """The profile, each field followed by who may see it."""
+
     class Meta:
         model = User
-        fields = ["account_type", "first_name", "last_name", "corporation_name", "phone"]
+        fields = [
+            "account_type",
+            "first_name",
+            "first_name_visibility",
+            "last_name",
+            "last_name_visibility",
+            "corporation_name",
+            "phone",
+            "phone_visibility",
+            "introduction",
+            "introduction_visibility",
+        ]
         widgets = {
             "account_type": forms.RadioSelect,
             "first_name": forms.TextInput(attrs={"data-required-for": "personal"}),
             "last_name": forms.TextInput(attrs={"data-required-for": "personal"}),
             "corporation_name": forms.TextInput(attrs={"data-required-for": "corporate"}),
+            "introduction": forms.Textarea(attrs={"rows": 4}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in PROFILE_FIELDS_WITH_VISIBILITY:
+            field = self.fields[f"{name}_visibility"]
+            field.widget = forms.RadioSelect(choices=VISIBILITY_CHOICES_EXPLAINED)
+            field.choices = VISIBILITY_CHOICES_EXPLAINED
+
+    def service_arguments(self) -> dict:
+        """cleaned_data shaped for accounts.services.user_identity_update."""
+        data = dict(self.cleaned_data)
+        visibility = {
+            name: data.pop(f"{name}_visibility") for name in PROFILE_FIELDS_WITH_VISIBILITY
+        }
+        return {**data, "visibility": visibility}
