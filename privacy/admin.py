@@ -1,8 +1,17 @@
 from django import forms
 from django.contrib import admin
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from privacy.models import PolicyVersion
-from privacy.services import policy_publish
+from privacy.models import PolicyVersion, ProvisionRecord
+from privacy.services import personal_data_provide, policy_publish
+
+
+def adopt_saved(shell, saved) -> None:
+    """Admin logs and redirects with the object it built; give it what the service saved."""
+    for field in saved._meta.concrete_fields:
+        setattr(shell, field.attname, getattr(saved, field.attname))
+    shell._state.adding = False
 
 
 class PolicyRevisionForm(forms.ModelForm):
@@ -34,8 +43,94 @@ class PolicyVersionAdmin(admin.ModelAdmin):
         published = policy_publish(
             text=form.cleaned_data["text"], changes=form.cleaned_data["changes"], by=request.user
         )
-        obj.pk = published.pk
-        obj.version = published.version
+        adopt_saved(obj, published)
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class LegalExceptionProvisionForm(forms.ModelForm):
+    """Staff record a provision made under a legal exception (policy 3.1.1-3.1.3)."""
+
+    data_items_text = forms.CharField(
+        label=_("Data items"), help_text=_("Separate the items with commas.")
+    )
+
+    class Meta:
+        model = ProvisionRecord
+        fields = ["person", "recipient_name", "purpose", "basis", "exception_reason"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["basis"].choices = [
+            choice for choice in ProvisionRecord.Basis.choices if choice[0] != "consent"
+        ]
+        self.fields["exception_reason"].required = True
+
+    def clean_data_items_text(self):
+        items = [item.strip() for item in self.cleaned_data["data_items_text"].split(",")]
+        return [item for item in items if item]
+
+
+@admin.register(ProvisionRecord)
+class ProvisionRecordAdmin(admin.ModelAdmin):
+    list_display = ["provided_at", "person", "recipient_name", "basis", "keep_until"]
+    list_filter = ["basis"]
+    date_hierarchy = "provided_at"
+    readonly_fields = [
+        "person",
+        "recipient",
+        "recipient_name",
+        "data_items",
+        "purpose",
+        "provided_at",
+        "basis",
+        "consent",
+        "exception_reason",
+        "recorded_by",
+        "keep_until",
+    ]
+    raw_id_fields = ["person"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs["form"] = LegalExceptionProvisionForm
+        return super().get_form(request, obj, **kwargs)
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else self.readonly_fields
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return [
+                "person",
+                "recipient_name",
+                "data_items_text",
+                "purpose",
+                "basis",
+                "exception_reason",
+            ]
+        return self.readonly_fields
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return
+        record = personal_data_provide(
+            person=form.cleaned_data["person"],
+            recipient_name=form.cleaned_data["recipient_name"],
+            data_items=form.cleaned_data["data_items_text"],
+            purpose=form.cleaned_data["purpose"],
+            basis=form.cleaned_data["basis"],
+            exception_reason=form.cleaned_data["exception_reason"],
+            by=request.user,
+        )
+        adopt_saved(obj, record)
+
+    def has_change_permission(self, request, obj=None):
+        return False if obj is not None else super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        """Only records past their legal retention may go."""
+        if obj is None or obj.keep_until >= timezone.localdate():
+            return False
+        return super().has_delete_permission(request, obj)

@@ -87,3 +87,73 @@ class Consent(models.Model):
     def __str__(self):
         state = _("granted") if self.granted else _("withdrawn")
         return f"{self.get_purpose_display()}: {state}"
+
+
+class ProvisionRecord(models.Model):
+    """Personal data given to another party (APPI art. 29): to whom, about whom, what, why.
+
+    Kept at least three years (APPI Enforcement Rules art. 14) whatever a deletion
+    request says: privacy/personal_data.py declares the retention, and admin refuses
+    to delete a record before `keep_until`.
+    """
+
+    class Basis(models.TextChoices):
+        CONSENT = "consent", _("The person's consent")
+        LAW = "law", _("Permitted by law (policy 3.1.1)")
+        PUBLIC_BODY = "public_body", _("Request from a court, the police or a public body (3.1.2)")
+        EMERGENCY = "emergency", _("Emergency for life, body or property (3.1.3)")
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="provision_records",
+        verbose_name=_("person"),
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="provisions_received",
+        verbose_name=_("recipient account"),
+    )
+    recipient_name = models.CharField(_("recipient"), max_length=200)
+    data_items = models.JSONField(_("data items"))
+    purpose = models.CharField(_("purpose"), max_length=200)
+    provided_at = models.DateTimeField(_("provided at"))
+    basis = models.CharField(_("basis"), max_length=20, choices=Basis)
+    consent = models.ForeignKey(
+        Consent,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("consent relied on"),
+    )
+    exception_reason = models.TextField(_("reason for the legal exception"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    keep_until = models.DateField(_("kept until"))
+
+    class Meta:
+        ordering = ["-provided_at", "-pk"]
+        verbose_name = _("third-party provision record")
+        verbose_name_plural = _("third-party provision records")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(basis="consent", consent__isnull=False)
+                    | (~models.Q(basis="consent") & ~models.Q(exception_reason=""))
+                ),
+                name="privacy_provision_has_a_basis",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person_id} → {self.recipient_name} ({self.provided_at:%Y-%m-%d})"

@@ -1,6 +1,6 @@
 """What the privacy app itself holds about a person (see privacy/registry.py)."""
 
-from privacy.models import Consent, PolicyVersion
+from privacy.models import Consent, PolicyVersion, ProvisionRecord
 from privacy.registry import Erase, PersonalData, Retention, register
 
 register(
@@ -32,5 +32,32 @@ register(
         export_fields=("version", "published_at"),
         erase=Erase.ANONYMISE,
         anonymise={"published_by": None},
+    )
+)
+
+register(
+    PersonalData(
+        model=ProvisionRecord,
+        person_field="person",
+        export=lambda r: {
+            "recipient": r.recipient_name,
+            "data_items": r.data_items,
+            "purpose": r.purpose,
+            "provided_at": r.provided_at.isoformat(),
+            "basis": r.basis,
+            "exception_reason": r.exception_reason,
+            "kept_until": r.keep_until.isoformat(),
+        },
+        erase=Erase.KEEP,
+        retention=Retention(
+            law="APPI art. 29 and Enforcement Rules art. 14",
+            reason="record of a provision of personal data to a third party",
+            days=0,
+            date_field="keep_until",
+        ),
+        other_user_fields={
+            "recipient": "the account that received the data (a host)",
+            "recorded_by": "the staff member who recorded a legal exception",
+        },
     )
 )

@@ -1,6 +1,6 @@
 from django.db.models import QuerySet
 
-from privacy.models import Consent, PolicyVersion
+from privacy.models import Consent, PolicyVersion, ProvisionRecord
 
 USER_CHOSEN_PURPOSES = [
     Consent.Purpose.MARKETING,
@@ -47,3 +47,7 @@ def policy_needs_acknowledgement(*, user) -> PolicyVersion | None:
     if accepted is not None and accepted.granted and accepted.policy_version_id == current.pk:
         return None
     return current
+
+
+def provision_records_about(*, person) -> QuerySet[ProvisionRecord]:
+    return ProvisionRecord.objects.filter(person=person).select_related("consent")

@@ -1,10 +1,14 @@
 """Writes of the privacy app. Other apps call these; they never touch privacy's models."""
 
+import datetime
+from collections.abc import Callable
+
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from privacy.models import Consent, PolicyVersion
+from privacy.models import Consent, PolicyVersion, ProvisionRecord
 from privacy.selectors import consent_latest, policy_current
 
 
@@ -95,3 +99,71 @@ def signup_consents_record(*, user, marketing: bool, ip: str | None) -> None:
             consent_record(
                 user=user, purpose=purpose, granted=granted, ip=ip, source=Consent.Source.SIGNUP
             )
+
+
+PROVISION_KEEP_YEARS = 3
+
+
+class ProvisionRefused(PrivacyError):
+    """Personal data may not go to the other party: nothing was recorded or sent."""
+
+
+def _years_later(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def personal_data_provide(
+    *,
+    person,
+    recipient_name: str,
+    data_items: list[str],
+    purpose: str,
+    basis: str,
+    recipient=None,
+    consent_purpose: str = Consent.Purpose.PROFILE_SHARING,
+    exception_reason: str = "",
+    by=None,
+    deliver: Callable[[], object] | None = None,
+) -> ProvisionRecord:
+    """Give a person's data to another party, recording it first (APPI art. 29).
+
+    With `basis=consent` the person's consent for `consent_purpose` must be in force;
+    any other basis is a legal exception and needs a written reason. Otherwise
+    ProvisionRefused is raised and `deliver` is never called. `deliver` runs inside
+    the same transaction as the record: if it fails, no record remains either.
+    """
+    consent = None
+    if basis == ProvisionRecord.Basis.CONSENT:
+        consent = consent_latest(user=person, purpose=consent_purpose)
+        if consent is None or not consent.granted or not person.is_active:
+            raise ProvisionRefused(
+                _("The person has not agreed to share this data, so nothing was sent.")
+            )
+    elif basis in ProvisionRecord.Basis.values:
+        if not exception_reason.strip():
+            raise ProvisionRefused(_("A legal exception needs its written reason."))
+    else:
+        raise ProvisionRefused(_("Unknown basis for a provision."))
+    if not data_items:
+        raise ProvisionRefused(_("A provision must name the data items it gives."))
+    now = timezone.now()
+    with transaction.atomic():
+        record = ProvisionRecord.objects.create(
+            person=person,
+            recipient=recipient,
+            recipient_name=recipient_name,
+            data_items=list(data_items),
+            purpose=purpose,
+            provided_at=now,
+            basis=basis,
+            consent=consent,
+            exception_reason=exception_reason.strip(),
+            recorded_by=by,
+            keep_until=_years_later(timezone.localdate(now), PROVISION_KEEP_YEARS),
+        )
+        if deliver is not None:
+            deliver()
+    return record

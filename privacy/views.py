@@ -22,6 +22,7 @@ from privacy.selectors import (
     consent_states,
     policy_current,
     policy_history,
+    provision_records_about,
 )
 from privacy.services import consents_update, policy_acknowledge
 
@@ -82,7 +83,11 @@ def privacy_me(request):
     return render(
         request,
         "privacy/privacy_me.html",
-        {"form": form, "consent_history": consent_history(user=request.user)[:50]},
+        {
+            "form": form,
+            "consent_history": consent_history(user=request.user)[:50],
+            "provisions": provision_records_about(person=request.user),
+        },
     )
 
 
