@@ -136,6 +136,10 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "accounts:profile"
 ACCOUNT_LOGOUT_REDIRECT_URL = "home"
 
+# A second factor (TOTP) for anyone; the staff site demands one (privacy/staff_access.py).
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "KaguAruoo"
+
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="KaguAruoo <no-reply@kaguaruoo.jp>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

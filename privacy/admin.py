@@ -3,8 +3,9 @@ from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from privacy.models import PolicyVersion, ProvisionRecord
+from privacy.models import Consent, PolicyVersion, ProvisionRecord, StaffAuditLog
 from privacy.services import personal_data_provide, policy_publish
+from privacy.staff_access import PersonalDataAdminMixin, audit_record, is_privacy_officer
 
 
 def adopt_saved(shell, saved) -> None:
@@ -73,7 +74,7 @@ class LegalExceptionProvisionForm(forms.ModelForm):
 
 
 @admin.register(ProvisionRecord)
-class ProvisionRecordAdmin(admin.ModelAdmin):
+class ProvisionRecordAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
     list_display = ["provided_at", "person", "recipient_name", "basis", "keep_until"]
     list_filter = ["basis"]
     date_hierarchy = "provided_at"
@@ -125,6 +126,7 @@ class ProvisionRecordAdmin(admin.ModelAdmin):
             by=request.user,
         )
         adopt_saved(obj, record)
+        audit_record(request=request, action=StaffAuditLog.Action.ADD, obj=record)
 
     def has_change_permission(self, request, obj=None):
         return False if obj is not None else super().has_change_permission(request, obj)
@@ -134,3 +136,38 @@ class ProvisionRecordAdmin(admin.ModelAdmin):
         if obj is None or obj.keep_until >= timezone.localdate():
             return False
         return super().has_delete_permission(request, obj)
+
+
+class ReadOnlyAdminMixin:
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Consent)
+class ConsentAdmin(ReadOnlyAdminMixin, PersonalDataAdminMixin, admin.ModelAdmin):
+    list_display = ["recorded_at", "user", "purpose", "granted", "policy_version", "source"]
+    list_filter = ["purpose", "granted", "source"]
+    list_select_related = ["user", "policy_version"]
+    search_fields = ["user__email"]
+
+
+@admin.register(StaffAuditLog)
+class StaffAuditLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Readable by privacy officers; nobody can add, change or delete a row here."""
+
+    list_display = ["at", "staff", "action", "model", "object_id", "person", "path"]
+    list_filter = ["action", "model"]
+    list_select_related = ["staff", "person"]
+    date_hierarchy = "at"
+
+    def has_module_permission(self, request):
+        return is_privacy_officer(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return is_privacy_officer(request.user)

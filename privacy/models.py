@@ -157,3 +157,50 @@ class ProvisionRecord(models.Model):
 
     def __str__(self):
         return f"{self.person_id} → {self.recipient_name} ({self.provided_at:%Y-%m-%d})"
+
+
+class StaffAuditLog(models.Model):
+    """One look at or change of a person's data by a staff member in admin (policy 2.2).
+
+    Written only by privacy.staff_access; admin shows it read-only to privacy officers
+    and offers no way to edit or delete a row.
+    """
+
+    class Action(models.TextChoices):
+        LIST = "list", _("Listed")
+        VIEW = "view", _("Viewed")
+        ADD = "add", _("Added")
+        CHANGE = "change", _("Changed")
+        DELETE = "delete", _("Deleted")
+        EXPORT = "export", _("Exported")
+        DECIDE = "decide", _("Decided")
+
+    at = models.DateTimeField(_("at"), db_index=True)
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("staff member"),
+    )
+    action = models.CharField(_("action"), max_length=10, choices=Action)
+    model = models.CharField(_("model"), max_length=100)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("person concerned"),
+    )
+    path = models.CharField(_("path"), max_length=500)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    changed_fields = models.JSONField(_("changed fields"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("staff audit log entry")
+        verbose_name_plural = _("staff audit log")
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.staff_id} {self.action} {self.model}"

@@ -1,6 +1,6 @@
 """What the privacy app itself holds about a person (see privacy/registry.py)."""
 
-from privacy.models import Consent, PolicyVersion, ProvisionRecord
+from privacy.models import Consent, PolicyVersion, ProvisionRecord, StaffAuditLog
 from privacy.registry import Erase, PersonalData, Retention, register
 
 register(
@@ -59,5 +59,26 @@ register(
             "recipient": "the account that received the data (a host)",
             "recorded_by": "the staff member who recorded a legal exception",
         },
+    )
+)
+
+register(
+    PersonalData(
+        model=StaffAuditLog,
+        person_field="person",
+        export=lambda a: {
+            "at": a.at.isoformat(),
+            "action": a.action,
+            "model": a.model,
+            "object_id": a.object_id,
+        },
+        erase=Erase.KEEP,
+        retention=Retention(
+            law="APPI art. 23 (security control measures) and its guidelines",
+            reason="record of staff access to the person's data",
+            days=3 * 366,
+            date_field="at",
+        ),
+        other_user_fields={"staff": "the staff member who looked or acted"},
     )
 )

@@ -61,6 +61,12 @@ def _isolated_cache_and_eager_tasks(request):
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Tests sign in often; a deliberately slow hasher would dominate the run on 2 cores."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _privacy_policy_published(request):
     """Tests on a flushed database (transactional ones) still find policy version 1.
 
@@ -79,6 +85,16 @@ def _privacy_policy_published(request):
 
     migration = importlib.import_module("privacy.migrations.0002_policy_version_1")
     migration.publish_version_1(apps, None)
+
+
+@pytest.fixture
+def officer_client(client, db):
+    """A privacy officer signed in to the staff site with password and second factor."""
+    from tests.privacy.helpers import officer_create, sign_in_with_second_factor
+
+    client.officer = officer_create()
+    sign_in_with_second_factor(client, client.officer)
+    return client
 
 
 @pytest.fixture(scope="session")

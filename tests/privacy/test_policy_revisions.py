@@ -70,14 +70,14 @@ def test_anonymous_visitors_see_no_revision_notice(client):
     assert "Our privacy policy was revised" not in client.get("/").text
 
 
-def test_staff_publish_a_revision_in_admin_and_cannot_delete_or_edit_one(admin_client):
-    response = admin_client.post(
+def test_staff_publish_a_revision_in_admin_and_cannot_delete_or_edit_one(officer_client):
+    response = officer_client.post(
         "/admin/privacy/policyversion/add/", {"text": "Admin revision.", "changes": "Clarified."}
     )
 
     assert response.status_code == 302
     revision = PolicyVersion.objects.get(version=2)
     assert revision.text == "Admin revision."
-    assert revision.published_by.is_superuser
-    delete = admin_client.get(f"/admin/privacy/policyversion/{revision.pk}/delete/")
+    assert revision.published_by == officer_client.officer
+    delete = officer_client.get(f"/admin/privacy/policyversion/{revision.pk}/delete/")
     assert delete.status_code == 403

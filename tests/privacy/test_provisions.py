@@ -129,7 +129,7 @@ def test_erasure_keeps_provision_records_within_their_three_years():
     assert "APPI" in kept["law"]
 
 
-def test_admin_cannot_delete_a_record_before_its_retention_ends(admin_client):
+def test_admin_cannot_delete_a_record_before_its_retention_ends(officer_client):
     record = personal_data_provide(
         person=UserFactory(),
         recipient_name="Tokyo District Court",
@@ -140,20 +140,20 @@ def test_admin_cannot_delete_a_record_before_its_retention_ends(admin_client):
     )
     url = reverse("admin:privacy_provisionrecord_delete", args=[record.pk])
 
-    assert admin_client.get(url).status_code == 403
-    assert admin_client.post(url, {"post": "yes"}).status_code == 403
+    assert officer_client.get(url).status_code == 403
+    assert officer_client.post(url, {"post": "yes"}).status_code == 403
     assert ProvisionRecord.objects.filter(pk=record.pk).exists()
 
     ProvisionRecord.objects.filter(pk=record.pk).update(
         keep_until=timezone.localdate() - datetime.timedelta(days=1)
     )
-    assert admin_client.get(url).status_code == 200
+    assert officer_client.get(url).status_code == 200
 
 
-def test_staff_record_a_legal_exception_in_admin(admin_client):
+def test_staff_record_a_legal_exception_in_admin(officer_client):
     person = UserFactory()
 
-    response = admin_client.post(
+    response = officer_client.post(
         reverse("admin:privacy_provisionrecord_add"),
         {
             "person": person.pk,
@@ -168,4 +168,4 @@ def test_staff_record_a_legal_exception_in_admin(admin_client):
     assert response.status_code == 302
     record = ProvisionRecord.objects.get(person=person)
     assert record.data_items == ["name", "phone"]
-    assert record.recorded_by.is_superuser
+    assert record.recorded_by == officer_client.officer

@@ -23,3 +23,7 @@ class Command(BaseCommand):
         for email, role in logins:
             self.stdout.write(f"  {email.ljust(width)}  {role}")
         self.stdout.write(f"  password for all: {accounts_demo.DEMO_PASSWORD}")
+        self.stdout.write(
+            "  staff second factor (TOTP secret for an authenticator app): "
+            f"{accounts_demo.DEMO_STAFF_TOTP_SECRET}"
+        )
