@@ -1,10 +1,19 @@
 from django import forms
 from django.contrib import admin
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from privacy.models import Consent, PolicyVersion, ProvisionRecord, StaffAuditLog
-from privacy.services import personal_data_provide, policy_publish
+from privacy.models import Consent, PolicyVersion, PrivacyRequest, ProvisionRecord, StaffAuditLog
+from privacy.services import (
+    PrivacyError,
+    personal_data_provide,
+    policy_publish,
+    privacy_request_decide,
+    privacy_request_decision_check,
+    privacy_request_file,
+    privacy_request_start,
+)
 from privacy.staff_access import PersonalDataAdminMixin, audit_record, is_privacy_officer
 
 
@@ -171,3 +180,135 @@ class StaffAuditLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return is_privacy_officer(request.user)
+
+
+class PrivacyRequestFileForm(forms.ModelForm):
+    """For someone who lost access: staff file the request after verifying a document."""
+
+    class Meta:
+        model = PrivacyRequest
+        fields = ["user", "kind", "details", "identity_note"]
+        help_texts = {
+            "identity_note": _(
+                "Which document was verified, and how (e.g. residence card, in a video call)."
+            )
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["identity_note"].required = True
+
+
+class PrivacyRequestDecisionForm(forms.ModelForm):
+    class Meta:
+        model = PrivacyRequest
+        fields = ["decision", "ground", "decision_reason"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("decision"):
+            return cleaned
+        try:
+            privacy_request_decision_check(
+                kind=self.instance.kind,
+                decision=cleaned["decision"],
+                ground=cleaned.get("ground", ""),
+                reason=cleaned.get("decision_reason", ""),
+            )
+        except PrivacyError as error:
+            raise forms.ValidationError(str(error)) from None
+        return cleaned
+
+
+@admin.register(PrivacyRequest)
+class PrivacyRequestAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
+    list_display = ["__str__", "user", "status", "received_at", "due", "decision"]
+    list_filter = ["status", "kind", "decision"]
+    list_select_related = ["user"]
+    search_fields = ["user__email"]
+    actions = ["start_handling"]
+    raw_id_fields = ["user"]
+    readonly_fields = [
+        "user",
+        "kind",
+        "details",
+        "status",
+        "identity_check",
+        "identity_note",
+        "identity_checked_by",
+        "received_at",
+        "due_on",
+        "decided_at",
+        "decided_by",
+        "archive_expires_at",
+        "erasure_report",
+    ]
+
+    @admin.display(description=_("due on"), ordering="due_on")
+    def due(self, obj):
+        if obj.is_overdue:
+            return format_html(
+                '<strong class="overdue" style="color:#b3261e">{} · {}</strong>',
+                obj.due_on,
+                _("overdue"),
+            )
+        return obj.due_on
+
+    def get_form(self, request, obj=None, **kwargs):
+        kwargs["form"] = PrivacyRequestFileForm if obj is None else PrivacyRequestDecisionForm
+        return super().get_form(request, obj, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return PrivacyRequestFileForm._meta.fields
+        editable = [] if obj.status == PrivacyRequest.Status.CLOSED else ["decision", "ground"]
+        return [*self.readonly_fields, *editable, "decision_reason"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        if obj.status == PrivacyRequest.Status.CLOSED:
+            return [*self.readonly_fields, "decision", "ground", "decision_reason"]
+        return self.readonly_fields
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            filed = privacy_request_file(
+                user=form.cleaned_data["user"],
+                kind=form.cleaned_data["kind"],
+                details=form.cleaned_data["details"],
+                identity_check=PrivacyRequest.IdentityCheck.DOCUMENT,
+                identity_note=form.cleaned_data["identity_note"],
+                checked_by=request.user,
+            )
+            adopt_saved(obj, filed)
+            audit_record(request=request, action=StaffAuditLog.Action.ADD, obj=filed)
+            return
+        if form.cleaned_data.get("decision"):
+            current = PrivacyRequest.objects.get(pk=obj.pk)
+            privacy_request_decide(
+                privacy_request=current,
+                decision=form.cleaned_data["decision"],
+                ground=form.cleaned_data.get("ground", ""),
+                reason=form.cleaned_data.get("decision_reason", ""),
+                by=request.user,
+            )
+            adopt_saved(obj, current)
+            audit_record(
+                request=request,
+                action=StaffAuditLog.Action.DECIDE,
+                obj=current,
+                changed_fields=form.changed_data,
+            )
+
+    @admin.action(description=_("Start handling the selected requests"))
+    def start_handling(self, request, queryset):
+        started = 0
+        for privacy_request in queryset.filter(status=PrivacyRequest.Status.RECEIVED):
+            privacy_request_start(privacy_request=privacy_request, by=request.user)
+            audit_record(request=request, action=StaffAuditLog.Action.CHANGE, obj=privacy_request)
+            started += 1
+        self.message_user(request, _("%(count)d request(s) now in progress.") % {"count": started})
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from privacy.models import Consent
+from privacy.models import Consent, PrivacyRequest
 
 CONSENT_HELP = {
     Consent.Purpose.MARKETING: _(
@@ -27,3 +27,23 @@ class ConsentsForm(forms.Form):
                 required=False,
                 help_text=CONSENT_HELP[purpose],
             )
+
+
+class PrivacyRequestForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("What do you ask for?"),
+        choices=PrivacyRequest.Kind.choices,
+        widget=forms.RadioSelect,
+    )
+    details = forms.CharField(
+        label=_("Details"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("For a revision, say what is wrong and what is right."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("kind") == PrivacyRequest.Kind.REVISION and not cleaned.get("details"):
+            self.add_error("details", _("Say what should be revised."))
+        return cleaned

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -204,3 +205,97 @@ class StaffAuditLog(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.staff_id} {self.action} {self.model}"
+
+
+class PrivacyRequest(models.Model):
+    """A person's request under policy 7 (APPI arts. 33-35), from filing to decision."""
+
+    class Kind(models.TextChoices):
+        DISCLOSURE = "disclosure", _("Disclosure of my personal data")
+        REVISION = "revision", _("Revision of my personal data")
+        STOP_OF_USE = "stop_of_use", _("Stop of the use of my personal data")
+        DELETION = "deletion", _("Deletion of my personal data")
+        PROVISION_RECORDS = "provision_records", _("Disclosure of the records of provision")
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("Received")
+        IN_PROGRESS = "in_progress", _("In progress")
+        CLOSED = "closed", _("Closed")
+
+    class Decision(models.TextChoices):
+        FULFILLED = "fulfilled", _("Fulfilled")
+        PARTLY_FULFILLED = "partly_fulfilled", _("Partly fulfilled")
+        REFUSED = "refused", _("Refused")
+        ALTERNATIVE_MEASURE = "alternative_measure", _("Alternative measure taken")
+
+    class Ground(models.TextChoices):
+        RISK_TO_RIGHTS = "7.1", _("7.1 Risk to the life, health, property or rights of someone")
+        OBSTACLE_TO_OPERATION = "7.2", _("7.2 Obstacle to conducting our operation properly")
+        AGAINST_LAW = "7.3", _("7.3 Against other laws and regulations")
+        DIFFICULT_TO_STOP = "7.4", _("7.4 Difficult to stop; alternative measures taken")
+
+    class IdentityCheck(models.TextChoices):
+        REAUTHENTICATION = "reauthentication", _("Re-entered the password when signed in")
+        DOCUMENT = "document", _("Identity document verified by staff")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="privacy_requests",
+        verbose_name=_("person"),
+    )
+    kind = models.CharField(_("request"), max_length=20, choices=Kind)
+    details = models.TextField(_("details"), blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=Status, default=Status.RECEIVED)
+    identity_check = models.CharField(
+        _("identity checked by"), max_length=20, choices=IdentityCheck
+    )
+    identity_note = models.TextField(_("identity check note"), blank=True)
+    identity_checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("identity checked by staff member"),
+    )
+    received_at = models.DateTimeField(_("received at"))
+    due_on = models.DateField(_("due on"))
+    decision = models.CharField(_("decision"), max_length=20, choices=Decision, blank=True)
+    ground = models.CharField(_("ground"), max_length=3, choices=Ground, blank=True)
+    decision_reason = models.TextField(_("reason given to the person"), blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    archive = models.FileField(_("archive"), upload_to="privacy/archives/", blank=True)
+    archive_expires_at = models.DateTimeField(_("archive link expires at"), null=True, blank=True)
+    erasure_report = models.JSONField(_("what the deletion kept"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        verbose_name = _("privacy request")
+        verbose_name_plural = _("privacy requests")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(decision="refused")
+                | (~models.Q(ground="") & ~models.Q(decision_reason="")),
+                name="privacy_request_refusal_has_ground_and_reason",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(identity_check="document") | ~models.Q(identity_note=""),
+                name="privacy_request_document_check_noted",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} #{self.pk}"
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status != self.Status.CLOSED and self.due_on < timezone.localdate()

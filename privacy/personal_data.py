@@ -1,6 +1,6 @@
 """What the privacy app itself holds about a person (see privacy/registry.py)."""
 
-from privacy.models import Consent, PolicyVersion, ProvisionRecord, StaffAuditLog
+from privacy.models import Consent, PolicyVersion, PrivacyRequest, ProvisionRecord, StaffAuditLog
 from privacy.registry import Erase, PersonalData, Retention, register
 
 register(
@@ -82,3 +82,35 @@ register(
         other_user_fields={"staff": "the staff member who looked or acted"},
     )
 )
+
+register(
+    PersonalData(
+        model=PrivacyRequest,
+        person_field="user",
+        export_fields=(
+            "kind",
+            "details",
+            "status",
+            "received_at",
+            "due_on",
+            "decision",
+            "ground",
+            "decision_reason",
+            "decided_at",
+        ),
+        # The request and its decision stay as the record of how it was handled; what the
+        # person wrote goes, and so does an archive (not exported: it is itself an export).
+        erase=Erase.ANONYMISE,
+        anonymise={"details": "", "identity_note": "", "archive": lambda r: _archive_drop(r)},
+        other_user_fields={
+            "identity_checked_by": "the staff member who verified an identity document",
+            "decided_by": "the staff member who decided",
+        },
+    )
+)
+
+
+def _archive_drop(privacy_request: PrivacyRequest) -> str:
+    if privacy_request.archive:
+        privacy_request.archive.delete(save=False)
+    return ""

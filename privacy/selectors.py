@@ -1,6 +1,7 @@
 from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
 
-from privacy.models import Consent, PolicyVersion, ProvisionRecord
+from privacy.models import Consent, PolicyVersion, PrivacyRequest, ProvisionRecord
 
 USER_CHOSEN_PURPOSES = [
     Consent.Purpose.MARKETING,
@@ -51,3 +52,12 @@ def policy_needs_acknowledgement(*, user) -> PolicyVersion | None:
 
 def provision_records_about(*, person) -> QuerySet[ProvisionRecord]:
     return ProvisionRecord.objects.filter(person=person).select_related("consent")
+
+
+def privacy_requests_of(*, user) -> QuerySet[PrivacyRequest]:
+    return PrivacyRequest.objects.filter(user=user).order_by("-received_at")
+
+
+def privacy_request_get_for_user(*, user, pk: int) -> PrivacyRequest:
+    """The user's own request; anyone else's, or none, is a 404."""
+    return get_object_or_404(PrivacyRequest.objects.filter(user=user), pk=pk)

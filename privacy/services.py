@@ -1,14 +1,26 @@
 """Writes of the privacy app. Other apps call these; they never touch privacy's models."""
 
 import datetime
+import io
+import json
+import secrets
+import zipfile
 from collections.abc import Callable
 
+from django.conf import settings
+from django.core import signing
+from django.core.files.base import ContentFile
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Max
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from privacy.models import Consent, PolicyVersion, ProvisionRecord
+from kaguaruoo.mail import email_queue
+from privacy import registry
+from privacy.models import Consent, PolicyVersion, PrivacyRequest, ProvisionRecord
 from privacy.selectors import consent_latest, policy_current
 
 
@@ -167,3 +179,221 @@ def personal_data_provide(
         if deliver is not None:
             deliver()
     return record
+
+
+# --- Requests under policy 7 -------------------------------------------------------------
+
+REQUEST_DUE_DAYS = 14
+ARCHIVE_LINK_DAYS = 7
+STOPPABLE_PURPOSES = (
+    Consent.Purpose.MARKETING,
+    Consent.Purpose.QUESTIONNAIRES,
+    Consent.Purpose.ANALYTICS,
+)
+REQUEST_TRANSITIONS = {
+    PrivacyRequest.Status.RECEIVED: {
+        PrivacyRequest.Status.IN_PROGRESS,
+        PrivacyRequest.Status.CLOSED,
+    },
+    PrivacyRequest.Status.IN_PROGRESS: {PrivacyRequest.Status.CLOSED},
+    PrivacyRequest.Status.CLOSED: set(),
+}
+
+
+class IllegalTransition(PrivacyError):
+    pass
+
+
+def _request_move(*, privacy_request: PrivacyRequest, to: str) -> None:
+    if to not in REQUEST_TRANSITIONS[privacy_request.status]:
+        raise IllegalTransition(
+            f"A {privacy_request.status} request cannot become {to}."  # staff-facing
+        )
+    privacy_request.status = to
+
+
+def privacy_request_file(
+    *,
+    user,
+    kind: str,
+    details: str = "",
+    identity_check: str,
+    identity_note: str = "",
+    checked_by=None,
+    ip: str | None = None,
+) -> PrivacyRequest:
+    """File a request once the person's identity is checked (the caller says how).
+
+    A stop of use takes effect at once: the person leaves campaigns, questionnaires
+    and analytics before any staff member reads the request.
+    """
+    if identity_check == PrivacyRequest.IdentityCheck.DOCUMENT and (
+        checked_by is None or not identity_note.strip()
+    ):
+        raise PrivacyError(_("A document check names the staff member and the document."))
+    now = timezone.now()
+    with transaction.atomic():
+        privacy_request = PrivacyRequest.objects.create(
+            user=user,
+            kind=kind,
+            details=details.strip(),
+            identity_check=identity_check,
+            identity_note=identity_note.strip(),
+            identity_checked_by=checked_by,
+            received_at=now,
+            due_on=timezone.localdate(now) + datetime.timedelta(days=REQUEST_DUE_DAYS),
+        )
+        if kind == PrivacyRequest.Kind.STOP_OF_USE:
+            consents_update(
+                user=user,
+                choices=dict.fromkeys(STOPPABLE_PURPOSES, False),
+                ip=ip,
+                source=Consent.Source.STOP_OF_USE,
+            )
+        _request_mail(privacy_request, "request_received")
+    return privacy_request
+
+
+def privacy_request_start(*, privacy_request: PrivacyRequest, by) -> PrivacyRequest:
+    with transaction.atomic():
+        _request_move(privacy_request=privacy_request, to=PrivacyRequest.Status.IN_PROGRESS)
+        privacy_request.save(update_fields=["status"])
+        _request_mail(privacy_request, "request_started")
+    return privacy_request
+
+
+def privacy_request_decision_check(*, kind: str, decision: str, ground: str, reason: str) -> None:
+    """The rules of policy 7 for a decision; raises PrivacyError naming the broken one."""
+    Decision, Ground = PrivacyRequest.Decision, PrivacyRequest.Ground
+    stop_or_delete = {PrivacyRequest.Kind.STOP_OF_USE, PrivacyRequest.Kind.DELETION}
+    if decision == Decision.REFUSED:
+        if ground not in {Ground.RISK_TO_RIGHTS, Ground.OBSTACLE_TO_OPERATION, Ground.AGAINST_LAW}:
+            raise PrivacyError(_("A refusal needs one of the grounds 7.1 to 7.3."))
+        if not reason.strip():
+            raise PrivacyError(_("A refusal needs a written reason."))
+    elif decision == Decision.ALTERNATIVE_MEASURE:
+        if kind not in stop_or_delete:
+            raise PrivacyError(_("An alternative measure answers only a stop of use or deletion."))
+        if ground != Ground.DIFFICULT_TO_STOP or not reason.strip():
+            raise PrivacyError(_("An alternative measure needs ground 7.4 and the measure taken."))
+    elif decision == Decision.PARTLY_FULFILLED:
+        if not reason.strip():
+            raise PrivacyError(_("Say what was not fulfilled, and why."))
+    elif decision != Decision.FULFILLED:
+        raise PrivacyError(_("Unknown decision."))
+
+
+def privacy_request_decide(
+    *, privacy_request: PrivacyRequest, decision: str, ground: str = "", reason: str = "", by
+) -> PrivacyRequest:
+    """Close a request with a decision, carry it out, and tell the person."""
+    privacy_request_decision_check(
+        kind=privacy_request.kind, decision=decision, ground=ground, reason=reason
+    )
+    carried_out = decision in {
+        PrivacyRequest.Decision.FULFILLED,
+        PrivacyRequest.Decision.PARTLY_FULFILLED,
+    }
+    with transaction.atomic():
+        _request_move(privacy_request=privacy_request, to=PrivacyRequest.Status.CLOSED)
+        privacy_request.decision = decision
+        privacy_request.ground = ground if decision != PrivacyRequest.Decision.FULFILLED else ""
+        privacy_request.decision_reason = reason.strip()
+        privacy_request.decided_at = timezone.now()
+        privacy_request.decided_by = by
+        privacy_request.save()
+        # The decision mail goes out first: a deletion changes the address it goes to.
+        _request_mail(privacy_request, "request_decided")
+        if carried_out and privacy_request.kind in ARCHIVE_KINDS:
+            request_id = privacy_request.pk
+            transaction.on_commit(lambda: _archive_task().delay(request_id))
+        if carried_out and privacy_request.kind == PrivacyRequest.Kind.DELETION:
+            _deletion_carry_out(privacy_request)
+    return privacy_request
+
+
+ARCHIVE_KINDS = {PrivacyRequest.Kind.DISCLOSURE, PrivacyRequest.Kind.PROVISION_RECORDS}
+
+
+def _archive_task():
+    from privacy.tasks import privacy_archive_build
+
+    return privacy_archive_build
+
+
+def _deletion_carry_out(privacy_request: PrivacyRequest) -> None:
+    report = registry.erase_for(privacy_request.user)
+    privacy_request.erasure_report = {
+        "deleted": report.deleted,
+        "anonymised": report.anonymised,
+        "kept": report.kept,
+        "files_deleted": len(report.files_deleted),
+    }
+    privacy_request.save(update_fields=["erasure_report"])
+
+
+def privacy_archive_build(*, privacy_request: PrivacyRequest) -> PrivacyRequest:
+    """Write the person's archive (JSON plus their own files) and mail the 7-day link."""
+    user = privacy_request.user
+    data = registry.export_for(user)
+    files = list(registry.files_for(user))
+    if privacy_request.kind == PrivacyRequest.Kind.PROVISION_RECORDS:
+        data = {label: rows for label, rows in data.items() if label == "privacy.ProvisionRecord"}
+        files = []
+    payload = {
+        "generated_at": timezone.now().isoformat(),
+        "request": privacy_request.pk,
+        "data": data,
+    }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("data.json", json.dumps(payload, ensure_ascii=False, indent=2))
+        for path, file in files:
+            with file.open("rb") as handle:
+                archive.writestr(path, handle.read())
+    if privacy_request.archive:
+        privacy_request.archive.delete(save=False)
+    privacy_request.archive.save(
+        f"{secrets.token_urlsafe(24)}.zip", ContentFile(buffer.getvalue()), save=False
+    )
+    privacy_request.archive_expires_at = timezone.now() + datetime.timedelta(days=ARCHIVE_LINK_DAYS)
+    privacy_request.save(update_fields=["archive", "archive_expires_at"])
+    _request_mail(
+        privacy_request, "archive_ready", link=archive_link(privacy_request=privacy_request)
+    )
+    return privacy_request
+
+
+ARCHIVE_SALT = "privacy.archive"
+
+
+def archive_link(*, privacy_request: PrivacyRequest) -> str:
+    token = signing.dumps(privacy_request.pk, salt=ARCHIVE_SALT)
+    path = reverse("privacy:archive_download", kwargs={"token": token})
+    return f"{settings.SITE_URL}{path}"
+
+
+def archive_token_read(*, token: str) -> int | None:
+    """The request id in a link that is still valid, else None."""
+    try:
+        return signing.loads(
+            token, salt=ARCHIVE_SALT, max_age=datetime.timedelta(days=ARCHIVE_LINK_DAYS)
+        )
+    except signing.BadSignature:
+        return None
+
+
+def _request_mail(privacy_request: PrivacyRequest, template: str, **extra) -> None:
+    user = privacy_request.user
+    context = {"privacy_request": privacy_request, "user": user, "site_url": settings.SITE_URL}
+    context.update(extra)
+    subject = render_to_string(f"privacy/emails/{template}.subject.txt", context).strip()
+    body = render_to_string(f"privacy/emails/{template}.txt", context)
+    email_queue(
+        message=EmailMessage(
+            subject=f"[KaguAruoo] {subject}",
+            body=body,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[user.email],
+        )
+    )

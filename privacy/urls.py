@@ -12,3 +12,7 @@ urlpatterns += [
     path("me/", views.privacy_me, name="me"),
     path("me/data.json", views.privacy_me_download, name="me_download"),
 ]
+urlpatterns += [
+    path("requests/new/", views.privacy_request_new, name="request_new"),
+    path("archives/<str:token>/", views.archive_download, name="archive_download"),
+]

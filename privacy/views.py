@@ -5,7 +5,7 @@ import json
 from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from privacy import registry
-from privacy.forms import ConsentsForm
-from privacy.models import Consent, PolicyVersion
+from privacy.forms import ConsentsForm, PrivacyRequestForm
+from privacy.models import Consent, PolicyVersion, PrivacyRequest
 from privacy.net import client_ip
 from privacy.selectors import (
     USER_CHOSEN_PURPOSES,
@@ -22,9 +22,16 @@ from privacy.selectors import (
     consent_states,
     policy_current,
     policy_history,
+    privacy_request_get_for_user,
+    privacy_requests_of,
     provision_records_about,
 )
-from privacy.services import consents_update, policy_acknowledge
+from privacy.services import (
+    archive_token_read,
+    consents_update,
+    policy_acknowledge,
+    privacy_request_file,
+)
 
 
 def policy(request):
@@ -87,6 +94,7 @@ def privacy_me(request):
             "form": form,
             "consent_history": consent_history(user=request.user)[:50],
             "provisions": provision_records_about(person=request.user),
+            "privacy_requests": privacy_requests_of(user=request.user),
         },
     )
 
@@ -104,5 +112,42 @@ def privacy_me_download(request):
         json.dumps(payload, ensure_ascii=False, indent=2), content_type="application/json"
     )
     response["Content-Disposition"] = 'attachment; filename="kaguaruoo-my-data.json"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@reauthentication_required
+def privacy_request_new(request):
+    """File a request. The password was just re-entered: that is the identity check."""
+    form = PrivacyRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        privacy_request_file(
+            user=request.user,
+            kind=form.cleaned_data["kind"],
+            details=form.cleaned_data["details"],
+            identity_check=PrivacyRequest.IdentityCheck.REAUTHENTICATION,
+            ip=client_ip(request),
+        )
+        messages.success(request, _("Your request was received. We answer within 14 days."))
+        return redirect("privacy:me")
+    return render(request, "privacy/privacyrequest_form.html", {"form": form})
+
+
+@login_required
+def archive_download(request, token):
+    """The archive of a disclosure, for its own person only, while the mailed link is valid."""
+    request_id = archive_token_read(token=token)
+    if request_id is None:
+        raise Http404("This link has expired.")
+    privacy_request = privacy_request_get_for_user(user=request.user, pk=request_id)
+    expires = privacy_request.archive_expires_at
+    if not privacy_request.archive or expires is None or expires < timezone.now():
+        raise Http404("This archive is no longer available.")
+    response = FileResponse(
+        privacy_request.archive.open("rb"),
+        as_attachment=True,
+        filename=f"kaguaruoo-data-request-{privacy_request.pk}.zip",
+    )
     response["Cache-Control"] = "no-store"
     return response

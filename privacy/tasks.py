@@ -1,0 +1,9 @@
+from celery import shared_task
+
+from privacy.models import PrivacyRequest
+from privacy.services import privacy_archive_build as archive_build
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=30, max_retries=5)
+def privacy_archive_build(request_id: int) -> None:
+    archive_build(privacy_request=PrivacyRequest.objects.get(pk=request_id))
