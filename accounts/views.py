@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from accounts.forms import ProfileForm
 from accounts.selectors import profile_public_fields, user_get_public
 from accounts.services import user_identity_update
+from privacy.services import identity_is_verified
 
 
 @login_required
@@ -28,5 +29,9 @@ def public_profile(request, pk):
     return render(
         request,
         "accounts/user_detail.html",
-        {"member": member, "public_fields": profile_public_fields(member=member)},
+        {
+            "member": member,
+            "public_fields": profile_public_fields(member=member),
+            "identity_verified": identity_is_verified(user=member),
+        },
     )

@@ -205,6 +205,13 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "visibility_timeout": 3600}
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE = {
+    # Privacy: identity documents go 30 days after the decision.
+    "privacy-identity-documents-purge": {
+        "task": "privacy.tasks.identity_documents_purge",
+        "schedule": 3600 * 6,
+    },
+}
 
 # Content Security Policy: every asset is the site's own.
 SECURE_CSP = {

@@ -1,12 +1,21 @@
 from django import forms
 from django.contrib import admin
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from privacy.models import Consent, PolicyVersion, PrivacyRequest, ProvisionRecord, StaffAuditLog
+from privacy.models import (
+    Consent,
+    IdentityVerification,
+    PolicyVersion,
+    PrivacyRequest,
+    ProvisionRecord,
+    StaffAuditLog,
+)
 from privacy.services import (
     PrivacyError,
+    identity_decide,
     personal_data_provide,
     policy_publish,
     privacy_request_decide,
@@ -312,3 +321,81 @@ class PrivacyRequestAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class IdentityDecisionForm(forms.ModelForm):
+    approve = forms.TypedChoiceField(
+        label=_("Decision"),
+        choices=[("", "---------"), ("yes", _("Approve")), ("no", _("Reject"))],
+        coerce=lambda value: value == "yes",
+        empty_value=None,
+        required=False,
+    )
+
+    class Meta:
+        model = IdentityVerification
+        fields = ["reason"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("approve") is False and not cleaned.get("reason", "").strip():
+            self.add_error("reason", _("A rejection needs its reason, which the person will read."))
+        return cleaned
+
+
+@admin.register(IdentityVerification)
+class IdentityVerificationAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
+    form = IdentityDecisionForm
+    list_display = ["__str__", "user", "status", "submitted_at", "decided_at", "decided_by"]
+    list_filter = ["status", "document_type"]
+    list_select_related = ["user", "decided_by"]
+    readonly_fields = [
+        "user",
+        "document_type",
+        "document_link",
+        "status",
+        "submitted_at",
+        "decided_at",
+        "decided_by",
+        "document_deleted_at",
+    ]
+
+    @admin.display(description=_("document"))
+    def document_link(self, obj):
+        if not obj.document:
+            return _("Deleted")
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener">{}</a>',
+            reverse("privacy:identity_document", args=[obj.pk]),
+            _("Open the document"),
+        )
+
+    def get_fields(self, request, obj=None):
+        if obj is not None and obj.status == IdentityVerification.Status.PENDING:
+            return [*self.readonly_fields, "approve", "reason"]
+        return [*self.readonly_fields, "reason"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.status != IdentityVerification.Status.PENDING:
+            return [*self.readonly_fields, "reason"]
+        return self.readonly_fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        approve = form.cleaned_data.get("approve")
+        if approve is None:
+            return
+        current = IdentityVerification.objects.get(pk=obj.pk)
+        identity_decide(
+            verification=current,
+            approve=approve,
+            reason=form.cleaned_data.get("reason", ""),
+            by=request.user,
+        )
+        adopt_saved(obj, current)
+        audit_record(request=request, action=StaffAuditLog.Action.DECIDE, obj=current)

@@ -1,7 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from privacy.models import Consent, PrivacyRequest
+from privacy.models import Consent, IdentityVerification, PrivacyRequest
+from privacy.services import MY_NUMBER_SIDE_REFUSED
 
 CONSENT_HELP = {
     Consent.Purpose.MARKETING: _(
@@ -46,4 +47,35 @@ class PrivacyRequestForm(forms.Form):
         cleaned = super().clean()
         if cleaned.get("kind") == PrivacyRequest.Kind.REVISION and not cleaned.get("details"):
             self.add_error("details", _("Say what should be revised."))
+        return cleaned
+
+
+class IdentityDocumentForm(forms.Form):
+    document_type = forms.ChoiceField(
+        label=_("Document"), choices=IdentityVerification.DocumentType.choices
+    )
+    number_side = forms.BooleanField(
+        label=_("This image shows the back (the Individual Number side) of a My Number card"),
+        required=False,
+        help_text=_("We never store that side: upload the front (photo) side only."),
+    )
+    document = forms.FileField(
+        label=_("Photo or scan of the document"),
+        help_text=_("JPEG, PNG or PDF, at most 10 MB. Only our privacy officers see it."),
+    )
+
+    MAX_BYTES = 10 * 1024 * 1024
+
+    def clean_document(self):
+        document = self.cleaned_data["document"]
+        if document.size > self.MAX_BYTES:
+            raise forms.ValidationError(_("The file is larger than 10 MB."))
+        return document
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get(
+            "document_type"
+        ) == IdentityVerification.DocumentType.MY_NUMBER_CARD and cleaned.get("number_side"):
+            raise forms.ValidationError(MY_NUMBER_SIDE_REFUSED)
         return cleaned

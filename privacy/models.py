@@ -299,3 +299,59 @@ class PrivacyRequest(models.Model):
     @property
     def is_overdue(self) -> bool:
         return self.status != self.Status.CLOSED and self.due_on < timezone.localdate()
+
+
+class IdentityVerification(models.Model):
+    """An identity document a person uploaded, and the staff decision on it.
+
+    The file is deleted 30 days after the decision; the result, the document type and
+    who decided stay. The number side of an Individual Number (My Number) card is never
+    accepted (Act on the Use of Numbers to Identify a Specific Individual, art. 20).
+    """
+
+    class DocumentType(models.TextChoices):
+        PASSPORT = "passport", _("Passport")
+        RESIDENCE_CARD = "residence_card", _("Residence card")
+        DRIVERS_LICENSE = "drivers_license", _("Driver's licence")
+        MY_NUMBER_CARD = "my_number_card", _("Individual Number (My Number) card, front side")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for review")
+        APPROVED = "approved", _("Verified")
+        REJECTED = "rejected", _("Rejected")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="identity_verifications",
+        verbose_name=_("person"),
+    )
+    document_type = models.CharField(_("document type"), max_length=20, choices=DocumentType)
+    document = models.FileField(_("document"), upload_to="privacy/identity/", blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PENDING)
+    submitted_at = models.DateTimeField(_("submitted at"))
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    document_deleted_at = models.DateTimeField(_("document deleted at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-submitted_at", "-pk"]
+        verbose_name = _("identity verification")
+        verbose_name_plural = _("identity verifications")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="rejected") | ~models.Q(reason=""),
+                name="privacy_identity_rejection_has_reason",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_document_type_display()} #{self.pk} ({self.get_status_display()})"

@@ -1,6 +1,13 @@
 """What the privacy app itself holds about a person (see privacy/registry.py)."""
 
-from privacy.models import Consent, PolicyVersion, PrivacyRequest, ProvisionRecord, StaffAuditLog
+from privacy.models import (
+    Consent,
+    IdentityVerification,
+    PolicyVersion,
+    PrivacyRequest,
+    ProvisionRecord,
+    StaffAuditLog,
+)
 from privacy.registry import Erase, PersonalData, Retention, register
 
 register(
@@ -106,6 +113,18 @@ register(
             "identity_checked_by": "the staff member who verified an identity document",
             "decided_by": "the staff member who decided",
         },
+    )
+)
+
+register(
+    PersonalData(
+        model=IdentityVerification,
+        person_field="user",
+        export_fields=("document_type", "status", "submitted_at", "decided_at", "reason"),
+        file_fields=("document",),
+        erase=Erase.ANONYMISE,
+        anonymise={"reason": ""},
+        other_user_fields={"decided_by": "the privacy officer who decided"},
     )
 )
 

@@ -1,7 +1,13 @@
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from privacy.models import Consent, PolicyVersion, PrivacyRequest, ProvisionRecord
+from privacy.models import (
+    Consent,
+    IdentityVerification,
+    PolicyVersion,
+    PrivacyRequest,
+    ProvisionRecord,
+)
 
 USER_CHOSEN_PURPOSES = [
     Consent.Purpose.MARKETING,
@@ -61,3 +67,7 @@ def privacy_requests_of(*, user) -> QuerySet[PrivacyRequest]:
 def privacy_request_get_for_user(*, user, pk: int) -> PrivacyRequest:
     """The user's own request; anyone else's, or none, is a 404."""
     return get_object_or_404(PrivacyRequest.objects.filter(user=user), pk=pk)
+
+
+def identity_verification_latest(*, user) -> IdentityVerification | None:
+    return IdentityVerification.objects.filter(user=user).order_by("-submitted_at", "-pk").first()

@@ -17,10 +17,17 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kaguaruoo.mail import email_queue
 from privacy import registry
-from privacy.models import Consent, PolicyVersion, PrivacyRequest, ProvisionRecord
+from privacy.models import (
+    Consent,
+    IdentityVerification,
+    PolicyVersion,
+    PrivacyRequest,
+    ProvisionRecord,
+)
 from privacy.selectors import consent_latest, policy_current
 
 
@@ -397,3 +404,81 @@ def _request_mail(privacy_request: PrivacyRequest, template: str, **extra) -> No
             to=[user.email],
         )
     )
+
+
+# --- Identity verification ---------------------------------------------------------------
+
+IDENTITY_DOCUMENT_KEEP_DAYS = 30
+IDENTITY_TRANSITIONS = {
+    IdentityVerification.Status.PENDING: {
+        IdentityVerification.Status.APPROVED,
+        IdentityVerification.Status.REJECTED,
+    },
+    IdentityVerification.Status.APPROVED: set(),
+    IdentityVerification.Status.REJECTED: set(),
+}
+MY_NUMBER_SIDE_REFUSED = gettext_lazy(
+    "We never accept the number side (back) of an Individual Number (My Number) card. "
+    "Upload its front (photo) side, or another document."
+)
+
+
+def identity_is_verified(*, user) -> bool:
+    """Whether staff verified the person's identity. Hosts need it to publish, tenants to sign."""
+    if user is None or not user.is_authenticated:
+        return False
+    return IdentityVerification.objects.filter(
+        user=user, status=IdentityVerification.Status.APPROVED
+    ).exists()
+
+
+def identity_document_submit(
+    *, user, document_type: str, document, number_side: bool
+) -> IdentityVerification:
+    if document_type == IdentityVerification.DocumentType.MY_NUMBER_CARD and number_side:
+        raise PrivacyError(MY_NUMBER_SIDE_REFUSED)
+    if document_type not in IdentityVerification.DocumentType.values:
+        raise PrivacyError(_("Choose the type of the document."))
+    verification = IdentityVerification(
+        user=user, document_type=document_type, submitted_at=timezone.now()
+    )
+    verification.document.save(
+        f"{secrets.token_urlsafe(16)}{_suffix(document.name)}", document, save=False
+    )
+    verification.save()
+    return verification
+
+
+def _suffix(name: str) -> str:
+    suffix = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    return f".{suffix}" if suffix in {"jpg", "jpeg", "png", "pdf", "heic", "webp"} else ""
+
+
+def identity_decide(
+    *, verification: IdentityVerification, approve: bool, reason: str = "", by
+) -> IdentityVerification:
+    to = IdentityVerification.Status.APPROVED if approve else IdentityVerification.Status.REJECTED
+    if to not in IDENTITY_TRANSITIONS[verification.status]:
+        raise IllegalTransition(f"A {verification.status} verification cannot become {to}.")
+    if not approve and not reason.strip():
+        raise PrivacyError(_("A rejection needs its reason, which the person will read."))
+    verification.status = to
+    verification.reason = reason.strip()
+    verification.decided_at = timezone.now()
+    verification.decided_by = by
+    verification.save(update_fields=["status", "reason", "decided_at", "decided_by"])
+    return verification
+
+
+def identity_documents_purge(*, now: datetime.datetime | None = None) -> int:
+    """Delete document files 30 days after their decision; the decision itself stays."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=IDENTITY_DOCUMENT_KEEP_DAYS)
+    due = IdentityVerification.objects.filter(decided_at__lte=cutoff).exclude(document="")
+    purged = 0
+    for verification in due:
+        verification.document.delete(save=False)
+        verification.document = ""
+        verification.document_deleted_at = timezone.now()
+        verification.save(update_fields=["document", "document_deleted_at"])
+        purged += 1
+    return purged

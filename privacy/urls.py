@@ -16,3 +16,9 @@ urlpatterns += [
     path("requests/new/", views.privacy_request_new, name="request_new"),
     path("archives/<str:token>/", views.archive_download, name="archive_download"),
 ]
+urlpatterns += [
+    path("me/identity/", views.identity_document_upload, name="identity_upload"),
+    path(
+        "identity/<int:pk>/document/", views.identity_document_for_officer, name="identity_document"
+    ),
+]

@@ -13,13 +13,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from privacy import registry
-from privacy.forms import ConsentsForm, PrivacyRequestForm
-from privacy.models import Consent, PolicyVersion, PrivacyRequest
+from privacy.forms import ConsentsForm, IdentityDocumentForm, PrivacyRequestForm
+from privacy.models import (
+    Consent,
+    IdentityVerification,
+    PolicyVersion,
+    PrivacyRequest,
+    StaffAuditLog,
+)
 from privacy.net import client_ip
 from privacy.selectors import (
     USER_CHOSEN_PURPOSES,
     consent_history,
     consent_states,
+    identity_verification_latest,
     policy_current,
     policy_history,
     privacy_request_get_for_user,
@@ -27,11 +34,14 @@ from privacy.selectors import (
     provision_records_about,
 )
 from privacy.services import (
+    PrivacyError,
     archive_token_read,
     consents_update,
+    identity_document_submit,
     policy_acknowledge,
     privacy_request_file,
 )
+from privacy.staff_access import audit_record, is_privacy_officer, staff_has_admin_access
 
 
 def policy(request):
@@ -95,6 +105,7 @@ def privacy_me(request):
             "consent_history": consent_history(user=request.user)[:50],
             "provisions": provision_records_about(person=request.user),
             "privacy_requests": privacy_requests_of(user=request.user),
+            "identity": identity_verification_latest(user=request.user),
         },
     )
 
@@ -149,5 +160,36 @@ def archive_download(request, token):
         as_attachment=True,
         filename=f"kaguaruoo-data-request-{privacy_request.pk}.zip",
     )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def identity_document_upload(request):
+    form = IdentityDocumentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            identity_document_submit(
+                user=request.user,
+                document_type=form.cleaned_data["document_type"],
+                document=form.cleaned_data["document"],
+                number_side=form.cleaned_data["number_side"],
+            )
+        except PrivacyError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Thank you. A privacy officer will review your document."))
+            return redirect("privacy:me")
+    return render(request, "privacy/identityverification_form.html", {"form": form})
+
+
+@login_required
+def identity_document_for_officer(request, pk):
+    """The document file, streamed to a privacy officer only; each look is audited."""
+    if not is_privacy_officer(request.user) or not staff_has_admin_access(request):
+        raise Http404
+    verification = get_object_or_404(IdentityVerification.objects.exclude(document=""), pk=pk)
+    audit_record(request=request, action=StaffAuditLog.Action.VIEW, obj=verification)
+    response = FileResponse(verification.document.open("rb"))
     response["Cache-Control"] = "no-store"
     return response
