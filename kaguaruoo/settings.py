@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "privacy.middleware.AccessLogMiddleware",
 ]
 
 ROOT_URLCONF = "kaguaruoo.urls"
@@ -210,6 +211,15 @@ CELERY_BEAT_SCHEDULE = {
     "privacy-identity-documents-purge": {
         "task": "privacy.tasks.identity_documents_purge",
         "schedule": 3600 * 6,
+    },
+    # Privacy: connection-source domains of the access log, and its 180-day retention.
+    "privacy-access-log-domains": {
+        "task": "privacy.tasks.access_log_domains_resolve",
+        "schedule": 300,
+    },
+    "privacy-access-log-purge": {
+        "task": "privacy.tasks.access_logs_purge",
+        "schedule": 3600 * 24,
     },
 }
 

@@ -6,6 +6,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from privacy.models import (
+    AccessLog,
     Consent,
     IdentityVerification,
     PolicyVersion,
@@ -13,6 +14,7 @@ from privacy.models import (
     ProvisionRecord,
     StaffAuditLog,
 )
+from privacy.selectors import access_top_domains, access_trends
 from privacy.services import (
     PrivacyError,
     identity_decide,
@@ -399,3 +401,22 @@ class IdentityVerificationAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
         )
         adopt_saved(obj, current)
         audit_record(request=request, action=StaffAuditLog.Action.DECIDE, obj=current)
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(ReadOnlyAdminMixin, PersonalDataAdminMixin, admin.ModelAdmin):
+    """The log itself for privacy officers, with the daily trends above it (policy 1.2.3)."""
+
+    change_list_template = "admin/privacy/accesslog/change_list.html"
+    list_display = ["at", "method", "path", "status", "ip_address", "domain", "user"]
+    list_filter = ["status", "method"]
+    list_select_related = ["user"]
+    date_hierarchy = "at"
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "trends": access_trends(days=30),
+            "top_domains": access_top_domains(days=30),
+        }
+        return super().changelist_view(request, extra_context)

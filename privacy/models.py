@@ -355,3 +355,36 @@ class IdentityVerification(models.Model):
 
     def __str__(self):
         return f"{self.get_document_type_display()} #{self.pk} ({self.get_status_display()})"
+
+
+class AccessLog(models.Model):
+    """One request to the site (policy 1.2.3), for trends; purged after 180 days.
+
+    Only the path is kept, never the query string, and path segments that carry
+    tokens are masked (privacy.access_log.path_for_log).
+    """
+
+    at = models.DateTimeField(_("at"), db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    method = models.CharField(_("method"), max_length=10)
+    path = models.CharField(_("path"), max_length=500)
+    status = models.PositiveSmallIntegerField(_("status"))
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("user agent"), max_length=300, blank=True)
+    domain = models.CharField(_("connection-source domain"), max_length=255, blank=True)
+    domain_resolved = models.BooleanField(_("domain looked up"), default=False, db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("access log entry")
+        verbose_name_plural = _("access log")
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.method} {self.path} {self.status}"

@@ -1,6 +1,7 @@
 """What the privacy app itself holds about a person (see privacy/registry.py)."""
 
 from privacy.models import (
+    AccessLog,
     Consent,
     IdentityVerification,
     PolicyVersion,
@@ -125,6 +126,15 @@ register(
         erase=Erase.ANONYMISE,
         anonymise={"reason": ""},
         other_user_fields={"decided_by": "the privacy officer who decided"},
+    )
+)
+
+register(
+    PersonalData(
+        model=AccessLog,
+        person_field="user",
+        export_fields=("at", "method", "path", "status", "ip_address", "user_agent", "domain"),
+        erase=Erase.DELETE,
     )
 )
 

@@ -1,7 +1,12 @@
-from django.db.models import QuerySet
+import datetime
+
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import TruncDate
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from privacy.models import (
+    AccessLog,
     Consent,
     IdentityVerification,
     PolicyVersion,
@@ -71,3 +76,31 @@ def privacy_request_get_for_user(*, user, pk: int) -> PrivacyRequest:
 
 def identity_verification_latest(*, user) -> IdentityVerification | None:
     return IdentityVerification.objects.filter(user=user).order_by("-submitted_at", "-pk").first()
+
+
+def access_trends(*, days: int = 30) -> list[dict]:
+    """Per day, newest first: requests, distinct addresses, signed-in users, server errors."""
+    since = timezone.now() - datetime.timedelta(days=days)
+    return list(
+        AccessLog.objects.filter(at__gte=since)
+        .annotate(day=TruncDate("at"))
+        .values("day")
+        .annotate(
+            requests=Count("pk"),
+            addresses=Count("ip_address", distinct=True),
+            users=Count("user", distinct=True),
+            server_errors=Count("pk", filter=Q(status__gte=500)),
+        )
+        .order_by("-day")
+    )
+
+
+def access_top_domains(*, days: int = 30, limit: int = 10) -> list[dict]:
+    since = timezone.now() - datetime.timedelta(days=days)
+    return list(
+        AccessLog.objects.filter(at__gte=since)
+        .exclude(domain="")
+        .values("domain")
+        .annotate(requests=Count("pk"))
+        .order_by("-requests", "domain")[:limit]
+    )

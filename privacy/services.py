@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from kaguaruoo.mail import email_queue
 from privacy import registry
 from privacy.models import (
+    AccessLog,
     Consent,
     IdentityVerification,
     PolicyVersion,
@@ -482,3 +483,32 @@ def identity_documents_purge(*, now: datetime.datetime | None = None) -> int:
         verification.save(update_fields=["document", "document_deleted_at"])
         purged += 1
     return purged
+
+
+# --- Access log ----------------------------------------------------------------------------
+
+ACCESS_LOG_KEEP_DAYS = 180
+
+
+def access_log_domains_resolve(*, resolver=None, batch: int = 500) -> int:
+    """Fill in the connection-source domain of rows not looked up yet (policy 1.2.3)."""
+    from privacy.access_log import reverse_dns
+
+    pending = list(
+        AccessLog.objects.filter(domain_resolved=False)
+        .exclude(ip_address=None)
+        .values_list("ip_address", flat=True)
+        .distinct()[:batch]
+    )
+    options = {"resolver": resolver} if resolver is not None else {}
+    for ip in pending:
+        AccessLog.objects.filter(domain_resolved=False, ip_address=ip).update(
+            domain=reverse_dns(ip, **options), domain_resolved=True
+        )
+    return len(pending)
+
+
+def access_logs_purge(*, now: datetime.datetime | None = None) -> int:
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=ACCESS_LOG_KEEP_DAYS)
+    deleted, _counts = AccessLog.objects.filter(at__lt=cutoff).delete()
+    return deleted

@@ -14,7 +14,10 @@ import json
 import django
 django.setup()
 from django.conf import settings
+from django.core.management import call_command
 from django.test import Client
+
+call_command("migrate", verbosity=0)
 
 client = Client()
 plain = client.get("/terms/", HTTP_HOST="kaguaruoo.jp")
