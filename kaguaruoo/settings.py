@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "privacy.middleware.AccessLogMiddleware",
+    "privacy.middleware.AnalyticsCookieMiddleware",
 ]
 
 ROOT_URLCONF = "kaguaruoo.urls"

@@ -1,9 +1,12 @@
+from privacy.analytics import analytics_choice
 from privacy.selectors import policy_needs_acknowledgement
 
 
 def privacy_notices(request):
-    """The policy version a signed-in user still has to acknowledge, for the site-wide notice."""
+    """The site-wide notices: a policy revision to acknowledge, and the cookie choice."""
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return {}
-    return {"policy_to_acknowledge": policy_needs_acknowledgement(user=user)}
+    choice = analytics_choice(request)
+    context = {"cookie_choice_needed": choice is None, "analytics_allowed": choice == "accepted"}
+    if user is not None and user.is_authenticated:
+        context["policy_to_acknowledge"] = policy_needs_acknowledgement(user=user)
+    return context

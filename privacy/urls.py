@@ -22,3 +22,7 @@ urlpatterns += [
         "identity/<int:pk>/document/", views.identity_document_for_officer, name="identity_document"
     ),
 ]
+urlpatterns += [
+    path("cookies/", views.cookie_choice, name="cookie_choice"),
+    path("beacon.gif", views.beacon, name="beacon"),
+]

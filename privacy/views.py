@@ -12,7 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from privacy import registry
+from privacy import analytics, registry
 from privacy.forms import ConsentsForm, IdentityDocumentForm, PrivacyRequestForm
 from privacy.models import (
     Consent,
@@ -36,6 +36,7 @@ from privacy.selectors import (
 from privacy.services import (
     PrivacyError,
     archive_token_read,
+    consent_record,
     consents_update,
     identity_document_submit,
     policy_acknowledge,
@@ -84,7 +85,9 @@ def policy_acknowledge_view(request):
 def privacy_me(request):
     states = consent_states(user=request.user)
     initial = {purpose: bool(c and c.granted) for purpose, c in states.items()}
-    form = ConsentsForm(request.POST or None, initial=initial, purposes=USER_CHOSEN_PURPOSES)
+    # Unticking every box posts no field at all: bind on the method, not on the data.
+    data = request.POST if request.method == "POST" else None
+    form = ConsentsForm(data, initial=initial, purposes=USER_CHOSEN_PURPOSES)
     if request.method == "POST" and form.is_valid():
         changed = consents_update(
             user=request.user,
@@ -191,5 +194,47 @@ def identity_document_for_officer(request, pk):
     verification = get_object_or_404(IdentityVerification.objects.exclude(document=""), pk=pk)
     audit_record(request=request, action=StaffAuditLog.Action.VIEW, obj=verification)
     response = FileResponse(verification.document.open("rb"))
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_POST
+def cookie_choice(request):
+    """The cookie notice's Accept or Decline for analytics cookies."""
+    accepted = request.POST.get("choice") == analytics.ACCEPTED
+    if request.user.is_authenticated:
+        consent_record(
+            user=request.user,
+            purpose=Consent.Purpose.ANALYTICS,
+            granted=accepted,
+            ip=client_ip(request),
+            source=Consent.Source.COOKIE_NOTICE,
+        )
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = "/"
+    response = redirect(next_url)
+    response.set_cookie(
+        analytics.CHOICE_COOKIE,
+        analytics.ACCEPTED if accepted else analytics.DECLINED,
+        max_age=analytics.ONE_YEAR,
+        httponly=True,
+        samesite="Lax",
+        secure=request.is_secure(),
+    )
+    return response
+
+
+BEACON_GIF = (
+    b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00"
+    b"\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;"
+)
+
+
+def beacon(request):
+    """The page-view beacon; the access log counts it. Without consent it answers nothing."""
+    if not analytics.analytics_allowed(request):
+        return HttpResponse(status=204)
+    response = HttpResponse(BEACON_GIF, content_type="image/gif")
     response["Cache-Control"] = "no-store"
     return response

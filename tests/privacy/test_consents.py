@@ -102,3 +102,14 @@ def test_data_download_holds_nobody_elses_data(client):
 
     assert other.email not in body
     assert "Otherperson" not in body
+
+
+def test_unticking_every_box_withdraws_every_consent(client):
+    user = UserFactory()
+    client.force_login(user)
+    client.post(reverse("privacy:me"), {"marketing": "on", "analytics": "on"})
+
+    client.post(reverse("privacy:me"), {})
+
+    assert not consent_is_granted(user=user, purpose="marketing")
+    assert not consent_is_granted(user=user, purpose="analytics")
