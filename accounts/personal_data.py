@@ -7,8 +7,11 @@ declared here too, since accounts owns signing in.
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.contrib.auth.hashers import make_password
+from django.db.models import Count
+from django.db.models.functions import TruncMonth
 
 from accounts.models import User
+from privacy.anonymised import Aggregate, register_aggregate
 from privacy.registry import Erase, PersonalData, register
 
 register(
@@ -63,5 +66,29 @@ register(
         person_field="user",
         export=lambda a: {"type": a.type, "created_at": a.created_at.isoformat()},
         erase=Erase.DELETE,
+    )
+)
+
+
+def _signups_by_account_type_and_month():
+    rows = (
+        User.objects.filter(is_staff=False)
+        .annotate(month=TruncMonth("date_joined"))
+        .values("account_type", "month")
+        .annotate(people=Count("pk"))
+        .order_by("month", "account_type")
+    )
+    return [
+        ({"account_type": row["account_type"], "month": f"{row['month']:%Y-%m}"}, row["people"])
+        for row in rows
+    ]
+
+
+register_aggregate(
+    Aggregate(
+        name="signups_by_account_type_and_month",
+        description="Members who signed up, by account type and month",
+        items=("account type", "month of sign-up", "number of members"),
+        groups=_signups_by_account_type_and_month,
     )
 )

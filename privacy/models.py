@@ -388,3 +388,24 @@ class AccessLog(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.method} {self.path} {self.status}"
+
+
+class AnonymisedExport(models.Model):
+    """One export of anonymously processed information; the public page lists them (art. 43)."""
+
+    created_at = models.DateTimeField(_("created at"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    items = models.JSONField(_("items contained"))
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("anonymised data export")
+        verbose_name_plural = _("anonymised data exports")
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d}"

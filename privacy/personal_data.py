@@ -2,6 +2,7 @@
 
 from privacy.models import (
     AccessLog,
+    AnonymisedExport,
     Consent,
     IdentityVerification,
     PolicyVersion,
@@ -135,6 +136,21 @@ register(
         person_field="user",
         export_fields=("at", "method", "path", "status", "ip_address", "user_agent", "domain"),
         erase=Erase.DELETE,
+    )
+)
+
+register(
+    PersonalData(
+        model=AnonymisedExport,
+        person_field="created_by",
+        export_fields=("created_at",),
+        erase=Erase.KEEP,
+        retention=Retention(
+            law="APPI art. 43(3) (publication of anonymously processed information)",
+            reason="the published record of an export names the staff member who made it",
+            days=3 * 366,
+            date_field="created_at",
+        ),
     )
 )
 

@@ -23,6 +23,7 @@ from kaguaruoo.mail import email_queue
 from privacy import registry
 from privacy.models import (
     AccessLog,
+    AnonymisedExport,
     Consent,
     IdentityVerification,
     PolicyVersion,
@@ -512,3 +513,19 @@ def access_logs_purge(*, now: datetime.datetime | None = None) -> int:
     cutoff = (now or timezone.now()) - datetime.timedelta(days=ACCESS_LOG_KEEP_DAYS)
     deleted, _counts = AccessLog.objects.filter(at__lt=cutoff).delete()
     return deleted
+
+
+# --- Anonymously processed information ------------------------------------------------------
+
+
+def anonymised_export_create(*, by) -> tuple[AnonymisedExport, str]:
+    """The CSV of aggregates, and the record that publishes what it contains."""
+    from privacy.anonymised import anonymised_csv, published_items
+
+    content = anonymised_csv()
+    export = AnonymisedExport.objects.create(
+        created_at=timezone.now(),
+        created_by=by,
+        items=[{"aggregate": d, "items": list(items)} for d, items in published_items()],
+    )
+    return export, content

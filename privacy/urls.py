@@ -26,3 +26,7 @@ urlpatterns += [
     path("cookies/", views.cookie_choice, name="cookie_choice"),
     path("beacon.gif", views.beacon, name="beacon"),
 ]
+urlpatterns += [
+    path("anonymised-data/", views.anonymised_data, name="anonymised_data"),
+    path("staff/anonymised-export.csv", views.anonymised_export, name="anonymised_export"),
+]

@@ -13,8 +13,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from privacy import analytics, registry
+from privacy.anonymised import MINIMUM_GROUP, published_items
 from privacy.forms import ConsentsForm, IdentityDocumentForm, PrivacyRequestForm
 from privacy.models import (
+    AnonymisedExport,
     Consent,
     IdentityVerification,
     PolicyVersion,
@@ -35,6 +37,7 @@ from privacy.selectors import (
 )
 from privacy.services import (
     PrivacyError,
+    anonymised_export_create,
     archive_token_read,
     consent_record,
     consents_update,
@@ -237,4 +240,29 @@ def beacon(request):
         return HttpResponse(status=204)
     response = HttpResponse(BEACON_GIF, content_type="image/gif")
     response["Cache-Control"] = "no-store"
+    return response
+
+
+def anonymised_data(request):
+    """What anonymously processed information contains, and when it was made (APPI art. 43)."""
+    return render(
+        request,
+        "privacy/anonymised_data.html",
+        {
+            "items": published_items(),
+            "exports": AnonymisedExport.objects.all()[:50],
+            "minimum_group": MINIMUM_GROUP,
+        },
+    )
+
+
+def anonymised_export(request):
+    """The CSV for staff signed in with a second factor; every export is audited."""
+    if not staff_has_admin_access(request):
+        raise Http404
+    export, content = anonymised_export_create(by=request.user)
+    audit_record(request=request, action=StaffAuditLog.Action.EXPORT, obj=export)
+    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+    filename = f"kaguaruoo-anonymised-{export.created_at:%Y%m%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
