@@ -5,6 +5,7 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import decrypt, encrypt
 
 from accounts.models import User
+from privacy.services import signup_consents_record
 from privacy.staff_access import privacy_officer_add
 
 DEMO_PASSWORD = "kagu-demo-2026"  # noqa: S105 - published demo password, DEBUG only
@@ -82,6 +83,8 @@ def load() -> list[tuple[str, str]]:
         EmailAddress.objects.update_or_create(
             user=user, email=user.email, defaults={"verified": True, "primary": True}
         )
+        # As at sign-up: the policy accepted, no marketing mail (recorded once).
+        signup_consents_record(user=user, marketing=False, ip=None)
         if spec.get("privacy_officer"):
             privacy_officer_add(user=user)
             _staff_totp_set(user)

@@ -222,6 +222,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "privacy.tasks.access_logs_purge",
         "schedule": 3600 * 24,
     },
+    # Privacy: what a deletion kept for a legal period goes once that period ends.
+    "privacy-deleted-accounts-sweep": {
+        "task": "privacy.tasks.deleted_accounts_sweep",
+        "schedule": 3600 * 24,
+    },
 }
 
 # Content Security Policy: every asset is the site's own.

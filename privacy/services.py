@@ -529,3 +529,18 @@ def anonymised_export_create(*, by) -> tuple[AnonymisedExport, str]:
         items=[{"aggregate": d, "items": list(items)} for d, items in published_items()],
     )
     return export, content
+
+
+def deleted_accounts_sweep() -> int:
+    """Erase again what deletions kept, once each record's legal period has ended."""
+    closed_deletions = PrivacyRequest.objects.filter(
+        kind=PrivacyRequest.Kind.DELETION,
+        status=PrivacyRequest.Status.CLOSED,
+        decision__in=[PrivacyRequest.Decision.FULFILLED, PrivacyRequest.Decision.PARTLY_FULFILLED],
+    ).select_related("user")
+    swept = 0
+    for privacy_request in closed_deletions:
+        with transaction.atomic():
+            report = registry.erase_for(privacy_request.user)
+        swept += sum(report.deleted.values())
+    return swept

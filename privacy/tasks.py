@@ -24,3 +24,8 @@ def access_log_domains_resolve() -> int:
 @shared_task
 def access_logs_purge() -> int:
     return services.access_logs_purge()
+
+
+@shared_task
+def deleted_accounts_sweep() -> int:
+    return services.deleted_accounts_sweep()

@@ -124,10 +124,13 @@ def test_the_document_file_goes_30_days_after_the_decision_and_the_result_stays(
     assert identity_is_verified(user=user)
 
 
-def test_beat_runs_the_document_purge():
+def test_beat_runs_the_privacy_purges():
     tasks = {entry["task"] for entry in CELERY_BEAT_SCHEDULE.values()}
 
     assert "privacy.tasks.identity_documents_purge" in tasks
+    assert "privacy.tasks.access_logs_purge" in tasks
+    assert "privacy.tasks.access_log_domains_resolve" in tasks
+    assert "privacy.tasks.deleted_accounts_sweep" in tasks
 
 
 def test_only_a_privacy_officer_opens_the_document_and_each_look_is_audited(client):

@@ -12,12 +12,13 @@ from django.utils import timezone
 
 from accounts.models import User
 from privacy import registry
-from privacy.models import PrivacyRequest, ProvisionRecord
+from privacy.models import Consent, PrivacyRequest, ProvisionRecord
 from privacy.services import (
     IllegalTransition,
     PrivacyError,
     consent_is_granted,
     consent_record,
+    deleted_accounts_sweep,
     personal_data_provide,
     privacy_request_decide,
     privacy_request_file,
@@ -364,3 +365,21 @@ def test_deletion_anonymises_the_account_keeps_what_law_requires_and_leaves_noth
 
 def mails_to_address(address):
     return [m for m in mail.outbox if m.to == [address]]
+
+
+def test_what_a_deletion_kept_for_a_legal_period_goes_once_the_period_ends():
+    user = UserFactory()
+    consent_record(user=user, purpose="marketing", granted=True, ip="203.0.113.5", source="signup")
+    privacy_request = file_request(user, "deletion")
+    privacy_request_decide(
+        privacy_request=privacy_request, decision="fulfilled", by=UserFactory(is_staff=True)
+    )
+    assert Consent.objects.filter(user=user).exists()
+    assert deleted_accounts_sweep() == 0
+
+    Consent.objects.filter(user=user).update(
+        recorded_at=timezone.now() - datetime.timedelta(days=32)
+    )
+
+    assert deleted_accounts_sweep() == 1
+    assert not Consent.objects.filter(user=user).exists()
