@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from privacy.models import (
     AccessLog,
+    AnonymisedExport,
     Consent,
     IdentityVerification,
     PolicyVersion,
@@ -104,3 +105,12 @@ def access_top_domains(*, days: int = 30, limit: int = 10) -> list[dict]:
         .annotate(requests=Count("pk"))
         .order_by("-requests", "domain")[:limit]
     )
+
+
+def identity_document_get_for_officer(*, pk: int) -> IdentityVerification:
+    """A verification whose file still exists; callers check that the viewer is an officer."""
+    return get_object_or_404(IdentityVerification.objects.exclude(document=""), pk=pk)
+
+
+def anonymised_exports_published() -> QuerySet[AnonymisedExport]:
+    return AnonymisedExport.objects.order_by("-created_at").only("created_at")

@@ -16,9 +16,7 @@ from privacy import analytics, registry
 from privacy.anonymised import MINIMUM_GROUP, published_items
 from privacy.forms import ConsentsForm, IdentityDocumentForm, PrivacyRequestForm
 from privacy.models import (
-    AnonymisedExport,
     Consent,
-    IdentityVerification,
     PolicyVersion,
     PrivacyRequest,
     StaffAuditLog,
@@ -26,8 +24,10 @@ from privacy.models import (
 from privacy.net import client_ip
 from privacy.selectors import (
     USER_CHOSEN_PURPOSES,
+    anonymised_exports_published,
     consent_history,
     consent_states,
+    identity_document_get_for_officer,
     identity_verification_latest,
     policy_current,
     policy_history,
@@ -194,7 +194,7 @@ def identity_document_for_officer(request, pk):
     """The document file, streamed to a privacy officer only; each look is audited."""
     if not is_privacy_officer(request.user) or not staff_has_admin_access(request):
         raise Http404
-    verification = get_object_or_404(IdentityVerification.objects.exclude(document=""), pk=pk)
+    verification = identity_document_get_for_officer(pk=pk)
     audit_record(request=request, action=StaffAuditLog.Action.VIEW, obj=verification)
     response = FileResponse(verification.document.open("rb"))
     response["Cache-Control"] = "no-store"
@@ -250,7 +250,7 @@ def anonymised_data(request):
         "privacy/anonymised_data.html",
         {
             "items": published_items(),
-            "exports": AnonymisedExport.objects.all()[:50],
+            "exports": anonymised_exports_published()[:50],
             "minimum_group": MINIMUM_GROUP,
         },
     )
