@@ -1,4 +1,6 @@
 from django import forms
+from django.urls import reverse_lazy
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import PROFILE_FIELDS_WITH_VISIBILITY, VISIBILITY_CHOICES_EXPLAINED, User
@@ -58,6 +60,10 @@ class SignupForm(IdentityFieldsMixin, forms.Form):
         label=_("I have read and accept the Privacy Policy"),
         required=True,
         error_messages={"required": _("Please accept the Privacy Policy to create an account.")},
+        # Help texts are rendered as HTML (partials/form_field.html); every part is ours.
+        help_text=format_lazy(
+            '<a href="{}" target="_blank">{}</a>', reverse_lazy("privacy:policy"), _("Read it")
+        ),
     )
     marketing_mail = forms.BooleanField(
         label=_("Send me news of campaigns, services and gifts by e-mail"),
