@@ -11,6 +11,7 @@ from django.db.models import Count
 from django.db.models.functions import TruncMonth
 
 from accounts.models import User
+from accounts.services import REVISABLE_FIELDS, user_fields_revise
 from privacy.anonymised import Aggregate, register_aggregate
 from privacy.registry import Erase, PersonalData, register
 
@@ -48,6 +49,10 @@ register(
             "is_staff": False,
             "is_superuser": False,
         },
+        revisable_fields={
+            name: User._meta.get_field(name).verbose_name for name in REVISABLE_FIELDS
+        },
+        revise=lambda user, changes: user_fields_revise(user=user, changes=changes),
     )
 )
 

@@ -31,3 +31,21 @@ def user_identity_update(
     user.full_clean(exclude=["password"])
     user.save()
     return user
+
+
+def user_fields_revise(*, user: User, changes: dict[str, str]) -> list[str]:
+    """Correct profile values on a revision request; returns the names that really changed."""
+    changed = []
+    for name, value in changes.items():
+        if name not in REVISABLE_FIELDS:
+            raise ValueError(f"{name} cannot be revised.")
+        if getattr(user, name) != value.strip():
+            setattr(user, name, value.strip())
+            changed.append(name)
+    if changed:
+        user.full_clean(exclude=["password"])
+        user.save(update_fields=changed)
+    return changed
+
+
+REVISABLE_FIELDS = ("first_name", "last_name", "corporation_name", "phone", "introduction")

@@ -243,6 +243,8 @@ class PrivacyRequestAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
         "user",
         "kind",
         "details",
+        "corrections",
+        "corrected",
         "status",
         "identity_check",
         "identity_note",

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from privacy import registry
 from privacy.models import Consent, IdentityVerification, PrivacyRequest
 from privacy.services import MY_NUMBER_SIDE_REFUSED
 
@@ -43,11 +44,29 @@ class PrivacyRequestForm(forms.Form):
         help_text=_("For a revision, say what is wrong and what is right."),
     )
 
+    correct_field = forms.ChoiceField(
+        label=_("For a revision: which data is wrong"), required=False, choices=()
+    )
+    correct_value = forms.CharField(
+        label=_("For a revision: the correct value"), required=False, max_length=2000
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["correct_field"].choices = [("", "---------"), *registry.revisable_choices()]
+
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("kind") == PrivacyRequest.Kind.REVISION and not cleaned.get("details"):
+        revision = cleaned.get("kind") == PrivacyRequest.Kind.REVISION
+        if revision and not cleaned.get("correct_field") and not cleaned.get("details"):
             self.add_error("details", _("Say what should be revised."))
         return cleaned
+
+    def corrections(self) -> dict[str, str]:
+        field = self.cleaned_data.get("correct_field")
+        if self.cleaned_data.get("kind") != PrivacyRequest.Kind.REVISION or not field:
+            return {}
+        return {field: self.cleaned_data.get("correct_value", "")}
 
 
 class IdentityDocumentForm(forms.Form):

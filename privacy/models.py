@@ -246,6 +246,13 @@ class PrivacyRequest(models.Model):
     )
     kind = models.CharField(_("request"), max_length=20, choices=Kind)
     details = models.TextField(_("details"), blank=True)
+    corrections = models.JSONField(
+        _("corrections asked for"),
+        default=dict,
+        blank=True,
+        help_text=_("For a revision: value to correct -> the correct value."),
+    )
+    corrected = models.JSONField(_("values that changed"), default=list, blank=True)
     status = models.CharField(_("status"), max_length=12, choices=Status, default=Status.RECEIVED)
     identity_check = models.CharField(
         _("identity checked by"), max_length=20, choices=IdentityCheck

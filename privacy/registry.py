@@ -49,14 +49,18 @@ In ``<app>/personal_data.py``::
     ``Retention(law=..., reason=..., days=..., date_field=...)``: rows are kept
     until ``date_field + days`` whatever ``erase`` says, and the deletion
     report lists them with why and until when.
+``revisable_fields`` and ``revise``
+    For a revision request (policy 7): field name -> label of the values a person
+    may ask to correct, and ``revise(obj, changes) -> list[str]`` that applies
+    them through the app's own service and returns the names that changed.
 ``other_user_fields``
     Every other FK to the user on the model, each with a short explanation of
     the role (e.g. the staff member who decided). Such fields do not make the
     row the other user's personal data, but the coverage test wants each one
     named so that none is forgotten.
 
-Reading the registry: ``entries()``, ``export_for(user)``, ``files_for(user)``
-and ``erase_for(user)``.
+Reading the registry: ``entries()``, ``export_for(user)``, ``files_for(user)``,
+``erase_for(user)``, ``revisable_choices()`` and ``revise_for(user, changes)``.
 """
 
 from __future__ import annotations
@@ -104,6 +108,8 @@ class PersonalData:
     anonymise: dict[str, Any] = field(default_factory=dict)
     retention: Retention | None = None
     other_user_fields: dict[str, str] = field(default_factory=dict)
+    revisable_fields: dict[str, str] = field(default_factory=dict)
+    revise: Callable[[models.Model, dict[str, str]], list[str]] | None = None
 
     @property
     def label(self) -> str:
@@ -206,6 +212,31 @@ def erase_for(user) -> ErasureReport:
                 obj.save()
                 report.anonymised[entry.label] = report.anonymised.get(entry.label, 0) + 1
     return report
+
+
+def revisable_choices() -> list[tuple[str, str]]:
+    """("<model label>.<field>", label) of every value a person may ask to correct."""
+    return [
+        (f"{entry.label}.{name}", label)
+        for entry in entries()
+        for name, label in entry.revisable_fields.items()
+    ]
+
+
+def revise_for(user, changes: dict[str, str]) -> list[str]:
+    """Apply corrections keyed as in revisable_choices(); returns the keys that changed."""
+    changed = []
+    for entry in entries():
+        own = {
+            key.rsplit(".", 1)[1]: value
+            for key, value in changes.items()
+            if key.rsplit(".", 1)[0] == entry.label
+        }
+        if not own or entry.revise is None:
+            continue
+        for obj in entry.rows_for(user):
+            changed += [f"{entry.label}.{name}" for name in entry.revise(obj, own)]
+    return changed
 
 
 def _erase_files(entry: PersonalData, obj: models.Model, report: ErasureReport) -> None:

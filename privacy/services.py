@@ -226,6 +226,7 @@ def privacy_request_file(
     user,
     kind: str,
     details: str = "",
+    corrections: dict[str, str] | None = None,
     identity_check: str,
     identity_note: str = "",
     checked_by=None,
@@ -246,6 +247,7 @@ def privacy_request_file(
             user=user,
             kind=kind,
             details=details.strip(),
+            corrections=corrections or {},
             identity_check=identity_check,
             identity_note=identity_note.strip(),
             identity_checked_by=checked_by,
@@ -305,6 +307,11 @@ def privacy_request_decide(
     }
     with transaction.atomic():
         _request_move(privacy_request=privacy_request, to=PrivacyRequest.Status.CLOSED)
+        if carried_out and privacy_request.kind == PrivacyRequest.Kind.REVISION:
+            # Corrected whether or not anything differs; the mail says which case it was.
+            privacy_request.corrected = registry.revise_for(
+                privacy_request.user, privacy_request.corrections
+            )
         privacy_request.decision = decision
         privacy_request.ground = ground if decision != PrivacyRequest.Decision.FULFILLED else ""
         privacy_request.decision_reason = reason.strip()

@@ -143,6 +143,7 @@ def privacy_request_new(request):
             user=request.user,
             kind=form.cleaned_data["kind"],
             details=form.cleaned_data["details"],
+            corrections=form.corrections(),
             identity_check=PrivacyRequest.IdentityCheck.REAUTHENTICATION,
             ip=client_ip(request),
         )

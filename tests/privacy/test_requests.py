@@ -109,7 +109,7 @@ def test_the_person_is_mailed_at_each_step(django_capture_on_commit_callbacks):
     assert "We received your request" in subjects[0]
     assert "We are handling your request" in subjects[1]
     assert "Fulfilled" in subjects[2]
-    assert "If nothing needed changing, it was already correct." in mails_to(user)[2].body
+    assert "Your data now reads as shown on your account page." in mails_to(user)[2].body
 
 
 def test_a_closed_request_cannot_be_reopened():
@@ -383,3 +383,39 @@ def test_what_a_deletion_kept_for_a_legal_period_goes_once_the_period_ends():
 
     assert deleted_accounts_sweep() == 1
     assert not Consent.objects.filter(user=user).exists()
+
+
+def test_a_revision_corrects_the_value_and_says_so(client, django_capture_on_commit_callbacks):
+    user = UserFactory(phone="090-0000-0001")
+    sign_in(client, user)
+    reauthenticate(client)
+    client.post(
+        reverse("privacy:request_new"),
+        {"kind": "revision", "correct_field": "accounts.User.phone", "correct_value": "090-1234"},
+    )
+    privacy_request = PrivacyRequest.objects.get(user=user)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        privacy_request_decide(
+            privacy_request=privacy_request, decision="fulfilled", by=UserFactory(is_staff=True)
+        )
+
+    user.refresh_from_db()
+    assert user.phone == "090-1234"
+    assert "We corrected: accounts.User.phone." in mails_to(user)[-1].body
+
+
+def test_a_revision_that_changes_nothing_still_tells_the_person(django_capture_on_commit_callbacks):
+    user = UserFactory(phone="090-1234")
+    privacy_request = file_request(
+        user, "revision", corrections={"accounts.User.phone": "090-1234"}
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        privacy_request_decide(
+            privacy_request=privacy_request, decision="fulfilled", by=UserFactory(is_staff=True)
+        )
+
+    assert "Nothing needed changing" in mails_to(user)[-1].body
+    privacy_request.refresh_from_db()
+    assert privacy_request.corrected == []
