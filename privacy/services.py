@@ -319,7 +319,12 @@ def privacy_request_decide(
         privacy_request.decided_by = by
         privacy_request.save()
         # The decision mail goes out first: a deletion changes the address it goes to.
-        _request_mail(privacy_request, "request_decided")
+        labels = dict(registry.revisable_choices())
+        _request_mail(
+            privacy_request,
+            "request_decided",
+            corrected_labels=[str(labels.get(key, key)) for key in privacy_request.corrected],
+        )
         if carried_out and privacy_request.kind in ARCHIVE_KINDS:
             request_id = privacy_request.pk
             transaction.on_commit(lambda: _archive_task().delay(request_id))

@@ -402,7 +402,7 @@ def test_a_revision_corrects_the_value_and_says_so(client, django_capture_on_com
 
     user.refresh_from_db()
     assert user.phone == "090-1234"
-    assert "We corrected: accounts.User.phone." in mails_to(user)[-1].body
+    assert "We corrected: phone number." in mails_to(user)[-1].body
 
 
 def test_a_revision_that_changes_nothing_still_tells_the_person(django_capture_on_commit_callbacks):
