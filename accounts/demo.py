@@ -1,10 +1,17 @@
 """Demo accounts (see README): every one verified, all sharing one password."""
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.utils import decrypt, encrypt
 
 from accounts.models import User
+from privacy.services import signup_consents_record
+from privacy.staff_access import privacy_officer_add
 
 DEMO_PASSWORD = "kagu-demo-2026"  # noqa: S105 - published demo password, DEBUG only
+# The staff site asks for a second factor: the demo staff account's authenticator secret
+# is fixed and printed, so that a person can add it to an authenticator app.
+DEMO_STAFF_TOTP_SECRET = "KAGUARUOODEMOSTAFFSECONDFACTORAB"  # noqa: S105 - DEBUG only
 
 DEMO_USERS = [
     {
@@ -58,6 +65,7 @@ DEMO_USERS = [
         "last_name": "KaguAruoo",
         "is_staff": True,
         "is_superuser": True,
+        "privacy_officer": True,
         "role": "staff, privacy officer, Django admin",
     },
 ]
@@ -67,7 +75,7 @@ def load() -> list[tuple[str, str]]:
     """Create or reset the demo accounts; returns (email, role) for the printout."""
     logins = []
     for spec in DEMO_USERS:
-        fields = {k: v for k, v in spec.items() if k not in {"email", "role"}}
+        fields = {k: v for k, v in spec.items() if k not in {"email", "role", "privacy_officer"}}
         user, _ = User.objects.update_or_create(email=spec["email"], defaults=fields)
         if not user.check_password(DEMO_PASSWORD):
             user.set_password(DEMO_PASSWORD)
@@ -75,5 +83,22 @@ def load() -> list[tuple[str, str]]:
         EmailAddress.objects.update_or_create(
             user=user, email=user.email, defaults={"verified": True, "primary": True}
         )
+        # As at sign-up: the policy accepted, no marketing mail (recorded once).
+        signup_consents_record(user=user, marketing=False, ip=None)
+        if spec.get("privacy_officer"):
+            privacy_officer_add(user=user)
+            _staff_totp_set(user)
         logins.append((spec["email"], spec["role"]))
     return logins
+
+
+def _staff_totp_set(user: User) -> None:
+    """The fixed authenticator secret for the demo staff account (see load_demo's printout)."""
+    authenticator = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+    if authenticator and decrypt(authenticator.data["secret"]) == DEMO_STAFF_TOTP_SECRET:
+        return
+    Authenticator.objects.update_or_create(
+        user=user,
+        type=Authenticator.Type.TOTP,
+        defaults={"data": {"secret": encrypt(DEMO_STAFF_TOTP_SECRET)}},
+    )

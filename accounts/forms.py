@@ -1,8 +1,12 @@
 from django import forms
+from django.urls import reverse_lazy
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
+from accounts.models import PROFILE_FIELDS_WITH_VISIBILITY, VISIBILITY_CHOICES_EXPLAINED, User
 from accounts.services import user_identity_update
+from privacy.net import client_ip
+from privacy.services import signup_consents_record
 
 
 class IdentityFieldsMixin:
@@ -52,6 +56,21 @@ class SignupForm(IdentityFieldsMixin, forms.Form):
         widget=forms.TextInput(attrs={"data-required-for": "corporate"}),
     )
 
+    accept_policy = forms.BooleanField(
+        label=_("I have read and accept the Privacy Policy"),
+        required=True,
+        error_messages={"required": _("Please accept the Privacy Policy to create an account.")},
+        # Help texts are rendered as HTML (partials/form_field.html); every part is ours.
+        help_text=format_lazy(
+            '<a href="{}" target="_blank">{}</a>', reverse_lazy("privacy:policy"), _("Read it")
+        ),
+    )
+    marketing_mail = forms.BooleanField(
+        label=_("Send me news of campaigns, services and gifts by e-mail"),
+        required=False,
+        help_text=_("Optional. You can stop them at any time on your privacy page."),
+    )
+
     def signup(self, request, user):
         user_identity_update(
             user=user,
@@ -60,15 +79,47 @@ class SignupForm(IdentityFieldsMixin, forms.Form):
             last_name=self.cleaned_data["last_name"],
             corporation_name=self.cleaned_data["corporation_name"],
         )
+        signup_consents_record(
+            user=user, marketing=self.cleaned_data["marketing_mail"], ip=client_ip(request)
+        )
 
 
 class ProfileForm(IdentityFieldsMixin, forms.ModelForm):
+    """The profile, each field followed by who may see it."""
+
     class Meta:
         model = User
-        fields = ["account_type", "first_name", "last_name", "corporation_name", "phone"]
+        fields = [
+            "account_type",
+            "first_name",
+            "first_name_visibility",
+            "last_name",
+            "last_name_visibility",
+            "corporation_name",
+            "phone",
+            "phone_visibility",
+            "introduction",
+            "introduction_visibility",
+        ]
         widgets = {
             "account_type": forms.RadioSelect,
             "first_name": forms.TextInput(attrs={"data-required-for": "personal"}),
             "last_name": forms.TextInput(attrs={"data-required-for": "personal"}),
             "corporation_name": forms.TextInput(attrs={"data-required-for": "corporate"}),
+            "introduction": forms.Textarea(attrs={"rows": 4}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in PROFILE_FIELDS_WITH_VISIBILITY:
+            field = self.fields[f"{name}_visibility"]
+            field.widget = forms.RadioSelect(choices=VISIBILITY_CHOICES_EXPLAINED)
+            field.choices = VISIBILITY_CHOICES_EXPLAINED
+
+    def service_arguments(self) -> dict:
+        """cleaned_data shaped for accounts.services.user_identity_update."""
+        data = dict(self.cleaned_data)
+        visibility = {
+            name: data.pop(f"{name}_visibility") for name in PROFILE_FIELDS_WITH_VISIBILITY
+        }
+        return {**data, "visibility": visibility}

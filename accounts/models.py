@@ -3,7 +3,28 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+
+
+class Visibility(models.TextChoices):
+    """Who sees a profile field. The labels and explanations are the customer's own words."""
+
+    ALL_USERS = "all", _("All User")
+    ONLY_ME = "me", _("Only You")
+
+
+VISIBILITY_EXPLANATIONS = {
+    Visibility.ALL_USERS: _("Open for all user. Anybody can see in your public profile."),
+    Visibility.ONLY_ME: _("Only visible to you."),
+}
+VISIBILITY_CHOICES_EXPLAINED = [
+    (value, format_lazy("{} — {}", label, VISIBILITY_EXPLANATIONS[value]))
+    for value, label in Visibility.choices
+]
+
+# The profile fields a person shows or hides, in the order a profile lists them.
+PROFILE_FIELDS_WITH_VISIBILITY = ("first_name", "last_name", "phone", "introduction")
 
 
 class UserManager(BaseUserManager):
@@ -40,6 +61,25 @@ class User(AbstractBaseUser, PermissionsMixin):
     last_name = models.CharField(_("last name"), max_length=100, blank=True)
     corporation_name = models.CharField(_("corporation name"), max_length=200, blank=True)
     phone = models.CharField(_("phone number"), max_length=30, blank=True)
+    introduction = models.TextField(_("introduction"), max_length=2000, blank=True)
+    first_name_visibility = models.CharField(
+        _("who sees your first name"), max_length=3, choices=Visibility, default=Visibility.ONLY_ME
+    )
+    last_name_visibility = models.CharField(
+        _("who sees your last name"), max_length=3, choices=Visibility, default=Visibility.ALL_USERS
+    )
+    phone_visibility = models.CharField(
+        _("who sees your phone number"),
+        max_length=3,
+        choices=Visibility,
+        default=Visibility.ONLY_ME,
+    )
+    introduction_visibility = models.CharField(
+        _("who sees your introduction"),
+        max_length=3,
+        choices=Visibility,
+        default=Visibility.ALL_USERS,
+    )
     is_host = models.BooleanField(_("host"), default=False)
     is_staff = models.BooleanField(_("staff status"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
@@ -74,10 +114,15 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def public_name(self) -> str:
-        """The only name others see: the corporation's, or a person's last name."""
+        """The name others see: the corporation's, or a person's last name if they show it."""
         if self.is_corporate:
             return self.corporation_name
+        if self.last_name_visibility != Visibility.ALL_USERS:
+            return str(_("Member"))
         return self.last_name or str(_("Member"))
+
+    def is_visible_to_all(self, field_name: str) -> bool:
+        return getattr(self, f"{field_name}_visibility") == Visibility.ALL_USERS
 
     @property
     def full_name(self) -> str:

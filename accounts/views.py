@@ -4,8 +4,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from accounts.forms import ProfileForm
-from accounts.selectors import user_get_public
+from accounts.selectors import profile_public_fields, user_get_public
 from accounts.services import user_identity_update
+from privacy.services import identity_is_verified
 
 
 @login_required
@@ -17,7 +18,7 @@ def profile(request):
 def profile_edit(request):
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
-        user_identity_update(user=request.user, **form.cleaned_data)
+        user_identity_update(user=request.user, **form.service_arguments())
         messages.success(request, _("Your profile was saved."))
         return redirect("accounts:profile")
     return render(request, "accounts/user_form.html", {"form": form})
@@ -25,4 +26,12 @@ def profile_edit(request):
 
 def public_profile(request, pk):
     member = get_object_or_404(user_get_public(), pk=pk)
-    return render(request, "accounts/user_detail.html", {"member": member})
+    return render(
+        request,
+        "accounts/user_detail.html",
+        {
+            "member": member,
+            "public_fields": profile_public_fields(member=member),
+            "identity_verified": identity_is_verified(user=member),
+        },
+    )

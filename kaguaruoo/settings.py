@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "kaguaruoo",
     "accounts",
     "listings",
@@ -66,6 +67,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "privacy.middleware.AccessLogMiddleware",
+    "privacy.middleware.AnalyticsCookieMiddleware",
 ]
 
 ROOT_URLCONF = "kaguaruoo.urls"
@@ -83,6 +86,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "privacy.context_processors.privacy_notices",
             ],
         },
     },
@@ -133,6 +137,10 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if USE_HTTPS else "http"
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "accounts:profile"
 ACCOUNT_LOGOUT_REDIRECT_URL = "home"
+
+# A second factor (TOTP) for anyone; the staff site demands one (privacy/staff_access.py).
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "KaguAruoo"
 
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="KaguAruoo <no-reply@kaguaruoo.jp>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
@@ -199,6 +207,27 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "visibility_timeout": 3600}
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE = {
+    # Privacy: identity documents go 30 days after the decision.
+    "privacy-identity-documents-purge": {
+        "task": "privacy.tasks.identity_documents_purge",
+        "schedule": 3600 * 6,
+    },
+    # Privacy: connection-source domains of the access log, and its 180-day retention.
+    "privacy-access-log-domains": {
+        "task": "privacy.tasks.access_log_domains_resolve",
+        "schedule": 300,
+    },
+    "privacy-access-log-purge": {
+        "task": "privacy.tasks.access_logs_purge",
+        "schedule": 3600 * 24,
+    },
+    # Privacy: what a deletion kept for a legal period goes once that period ends.
+    "privacy-deleted-accounts-sweep": {
+        "task": "privacy.tasks.deleted_accounts_sweep",
+        "schedule": 3600 * 24,
+    },
+}
 
 # Content Security Policy: every asset is the site's own.
 SECURE_CSP = {
@@ -221,9 +250,14 @@ if USE_HTTPS:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
+    MFA_TRUST_COOKIE_SECURE = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
+# No script reads the CSRF token from its cookie: every form carries it.
+CSRF_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
 LOGGING = {

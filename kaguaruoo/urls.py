@@ -1,12 +1,13 @@
-from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
 from kaguaruoo import views
+from privacy.staff_access import staff_admin_login, staff_has_admin_access
 
-admin.site.login = secure_admin_login(admin.site.login)
+admin.site.login = staff_admin_login(admin.site.login)
+admin.site.has_permission = staff_has_admin_access
 admin.site.site_header = "KaguAruoo staff"
 admin.site.site_title = "KaguAruoo staff"
 

@@ -14,6 +14,7 @@ from listings.models import Listing, ListingItem, ListingStation, Station
 from listings.postal import PostalCodeError, address_fill
 from listings.search_cache import search_cache_invalidate
 from listings.walking import walk_minutes
+from privacy.services import identity_is_verified
 
 MAX_STATIONS = 3
 
@@ -158,6 +159,10 @@ def listing_transition(*, listing: Listing, to: str, by: User) -> Listing:
 def _check_publishable(listing: Listing) -> None:
     if not EmailAddress.objects.filter(user=listing.host, verified=True).exists():
         raise ValidationError(_("Verify your email address before you publish a listing."))
+    if not identity_is_verified(user=listing.host):
+        raise ValidationError(
+            _("Verify your identity before you publish a listing (Account → Privacy).")
+        )
     if not listing.stations.exists():
         raise ValidationError(_("Name at least one station before you publish."))
 

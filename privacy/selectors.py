@@ -1,5 +1,116 @@
-from privacy.models import PolicyVersion
+import datetime
+
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import TruncDate
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from privacy.models import (
+    AccessLog,
+    AnonymisedExport,
+    Consent,
+    IdentityVerification,
+    PolicyVersion,
+    PrivacyRequest,
+    ProvisionRecord,
+)
+
+USER_CHOSEN_PURPOSES = [
+    Consent.Purpose.MARKETING,
+    Consent.Purpose.QUESTIONNAIRES,
+    Consent.Purpose.PROFILE_SHARING,
+    Consent.Purpose.ANALYTICS,
+]
 
 
 def policy_current() -> PolicyVersion | None:
     return PolicyVersion.objects.order_by("-version").first()
+
+
+def policy_history() -> QuerySet[PolicyVersion]:
+    return PolicyVersion.objects.order_by("-version").only("version", "published_at", "changes")
+
+
+def consent_latest(*, user, purpose: str) -> Consent | None:
+    return (
+        Consent.objects.filter(user=user, purpose=purpose).order_by("-recorded_at", "-pk").first()
+    )
+
+
+def consent_states(*, user) -> dict[str, Consent | None]:
+    """The decision in force for every purpose a user chooses, None where never asked."""
+    states: dict[str, Consent | None] = dict.fromkeys(USER_CHOSEN_PURPOSES)
+    for consent in Consent.objects.filter(user=user, purpose__in=USER_CHOSEN_PURPOSES).order_by(
+        "recorded_at", "pk"
+    ):
+        states[consent.purpose] = consent
+    return states
+
+
+def consent_history(*, user) -> QuerySet[Consent]:
+    return Consent.objects.filter(user=user).select_related("policy_version")
+
+
+def policy_needs_acknowledgement(*, user) -> PolicyVersion | None:
+    """The version in force when the user has not accepted it yet, else None."""
+    current = policy_current()
+    if current is None or not user.is_authenticated:
+        return None
+    accepted = consent_latest(user=user, purpose=Consent.Purpose.POLICY)
+    if accepted is not None and accepted.granted and accepted.policy_version_id == current.pk:
+        return None
+    return current
+
+
+def provision_records_about(*, person) -> QuerySet[ProvisionRecord]:
+    return ProvisionRecord.objects.filter(person=person).select_related("consent")
+
+
+def privacy_requests_of(*, user) -> QuerySet[PrivacyRequest]:
+    return PrivacyRequest.objects.filter(user=user).order_by("-received_at")
+
+
+def privacy_request_get_for_user(*, user, pk: int) -> PrivacyRequest:
+    """The user's own request; anyone else's, or none, is a 404."""
+    return get_object_or_404(PrivacyRequest.objects.filter(user=user), pk=pk)
+
+
+def identity_verification_latest(*, user) -> IdentityVerification | None:
+    return IdentityVerification.objects.filter(user=user).order_by("-submitted_at", "-pk").first()
+
+
+def access_trends(*, days: int = 30) -> list[dict]:
+    """Per day, newest first: requests, distinct addresses, signed-in users, server errors."""
+    since = timezone.now() - datetime.timedelta(days=days)
+    return list(
+        AccessLog.objects.filter(at__gte=since)
+        .annotate(day=TruncDate("at"))
+        .values("day")
+        .annotate(
+            requests=Count("pk"),
+            addresses=Count("ip_address", distinct=True),
+            users=Count("user", distinct=True),
+            server_errors=Count("pk", filter=Q(status__gte=500)),
+        )
+        .order_by("-day")
+    )
+
+
+def access_top_domains(*, days: int = 30, limit: int = 10) -> list[dict]:
+    since = timezone.now() - datetime.timedelta(days=days)
+    return list(
+        AccessLog.objects.filter(at__gte=since)
+        .exclude(domain="")
+        .values("domain")
+        .annotate(requests=Count("pk"))
+        .order_by("-requests", "domain")[:limit]
+    )
+
+
+def identity_document_get_for_officer(*, pk: int) -> IdentityVerification:
+    """A verification whose file still exists; callers check that the viewer is an officer."""
+    return get_object_or_404(IdentityVerification.objects.exclude(document=""), pk=pk)
+
+
+def anonymised_exports_published() -> QuerySet[AnonymisedExport]:
+    return AnonymisedExport.objects.order_by("-created_at").only("created_at")

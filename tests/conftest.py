@@ -1,5 +1,6 @@
 """Shared fixtures: real services for integration tests, eager Celery for the rest."""
 
+import importlib
 import os
 import uuid
 
@@ -71,6 +72,43 @@ def _isolated_cache_and_eager_tasks(request):
         celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = eager
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Tests sign in often; a deliberately slow hasher would dominate the run on 2 cores."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _privacy_policy_published(request):
+    """Tests on a flushed database (transactional ones) still find policy version 1.
+
+    Its data migration publishes it once, and a TransactionTestCase flush removes it.
+    """
+    if request.node.get_closest_marker("django_db") is None and not {
+        "db",
+        "transactional_db",
+        "live_server",
+    } & set(request.fixturenames):
+        return
+    request.getfixturevalue(
+        "db" if "transactional_db" not in request.fixturenames else "transactional_db"
+    )
+    from django.apps import apps
+
+    migration = importlib.import_module("privacy.migrations.0002_policy_version_1")
+    migration.publish_version_1(apps, None)
+
+
+@pytest.fixture
+def officer_client(client, db):
+    """A privacy officer signed in to the staff site with password and second factor."""
+    from tests.privacy.helpers import officer_create, sign_in_with_second_factor
+
+    client.officer = officer_create()
+    sign_in_with_second_factor(client, client.officer)
+    return client
 
 
 @pytest.fixture(scope="session")

@@ -5,6 +5,10 @@ from tests.accounts.factories import CorporateUserFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
+EVERY_FIELD_ONLY_ME = {
+    f"{name}_visibility": "me" for name in ("first_name", "last_name", "phone", "introduction")
+}
+
 
 def test_personal_account_shows_only_its_last_name_in_public(client):
     member = UserFactory(first_name="Haruki", last_name="Murakami", phone="080-9999-0000")
@@ -68,7 +72,12 @@ def test_profile_edit_switching_to_corporate_drops_personal_names(client):
 
     response = client.post(
         reverse("accounts:profile_edit"),
-        {"account_type": "corporate", "corporation_name": "Murakami Lettings", "phone": ""},
+        {
+            "account_type": "corporate",
+            "corporation_name": "Murakami Lettings",
+            "phone": "",
+            **EVERY_FIELD_ONLY_ME,
+        },
     )
 
     assert response.status_code == 302
@@ -82,7 +91,8 @@ def test_profile_edit_with_missing_names_shows_errors_and_keeps_the_old_ones(cli
     client.force_login(member)
 
     response = client.post(
-        reverse("accounts:profile_edit"), {"account_type": "personal", "first_name": "Haruki"}
+        reverse("accounts:profile_edit"),
+        {"account_type": "personal", "first_name": "Haruki", **EVERY_FIELD_ONLY_ME},
     )
 
     assert response.status_code == 200

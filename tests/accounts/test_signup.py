@@ -21,6 +21,7 @@ def sign_up(client, email="newcomer@example.com", *, on_commit=None, **extra):
         "account_type": "personal",
         "first_name": "Yuki",
         "last_name": "Tanaka",
+        "accept_policy": "on",
         **extra,
     }
     if on_commit is None:

@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 from listings.models import Listing
 from listings.photos import demo_photo
 from tests.accounts.factories import PASSWORD, UserFactory
-from tests.listings.builders import days, station
+from tests.listings.builders import days, identity_verified, station
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -33,7 +33,7 @@ def test_host_lists_an_apartment_and_a_visitor_finds_and_prices_it(site, photo_f
     base = site.base_url
     station("渋谷", "しぶや", "Shibuya")
     station("新宿", "しんじゅく", "Shinjuku")
-    host = UserFactory(email="host.journey@example.com")
+    host = identity_verified(UserFactory(email="host.journey@example.com"))
 
     log_in(site, base, host.email)
     site.goto(base + "/host/listings/new/")

@@ -23,6 +23,7 @@ def test_visitor_signs_up_verifies_by_mail_logs_in_and_sees_the_account_page(sit
     site.get_by_label("Last name").fill("Suzuki")
     site.locator("#id_password1").fill("lantern-cedar-77-moss")
     site.locator("#id_password2").fill("lantern-cedar-77-moss")
+    site.get_by_label("I have read and accept the Privacy Policy").check()
     site.get_by_role("button", name="Sign Up").click()
 
     expect(site.get_by_role("heading", name="Verify Your Email Address")).to_be_visible()

@@ -3,8 +3,10 @@ from allauth.account.models import EmailAddress
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 
-from accounts.demo import DEMO_PASSWORD
+from accounts.demo import DEMO_PASSWORD, DEMO_STAFF_TOTP_SECRET
 from accounts.models import User
+from privacy.staff_access import is_privacy_officer
+from tests.privacy import helpers
 
 pytestmark = pytest.mark.django_db
 
@@ -55,11 +57,18 @@ def test_demo_accounts_log_in_with_the_shared_password(client):
 
 
 @override_settings(DEBUG=True)
-def test_demo_staff_account_reaches_django_admin(client):
-    call_command("load_demo", quiet_logins=True)
-    client.login(email="staff@example.com", password=DEMO_PASSWORD)
+def test_demo_staff_account_reaches_django_admin_with_the_printed_second_factor(client, capsys):
+    call_command("load_demo")
+    printed = capsys.readouterr().out
+    assert DEMO_STAFF_TOTP_SECRET in printed
+    staff = User.objects.get(email="staff@example.com")
+
+    helpers.sign_in_with_second_factor(
+        client, staff, secret=DEMO_STAFF_TOTP_SECRET, password=DEMO_PASSWORD
+    )
 
     assert client.get("/admin/").status_code == 200
+    assert is_privacy_officer(staff)
 
 
 @override_settings(DEBUG=False)

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from listings.models import Line, Station
 from listings.services import StationDistance, listing_create, listing_publish
+from privacy.models import IdentityVerification
 from tests.accounts.factories import UserFactory
 
 _codes = itertools.count(9_000_001)
@@ -67,8 +68,18 @@ def listing_fields(**overrides) -> dict:
     return fields
 
 
+def identity_verified(user):
+    """Staff approved the user's identity document, as hosts need before publishing."""
+    IdentityVerification.objects.get_or_create(
+        user=user,
+        status=IdentityVerification.Status.APPROVED,
+        defaults={"document_type": "passport", "submitted_at": timezone.now()},
+    )
+    return user
+
+
 def published_listing(*, host=None, stations=(), items=None, publish=True, **overrides):
-    host = host or UserFactory(is_host=True)
+    host = identity_verified(host or UserFactory(is_host=True))
     listing = listing_create(
         host=host,
         fields=listing_fields(**overrides),

@@ -3,6 +3,7 @@ from allauth.account.models import EmailAddress
 from django.urls import reverse
 
 from listings.models import Listing
+from privacy.models import IdentityVerification
 from tests.accounts.factories import UserFactory
 from tests.listings.builders import days, listing_fields, published_listing, station
 
@@ -142,6 +143,20 @@ def test_a_host_without_a_verified_email_cannot_publish(client, shibuya):
     listing.refresh_from_db()
     assert listing.status == Listing.Status.DRAFT
     assert "Verify your email address before you publish a listing." in response.text
+
+
+def test_a_host_whose_identity_is_not_verified_cannot_publish(client, shibuya):
+    listing = published_listing(stations=[(shibuya, 300)], publish=False)
+    IdentityVerification.objects.filter(user=listing.host).delete()
+    client.force_login(listing.host)
+
+    response = client.post(
+        reverse("listings:host_action", args=[listing.pk, "publish"]), follow=True
+    )
+
+    listing.refresh_from_db()
+    assert listing.status == Listing.Status.DRAFT
+    assert "Verify your identity before you publish a listing" in response.text
 
 
 @pytest.mark.parametrize(

@@ -6,6 +6,7 @@ from django.db import transaction
 from accounts import demo as accounts_demo
 from listings import demo as listings_demo
 from listings.models import Station
+from privacy import demo as privacy_demo
 
 
 class Command(BaseCommand):
@@ -21,6 +22,7 @@ class Command(BaseCommand):
             call_command("load_stations", stdout=self.stdout)
         with transaction.atomic():
             logins = accounts_demo.load()
+            privacy_demo.load()
             listings = listings_demo.load()
         if quiet_logins:
             return
@@ -33,3 +35,7 @@ class Command(BaseCommand):
         for email, role in logins:
             self.stdout.write(f"  {email.ljust(width)}  {role}")
         self.stdout.write(f"  password for all: {accounts_demo.DEMO_PASSWORD}")
+        self.stdout.write(
+            "  staff second factor (TOTP secret for an authenticator app): "
+            f"{accounts_demo.DEMO_STAFF_TOTP_SECRET}"
+        )

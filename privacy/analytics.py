@@ -1,0 +1,31 @@
+"""Cookies and web beacons (policy 1.2.1): used only with the person's consent.
+
+A visitor's choice lives in a strictly necessary cookie (CHOICE_COOKIE); a signed-in
+person's choice is a Consent row, which wins over the cookie. Only when analytics
+is allowed does the site set ANALYTICS_COOKIE and put the beacon in its pages.
+"""
+
+from django.http import HttpRequest
+
+from privacy.models import Consent
+from privacy.selectors import consent_latest
+
+CHOICE_COOKIE = "kagu_cookie_choice"
+ANALYTICS_COOKIE = "kagu_analytics"
+ACCEPTED, DECLINED = "accepted", "declined"
+ONE_YEAR = 365 * 24 * 3600
+
+
+def analytics_choice(request: HttpRequest) -> str | None:
+    """ACCEPTED, DECLINED, or None when the person has not chosen yet."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        consent = consent_latest(user=user, purpose=Consent.Purpose.ANALYTICS)
+        if consent is not None:
+            return ACCEPTED if consent.granted else DECLINED
+    cookie = request.COOKIES.get(CHOICE_COOKIE)
+    return cookie if cookie in {ACCEPTED, DECLINED} else None
+
+
+def analytics_allowed(request: HttpRequest) -> bool:
+    return analytics_choice(request) == ACCEPTED

@@ -1,0 +1,31 @@
+"""Thin Celery tasks: ids in, the privacy service does the work."""
+
+from celery import shared_task
+
+from privacy import services
+from privacy.models import PrivacyRequest
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=30, max_retries=5)
+def privacy_archive_build(request_id: int) -> None:
+    services.privacy_archive_build(privacy_request=PrivacyRequest.objects.get(pk=request_id))
+
+
+@shared_task
+def identity_documents_purge() -> int:
+    return services.identity_documents_purge()
+
+
+@shared_task
+def access_log_domains_resolve() -> int:
+    return services.access_log_domains_resolve()
+
+
+@shared_task
+def access_logs_purge() -> int:
+    return services.access_logs_purge()
+
+
+@shared_task
+def deleted_accounts_sweep() -> int:
+    return services.deleted_accounts_sweep()

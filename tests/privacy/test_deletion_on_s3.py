@@ -1,0 +1,57 @@
+"""A deletion request removes the person's uploaded files from S3 too (moto's real S3 server)."""
+
+import pytest
+from django.core.files.storage import storages
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from privacy.services import identity_document_submit, privacy_request_decide, privacy_request_file
+from tests.accounts.factories import UserFactory
+from tests.kaguaruoo.test_media_storage import bucket, s3_endpoint  # noqa: F401 - fixtures
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def media_on_s3(settings, s3_endpoint, bucket):  # noqa: F811 - fixtures
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": "kagu-media",
+                "endpoint_url": s3_endpoint,
+                "region_name": "ap-northeast-1",
+                "default_acl": None,
+                "file_overwrite": False,
+            },
+        },
+    }
+    storages._storages.pop("default", None)
+    yield bucket
+    storages._storages.pop("default", None)
+
+
+def keys(bucket):  # noqa: F811 - the boto3 client of the fixture
+    return [item["Key"] for item in bucket.list_objects_v2(Bucket="kagu-media").get("Contents", [])]
+
+
+def test_deletion_removes_the_persons_identity_document_from_s3(media_on_s3):
+    user = UserFactory()
+    verification = identity_document_submit(
+        user=user,
+        document_type="passport",
+        document=SimpleUploadedFile("passport.png", b"\x89PNG passport"),
+        number_side=False,
+    )
+    assert keys(media_on_s3) == [verification.document.name]
+
+    privacy_request = privacy_request_file(
+        user=user, kind="deletion", identity_check="reauthentication"
+    )
+    privacy_request_decide(
+        privacy_request=privacy_request, decision="fulfilled", by=UserFactory(is_staff=True)
+    )
+
+    assert keys(media_on_s3) == []
+    verification.refresh_from_db()
+    assert not verification.document
