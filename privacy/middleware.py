@@ -1,7 +1,12 @@
+import logging
 import secrets
+
+from django.db import DatabaseError
 
 from privacy.access_log import access_record
 from privacy.analytics import ANALYTICS_COOKIE, ONE_YEAR, analytics_allowed
+
+logger = logging.getLogger(__name__)
 
 
 class AccessLogMiddleware:
@@ -12,7 +17,11 @@ class AccessLogMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        access_record(request=request, status=response.status_code)
+        try:
+            access_record(request=request, status=response.status_code)
+        except DatabaseError:
+            # A lost log line must not turn a served page into an error.
+            logger.exception("Access log entry not written for %s", request.path)
         return response
 
 

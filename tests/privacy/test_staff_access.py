@@ -1,6 +1,7 @@
 import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import encrypt
+from django.db import DatabaseError, transaction
 from django.urls import reverse
 
 from privacy.models import StaffAuditLog
@@ -154,4 +155,17 @@ def test_nobody_can_change_or_delete_the_audit_log_in_admin(officer_client):
 
     assert change.status_code == 403
     assert delete.status_code == 403
+    assert StaffAuditLog.objects.filter(pk=entry.pk, action="list").exists()
+
+
+@pytest.mark.integration
+def test_the_database_refuses_to_change_or_delete_audit_log_rows(officer_client):
+    officer_client.get("/admin/accounts/user/")
+    entry = StaffAuditLog.objects.get()
+
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        StaffAuditLog.objects.filter(pk=entry.pk).update(action="view")
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        StaffAuditLog.objects.filter(pk=entry.pk).delete()
+
     assert StaffAuditLog.objects.filter(pk=entry.pk, action="list").exists()
