@@ -76,7 +76,7 @@ def _fields(index: int, area: dict, blurb: str, rng: random.Random, today) -> di
             "Bedding, kitchenware and Wi-Fi are in place; the host helps with check-in."
         ),
         "area_description": blurb,
-        "property_type": "apartment" if index % 7 else "house",
+        "property_type": "house" if index % 7 == 3 else "apartment",
         "layout": layout,
         "floor_area_m2": size,
         "floor": rng.randint(1, floors),
