@@ -1,0 +1,64 @@
+import pytest
+
+from messaging import personal_data
+from messaging.models import Attachment, DeliveryRequest, Message, NotificationPreference
+from messaging.services import delivery_request_create, message_post, notification_preference_set
+from tests.listings.builders import days
+from tests.messaging.builders import png_upload, start_thread
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def thread():
+    thread = start_thread(body="My number is 090-1234-5678", share=["full_name"])
+    message_post(thread=thread, sender=thread.tenant, body="A photo", attachment=png_upload())
+    message_post(thread=thread, sender=thread.host, body="Thanks!")
+    delivery_request_create(
+        thread=thread, by=thread.tenant, delivery_date=days(40), item="Bicycle", notes="Blue"
+    )
+    notification_preference_set(user=thread.tenant, email_on_message=False)
+    return thread
+
+
+def test_export_holds_the_tenants_threads_messages_files_deliveries_and_settings(thread):
+    data = personal_data.export(thread.tenant)
+
+    assert [t["role"] for t in data["threads"]] == ["tenant"]
+    assert data["threads"][0]["shared_fields"] == ["public_name", "inquiry", "full_name"]
+    texts = [m["text"] for m in data["messages"]]
+    assert "My number is 090-1234-5678" in texts
+    assert "Thanks!" not in texts
+    assert data["attachments"][0]["type"] == "image/png"
+    assert data["delivery_requests"][0]["item"] == "Bicycle"
+    assert data["notification_preference"] == {"email_on_message": False}
+
+
+def test_erase_anonymises_texts_and_deletes_files_but_keeps_the_other_partys_side(thread):
+    stored = Attachment.objects.get()
+    storage, name = stored.file.storage, stored.file.name
+    assert storage.exists(name)
+
+    personal_data.erase(thread.tenant)
+
+    assert not storage.exists(name)
+    assert not Attachment.objects.exists()
+    mine = Message.objects.filter(sender=thread.tenant)
+    assert all(m.erased and m.body == "" for m in mine)
+    assert Message.objects.get(sender=thread.host).body == "Thanks!"
+    delivery = DeliveryRequest.objects.get()
+    assert (delivery.item, delivery.notes) == ("—", "")
+    assert not NotificationPreference.objects.filter(user=thread.tenant).exists()
+
+
+def test_the_registry_covers_every_messaging_model_that_points_at_a_user():
+    from django.apps import apps
+    from django.conf import settings
+
+    user_model = apps.get_model(settings.AUTH_USER_MODEL)
+    pointing = set()
+    for model in apps.get_app_config("messaging").get_models():
+        for field in model._meta.get_fields():
+            if field.is_relation and field.related_model is user_model and field.concrete:
+                pointing.add(model)
+    assert pointing <= set(personal_data.MODELS)
