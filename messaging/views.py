@@ -1,9 +1,12 @@
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,6 +22,7 @@ from messaging.forms import (
 from messaging.models import DeliveryRequest, NotificationPreference
 
 THREADS_PER_PAGE = 30
+SUGGESTED_NOTICE = datetime.timedelta(days=14)
 
 
 @login_required
@@ -43,7 +47,11 @@ def inquiry_create(request, listing_pk):
         request.POST or None,
         listing=listing,
         needs_consent=earlier is None,
-        initial={"months": listing.min_months, "people": 1},
+        initial={
+            "move_in": max(listing.available_from, timezone.localdate() + SUGGESTED_NOTICE),
+            "months": listing.min_months,
+            "people": 1,
+        },
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -18,6 +18,7 @@ DELIVERY_NEW = "/messages/{thread}/deliveries/new/"
 ACCEPT = "/messages/{thread}/deliveries/{delivery}/accept/"
 REJECT = "/messages/{thread}/deliveries/{delivery}/reject/"
 CANCEL = "/messages/{thread}/deliveries/{delivery}/cancel/"
+INQUIRE = "/messages/inquire/{listing}/"
 POSTED = {POST, DELIVERY_NEW, ACCEPT, REJECT, CANCEL}
 OBJECT_URLS = [THREAD, POST, FILE, DELIVERY_NEW, ACCEPT, REJECT, CANCEL]
 LIST_URLS = ["/messages/", "/messages/settings/"]
@@ -39,6 +40,12 @@ MATRIX = (
         (ACCEPT, "host", 302),
         (REJECT, "host", 302),
         (CANCEL, "tenant", 302),
+        # The inquiry form is about a public listing: open to any other member.
+        (INQUIRE, "anonymous", LOGIN),
+        (INQUIRE, "host", 404),
+        (INQUIRE, "tenant", 302),
+        (INQUIRE, "unrelated_tenant", 200),
+        (INQUIRE, "unrelated_host", 200),
     ]
 )
 
@@ -57,6 +64,7 @@ def world():
     return {
         "urls": {
             "thread": thread.pk,
+            "listing": thread.listing_id,
             "attachment": message.attachments.get().pk,
             "delivery": delivery.pk,
         },
