@@ -52,6 +52,7 @@ def export(user: User) -> dict:
                     if thread.tenant_id == user.pk and thread.sharing_agreed_at
                     else None
                 ),
+                "sharing_ip": thread.sharing_ip if thread.tenant_id == user.pk else None,
                 "created_at": thread.created_at.isoformat(),
             }
             for thread in threads

@@ -57,11 +57,17 @@ def thread_contact_unmasked(thread: Thread) -> bool:
     return False
 
 
+def contact_text_for(*, text: str, author_id: int, viewer: User, unmasked: bool) -> str:
+    """Text as `viewer` reads it: contact details hidden unless the viewer wrote it."""
+    if unmasked or author_id == viewer.pk:
+        return text
+    return mask_contact_details(text)
+
+
 def message_text_for(*, message: Message, viewer: User, unmasked: bool) -> str:
-    """The message as `viewer` reads it: contact details hidden unless it is their own."""
-    if unmasked or message.sender_id == viewer.pk:
-        return message.body
-    return mask_contact_details(message.body)
+    return contact_text_for(
+        text=message.body, author_id=message.sender_id, viewer=viewer, unmasked=unmasked
+    )
 
 
 def sharing_agreement_with(*, tenant: User, host: User) -> dict | None:

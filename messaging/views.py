@@ -19,7 +19,7 @@ from messaging.forms import (
     MessageForm,
     NotificationPreferenceForm,
 )
-from messaging.models import DeliveryRequest, NotificationPreference
+from messaging.models import DeliveryRequest, Message, NotificationPreference
 
 THREADS_PER_PAGE = 30
 SUGGESTED_NOTICE = datetime.timedelta(days=14)
@@ -85,17 +85,37 @@ def inquiry_create(request, listing_pk):
     )
 
 
+def _delivery_of(message):
+    if message.kind == Message.Kind.DELIVERY_REQUEST:
+        return message.delivery_request
+    if message.kind == Message.Kind.DELIVERY_DECISION:
+        return message.decided_delivery
+    return None
+
+
 def _thread_page(request, thread, *, message_form=None, delivery_form=None, status=200):
     user = request.user
     unmasked = services.thread_contact_unmasked(thread)
-    entries = [
-        {
-            "message": message,
-            "text": services.message_text_for(message=message, viewer=user, unmasked=unmasked),
-            "mine": message.sender_id == user.pk,
-        }
-        for message in selectors.thread_messages(thread=thread)
-    ]
+
+    def shown(text):
+        # Delivery details are the tenant's words, whoever's message shows them.
+        return services.contact_text_for(
+            text=text, author_id=thread.tenant_id, viewer=user, unmasked=unmasked
+        )
+
+    entries = []
+    for message in selectors.thread_messages(thread=thread):
+        delivery = _delivery_of(message)
+        entries.append(
+            {
+                "message": message,
+                "text": services.message_text_for(message=message, viewer=user, unmasked=unmasked),
+                "mine": message.sender_id == user.pk,
+                "delivery": delivery,
+                "item": shown(delivery.item) if delivery else "",
+                "carrier": shown(delivery.carrier) if delivery else "",
+            }
+        )
     services.thread_mark_read(thread=thread, user=user)
     is_host = user.pk == thread.host_id
     return render(

@@ -124,6 +124,24 @@ def test_contact_details_are_masked_for_the_other_party_and_shown_to_the_writer(
     assert "alex@example.org" in tenant_page
 
 
+def test_contact_details_in_a_delivery_request_are_masked_for_the_host(client):
+    thread = start_thread()
+    delivery_request_create(
+        thread=thread,
+        by=thread.tenant,
+        delivery_date=days(31),
+        item="Desk, call 090-5555-6666",
+        carrier="Sagawa, driver at taro@example.jp",
+    )
+    client.force_login(thread.host)
+
+    page = client.get(f"/messages/{thread.pk}/").content.decode()
+
+    assert "090-5555-6666" not in page
+    assert "taro@example.jp" not in page
+    assert "Desk, call [phone number hidden]" in page
+
+
 def test_the_thread_shows_the_listing_card_and_the_take_it_easy_style(client):
     thread = start_thread(style="easy")
     client.force_login(thread.tenant)
