@@ -37,7 +37,13 @@ def attachment_check(file: UploadedFile) -> CheckedFile:
         with Image.open(file) as image:
             kind = image.format
             image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
+    except (
+        UnidentifiedImageError,
+        Image.DecompressionBombError,
+        OSError,
+        SyntaxError,
+        ValueError,
+    ) as error:
         raise ValidationError(
             _("Attach a PDF or an image (JPEG, PNG, GIF or WebP)."), code="file_type"
         ) from error

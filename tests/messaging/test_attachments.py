@@ -1,6 +1,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
 
 from messaging.attachments import MAX_ATTACHMENT_BYTES, attachment_check
 from messaging.models import Attachment
@@ -37,6 +38,13 @@ def test_an_11_mb_file_is_refused_even_if_it_is_a_pdf():
         attachment_check(big)
 
     assert error.value.code == "too_large"
+
+
+def test_an_image_too_large_to_decode_safely_is_refused(monkeypatch):
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 10)
+
+    with pytest.raises(ValidationError):
+        attachment_check(png_upload())
 
 
 @pytest.mark.django_db
