@@ -87,6 +87,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "privacy.context_processors.privacy_notices",
+                "messaging.context_processors.unread_messages",
             ],
         },
     },

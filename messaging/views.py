@@ -1,7 +1,244 @@
+import datetime
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from listings.selectors import listing_get_public
+from messaging import selectors, services
+from messaging.forms import (
+    DeliveryRejectForm,
+    DeliveryRequestForm,
+    InquiryForm,
+    MessageForm,
+    NotificationPreferenceForm,
+)
+from messaging.models import DeliveryRequest, Message, NotificationPreference
+
+THREADS_PER_PAGE = 30
+SUGGESTED_NOTICE = datetime.timedelta(days=14)
 
 
 @login_required
 def thread_list(request):
-    return render(request, "messaging/thread_list.html")
+    page = Paginator(selectors.threads_for_user(user=request.user), THREADS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "messaging/thread_list.html", {"page": page})
+
+
+@login_required
+def inquiry_create(request, listing_pk):
+    listing = listing_get_public(pk=listing_pk)
+    if listing.host_id == request.user.pk:
+        raise Http404
+    existing = listing.threads.filter(tenant=request.user).first()
+    if existing:
+        messages.info(request, _("You already have a conversation about this listing."))
+        return redirect(existing)
+    earlier = services.sharing_agreement_with(tenant=request.user, host=listing.host)
+    form = InquiryForm(
+        request.POST or None,
+        listing=listing,
+        needs_consent=earlier is None,
+        initial={
+            "move_in": max(listing.available_from, timezone.localdate() + SUGGESTED_NOTICE),
+            "months": listing.min_months,
+            "people": 1,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            thread = services.thread_start(
+                tenant=request.user,
+                listing=listing,
+                inquiry=services.Inquiry(
+                    move_in=data["move_in"],
+                    months=data["months"],
+                    people=data["people"],
+                    body=data["body"],
+                ),
+                optional_fields=form.optional_fields(),
+                agreed=bool(data.get("agree")),
+                ip=request.META.get("REMOTE_ADDR"),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Your inquiry was sent to the host."))
+            return redirect(thread)
+    return render(
+        request,
+        "messaging/inquiry_form.html",
+        {
+            "form": form,
+            "listing": listing,
+            "earlier_fields": earlier["shared_fields"] if earlier else None,
+        },
+    )
+
+
+def _delivery_of(message):
+    if message.kind == Message.Kind.DELIVERY_REQUEST:
+        return message.delivery_request
+    if message.kind == Message.Kind.DELIVERY_DECISION:
+        return message.decided_delivery
+    return None
+
+
+def _thread_page(request, thread, *, message_form=None, delivery_form=None, status=200):
+    user = request.user
+    unmasked = services.thread_contact_unmasked(thread)
+
+    def shown(text):
+        # Delivery details are the tenant's words, whoever's message shows them.
+        return services.contact_text_for(
+            text=text, author_id=thread.tenant_id, viewer=user, unmasked=unmasked
+        )
+
+    entries = []
+    for message in selectors.thread_messages(thread=thread):
+        delivery = _delivery_of(message)
+        entries.append(
+            {
+                "message": message,
+                "text": services.message_text_for(message=message, viewer=user, unmasked=unmasked),
+                "mine": message.sender_id == user.pk,
+                "delivery": delivery,
+                "item": shown(delivery.item) if delivery else "",
+                "carrier": shown(delivery.carrier) if delivery else "",
+            }
+        )
+    services.thread_mark_read(thread=thread, user=user)
+    is_host = user.pk == thread.host_id
+    return render(
+        request,
+        "messaging/thread_detail.html",
+        {
+            "thread": thread,
+            "listing": thread.listing,
+            "cover": selectors.thread_cover_photo(thread=thread),
+            "other": thread.other_party(user),
+            "is_host": is_host,
+            "entries": entries,
+            "message_form": message_form or MessageForm(),
+            "delivery_form": delivery_form or (None if is_host else DeliveryRequestForm()),
+            "reject_form": DeliveryRejectForm() if is_host else None,
+            "shared": thread.shared_fields,
+        },
+        status=status,
+    )
+
+
+@login_required
+def thread_detail(request, pk):
+    thread = selectors.thread_get_for_party(user=request.user, pk=pk)
+    return _thread_page(request, thread)
+
+
+@login_required
+@require_POST
+def message_create(request, pk):
+    thread = selectors.thread_get_for_party(user=request.user, pk=pk)
+    form = MessageForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.message_post(
+                thread=thread,
+                sender=request.user,
+                body=form.cleaned_data["body"],
+                attachment=form.cleaned_data["attachment"],
+            )
+        except ValidationError as error:
+            field = "attachment" if error.code in ("file_type", "too_large") else None
+            form.add_error(field, error)
+        else:
+            return redirect(thread.get_absolute_url() + "#latest")
+    return _thread_page(request, thread, message_form=form, status=400)
+
+
+@login_required
+def attachment_download(request, pk, attachment_pk):
+    thread = selectors.thread_get_for_party(user=request.user, pk=pk)
+    attachment = selectors.attachment_get_for_thread(thread=thread, pk=attachment_pk)
+    response = FileResponse(
+        attachment.file.open("rb"),
+        content_type=attachment.content_type,
+        as_attachment=attachment.content_type == "application/pdf",
+        filename=attachment.original_name,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def delivery_create(request, pk):
+    thread = selectors.thread_get_for_party(user=request.user, pk=pk)
+    if request.user.pk != thread.tenant_id:
+        raise Http404
+    form = DeliveryRequestForm(request.POST)
+    if form.is_valid():
+        try:
+            services.delivery_request_create(thread=thread, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Your delivery request was sent to the host."))
+            return redirect(thread.get_absolute_url() + "#latest")
+    return _thread_page(request, thread, delivery_form=form, status=400)
+
+
+DELIVERY_ACTIONS = {
+    "accept": DeliveryRequest.Status.ACCEPTED,
+    "reject": DeliveryRequest.Status.REJECTED,
+    "cancel": DeliveryRequest.Status.CANCELLED,
+}
+
+
+@login_required
+@require_POST
+def delivery_action(request, pk, delivery_pk, action):
+    thread = selectors.thread_get_for_party(user=request.user, pk=pk)
+    delivery = get_object_or_404(thread.deliveries.all(), pk=delivery_pk)
+    if action not in DELIVERY_ACTIONS:
+        raise Http404
+    try:
+        services.delivery_request_transition(
+            delivery=delivery,
+            by=request.user,
+            to=DELIVERY_ACTIONS[action],
+            reason=request.POST.get("reason", ""),
+        )
+    except services.IllegalTransition:
+        messages.error(request, _("This delivery request cannot be changed that way any more."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Delivery request updated."))
+    return redirect(thread)
+
+
+@login_required
+def preference_edit(request):
+    preference = NotificationPreference.objects.filter(user=request.user).first()
+    # An unticked box posts nothing: bind on the method, not on the data.
+    form = NotificationPreferenceForm(
+        request.POST if request.method == "POST" else None,
+        instance=preference,
+        initial={"email_on_message": selectors.email_on_message(user=request.user)},
+    )
+    if request.method == "POST" and form.is_valid():
+        services.notification_preference_set(
+            user=request.user, email_on_message=form.cleaned_data["email_on_message"]
+        )
+        messages.success(request, _("Your notification settings were saved."))
+        return redirect("messaging:preferences")
+    return render(request, "messaging/notificationpreference_form.html", {"form": form})

@@ -17,7 +17,17 @@ ONE_YEAR = 365 * 24 * 3600
 
 
 def analytics_choice(request: HttpRequest) -> str | None:
-    """ACCEPTED, DECLINED, or None when the person has not chosen yet."""
+    """ACCEPTED, DECLINED, or None when the person has not chosen yet.
+
+    Asked by the page's notices and again by the cookie middleware: looked up once
+    per request.
+    """
+    if not hasattr(request, "_analytics_choice"):
+        request._analytics_choice = _analytics_choice(request)
+    return request._analytics_choice
+
+
+def _analytics_choice(request: HttpRequest) -> str | None:
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         consent = consent_latest(user=user, purpose=Consent.Purpose.ANALYTICS)

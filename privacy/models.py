@@ -63,6 +63,7 @@ class Consent(models.Model):
         COOKIE_NOTICE = "cookie_notice", _("Cookie notice")
         STOP_OF_USE = "stop_of_use", _("Request to stop the use")
         UNSUBSCRIBE = "unsubscribe", _("Unsubscribe link")
+        INQUIRY = "inquiry", _("Inquiry to a host")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

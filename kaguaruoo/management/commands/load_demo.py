@@ -6,6 +6,7 @@ from django.db import transaction
 from accounts import demo as accounts_demo
 from listings import demo as listings_demo
 from listings.models import Station
+from messaging import demo as messaging_demo
 from privacy import demo as privacy_demo
 
 
@@ -24,11 +25,13 @@ class Command(BaseCommand):
             logins = accounts_demo.load()
             privacy_demo.load()
             listings = listings_demo.load()
+            threads = messaging_demo.load()
         if quiet_logins:
             return
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demo data loaded: {listings} listings. Log in at /accounts/login/ with:"
+                f"Demo data loaded: {listings} listings, {threads} message threads. "
+                "Log in at /accounts/login/ with:"
             )
         )
         width = max(len(email) for email, _ in logins)

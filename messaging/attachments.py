@@ -1,0 +1,57 @@
+"""What a message may carry: a PDF or an image, recognised by its content, up to 10 MB."""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext as _
+from PIL import Image, UnidentifiedImageError
+
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+IMAGE_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif", "WEBP": "image/webp"}
+EXTENSIONS = {
+    "application/pdf": ".pdf",
+    "image/jpeg": ".jpg",
+    "image/png": ".png",
+    "image/gif": ".gif",
+    "image/webp": ".webp",
+}
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    content_type: str
+    extension: str
+
+
+def attachment_check(file: UploadedFile) -> CheckedFile:
+    """The file's real type, or ValidationError; the name and the browser's claim are ignored."""
+    if file.size > MAX_ATTACHMENT_BYTES:
+        raise ValidationError(_("The file is larger than 10 MB."), code="too_large")
+    file.seek(0)
+    head = file.read(5)
+    file.seek(0)
+    if head == b"%PDF-":
+        return CheckedFile("application/pdf", ".pdf")
+    try:
+        with Image.open(file) as image:
+            kind = image.format
+            image.verify()
+    except (
+        UnidentifiedImageError,
+        Image.DecompressionBombError,
+        OSError,
+        SyntaxError,
+        ValueError,
+    ) as error:
+        raise ValidationError(
+            _("Attach a PDF or an image (JPEG, PNG, GIF or WebP)."), code="file_type"
+        ) from error
+    finally:
+        file.seek(0)
+    if kind not in IMAGE_TYPES:
+        raise ValidationError(
+            _("Attach a PDF or an image (JPEG, PNG, GIF or WebP)."), code="file_type"
+        )
+    content_type = IMAGE_TYPES[kind]
+    return CheckedFile(content_type, EXTENSIONS[content_type])

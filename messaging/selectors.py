@@ -1,0 +1,81 @@
+"""Reads of threads and messages, each carrying the joins its page needs."""
+
+from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from accounts.models import User
+from listings.models import ListingPhoto
+from messaging.models import Attachment, Message, NotificationPreference, Thread
+
+
+def _unread_for(user: User) -> Q:
+    """Messages of a thread that `user` has not read (the other party's, after the read mark)."""
+    return ~Q(messages__sender=user) & (
+        Q(tenant=user, messages__id__gt=F("tenant_last_read_id"))
+        | Q(host=user, messages__id__gt=F("host_last_read_id"))
+    )
+
+
+def thread_get_for_party(*, user: User, pk: int) -> Thread:
+    """The thread if `user` is its tenant or host; a 404 for anyone else.
+
+    Every messaging view that touches a thread, its messages, files or delivery
+    requests goes through here.
+    """
+    if not user.is_authenticated:
+        raise Http404
+    queryset = Thread.objects.filter(Q(tenant=user) | Q(host=user)).select_related(
+        "listing", "listing__host", "tenant", "host"
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+def threads_for_user(*, user: User) -> QuerySet[Thread]:
+    """The user's threads, newest activity first, each with its unread count."""
+    return (
+        Thread.objects.filter(Q(tenant=user) | Q(host=user))
+        .select_related("listing", "tenant", "host")
+        .annotate(unread=Count("messages", filter=_unread_for(user)))
+        .order_by(F("last_message_at").desc(nulls_last=True), "-id")
+    )
+
+
+def thread_messages(*, thread: Thread) -> QuerySet[Message]:
+    """A thread's messages in order, with sender, files and delivery requests."""
+    return (
+        thread.messages.select_related(
+            "sender", "delivery_request", "decided_delivery", "decided_delivery__message"
+        )
+        .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("id")))
+        .order_by("id")
+    )
+
+
+def thread_cover_photo(*, thread: Thread) -> ListingPhoto | None:
+    return (
+        ListingPhoto.objects.filter(listing_id=thread.listing_id, state=ListingPhoto.State.READY)
+        .order_by("-is_cover", "position", "id")
+        .first()
+    )
+
+
+def unread_message_count(*, user: User) -> int:
+    """How many messages wait for `user` across all threads: one query."""
+    return (
+        Message.objects.filter(
+            Q(thread__tenant=user, id__gt=F("thread__tenant_last_read_id"))
+            | Q(thread__host=user, id__gt=F("thread__host_last_read_id"))
+        )
+        .exclude(sender=user)
+        .count()
+    )
+
+
+def email_on_message(*, user: User) -> bool:
+    preference = NotificationPreference.objects.filter(user=user).first()
+    return preference.email_on_message if preference else True
+
+
+def attachment_get_for_thread(*, thread: Thread, pk: int) -> Attachment:
+    return get_object_or_404(Attachment.objects.filter(message__thread=thread), pk=pk)

@@ -1,0 +1,347 @@
+"""Every write of the messaging app: threads, messages, delivery requests, notifications."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from kaguaruoo.mail import email_queue
+from listings.models import Listing
+from messaging.attachments import attachment_check
+from messaging.masking import mask_contact_details
+from messaging.models import (
+    Attachment,
+    DeliveryRequest,
+    Message,
+    NotificationPreference,
+    Thread,
+    ThreadNotification,
+)
+from privacy.services import ProvisionRefused, consent_record, personal_data_provide
+
+NOTIFICATION_INTERVAL = datetime.timedelta(minutes=10)
+
+# Profile fields a tenant may share with a host. The public name and the inquiry's
+# answers always go with an inquiry; the others only when ticked.
+ALWAYS_SHARED = ("public_name", "inquiry")
+OPTIONAL_SHARED = ("full_name", "phone")
+
+
+class IllegalTransition(Exception):
+    """A delivery request cannot move from its state to the one asked, or not by this user."""
+
+
+@dataclass(frozen=True)
+class Inquiry:
+    move_in: datetime.date
+    months: int
+    people: int
+    body: str
+
+
+def thread_contact_unmasked(thread: Thread) -> bool:
+    """Whether the parties see each other's e-mail addresses and phone numbers in messages.
+
+    False until the parties are protected by a signed contract: the contracts app
+    will return True here for a thread whose contract both have signed.
+    """
+    return False
+
+
+def contact_text_for(*, text: str, author_id: int, viewer: User, unmasked: bool) -> str:
+    """Text as `viewer` reads it: contact details hidden unless the viewer wrote it."""
+    if unmasked or author_id == viewer.pk:
+        return text
+    return mask_contact_details(text)
+
+
+def message_text_for(*, message: Message, viewer: User, unmasked: bool) -> str:
+    return contact_text_for(
+        text=message.body, author_id=message.sender_id, viewer=viewer, unmasked=unmasked
+    )
+
+
+def sharing_agreement_with(*, tenant: User, host: User) -> dict | None:
+    """The tenant's earlier agreement to share with this host; None before a first inquiry."""
+    return (
+        Thread.objects.filter(tenant=tenant, host=host, sharing_agreed_at__isnull=False)
+        .order_by("-sharing_agreed_at")
+        .values("shared_fields", "sharing_agreed_at", "sharing_ip")
+        .first()
+    )
+
+
+def _record_profile_sharing_consent(
+    *, tenant: User, host: User, listing: Listing, fields: list[str], ip: str | None
+) -> None:
+    """Record that `tenant` agreed to share `fields` of their profile with `host`.
+
+    Privacy policy 1.1.3 and 3.2: the consent goes into the privacy app's history
+    (with the policy version in force and the IP), and the thread remembers which
+    fields the host may see.
+    """
+    consent_record(
+        user=tenant,
+        purpose="profile_sharing",
+        granted=True,
+        ip=ip,
+        source="inquiry",
+    )
+    Thread.objects.filter(tenant=tenant, listing=listing).update(
+        shared_fields=fields, sharing_agreed_at=timezone.now(), sharing_ip=ip
+    )
+
+
+def _provide_inquiry_to_host(*, thread: Thread, tenant: User) -> None:
+    """Hand the inquiry to the host under the tenant's consent, recorded as a provision.
+
+    Without the consent in force (withdrawn on /privacy/me/) nothing goes to the host.
+    """
+    try:
+        personal_data_provide(
+            person=tenant,
+            recipient=thread.host,
+            recipient_name=thread.host.public_name,
+            data_items=list(thread.shared_fields),
+            purpose=_("Inquiry about the listing “%(title)s”") % {"title": thread.listing.title},
+            basis="consent",
+        )
+    except ProvisionRefused as error:
+        raise ValidationError(
+            _(
+                "You withdrew your consent to share your details with hosts. "
+                "Give it again on your privacy page to send an inquiry."
+            )
+        ) from error
+
+
+def thread_start(
+    *,
+    tenant: User,
+    listing: Listing,
+    inquiry: Inquiry,
+    optional_fields: list[str],
+    agreed: bool,
+    ip: str | None,
+    notify: bool = True,
+) -> Thread:
+    """Open the tenant's thread on a listing with the inquiry as its first message."""
+    if listing.host_id == tenant.pk:
+        raise ValidationError(_("You cannot send an inquiry about your own listing."))
+    if listing.status != Listing.Status.PUBLISHED:
+        raise ValidationError(_("This listing is not published."))
+    earlier = sharing_agreement_with(tenant=tenant, host=listing.host)
+    if earlier is None and not agreed:
+        raise ValidationError(_("Agree to share your details with the host to send an inquiry."))
+    fields = list(ALWAYS_SHARED) + [f for f in OPTIONAL_SHARED if f in optional_fields]
+    # One transaction: if the provision is refused, no thread, consent or message remains.
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                thread = Thread.objects.create(
+                    listing=listing,
+                    tenant=tenant,
+                    host=listing.host,
+                    move_in=inquiry.move_in,
+                    months=inquiry.months,
+                    people=inquiry.people,
+                )
+        except IntegrityError as error:
+            raise ValidationError(
+                _("You already have a conversation about this listing."), code="duplicate"
+            ) from error
+        if agreed:
+            _record_profile_sharing_consent(
+                tenant=tenant, host=listing.host, listing=listing, fields=fields, ip=ip
+            )
+        else:
+            # A later inquiry to the same host goes under the agreement already given.
+            Thread.objects.filter(pk=thread.pk).update(**earlier)
+        thread.refresh_from_db()
+        _provide_inquiry_to_host(thread=thread, tenant=tenant)
+        message_post(thread=thread, sender=tenant, body=inquiry.body, notify=notify)
+    return thread
+
+
+def _check_party(thread: Thread, user: User) -> None:
+    if user.pk not in (thread.tenant_id, thread.host_id):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def message_post(
+    *,
+    thread: Thread,
+    sender: User,
+    body: str,
+    attachment: UploadedFile | None = None,
+    kind: str = Message.Kind.TEXT,
+    notify: bool = True,
+) -> Message:
+    """Add a message (and its file) to the thread and mail the other party once committed."""
+    _check_party(thread, sender)
+    body = body.strip()
+    if kind == Message.Kind.TEXT and not body and attachment is None:
+        raise ValidationError(_("Write a message or attach a file."))
+    checked = attachment_check(attachment) if attachment is not None else None
+    message = Message.objects.create(thread=thread, sender=sender, body=body, kind=kind)
+    if checked is not None:
+        stored = Attachment(
+            message=message,
+            original_name=(attachment.name or "file")[-200:],
+            content_type=checked.content_type,
+            size=attachment.size,
+        )
+        stored.file.save(f"upload{checked.extension}", attachment, save=False)
+        stored.save()
+    read_field = "tenant_last_read_id" if sender.pk == thread.tenant_id else "host_last_read_id"
+    Thread.objects.filter(pk=thread.pk).update(
+        last_message_at=message.created_at, **{read_field: message.pk}
+    )
+    if notify:
+        from messaging.tasks import message_notify
+
+        transaction.on_commit(lambda: message_notify.delay(message_id=message.pk))
+    return message
+
+
+def thread_mark_read(*, thread: Thread, user: User) -> None:
+    """Everything in the thread up to now counts as read by `user`."""
+    _check_party(thread, user)
+    latest = thread.messages.order_by("-id").values_list("id", flat=True).first() or 0
+    field = "tenant_last_read_id" if user.pk == thread.tenant_id else "host_last_read_id"
+    Thread.objects.filter(pk=thread.pk, **{f"{field}__lt": latest}).update(**{field: latest})
+
+
+def notification_preference_set(*, user: User, email_on_message: bool) -> NotificationPreference:
+    preference, _created = NotificationPreference.objects.update_or_create(
+        user=user, defaults={"email_on_message": email_on_message}
+    )
+    return preference
+
+
+def _claim_notification_slot(*, thread: Thread, recipient: User) -> bool:
+    """True for exactly one caller per thread and recipient in any 10 minutes."""
+    row, _created = ThreadNotification.objects.get_or_create(thread=thread, recipient=recipient)
+    now = timezone.now()
+    claimed = (
+        ThreadNotification.objects.filter(pk=row.pk)
+        .filter(Q(last_sent_at__isnull=True) | Q(last_sent_at__lte=now - NOTIFICATION_INTERVAL))
+        .update(last_sent_at=now)
+    )
+    return claimed == 1
+
+
+def message_notification_send(*, message: Message) -> bool:
+    """Mail the other party about a new message, unless they opted out or were mailed lately.
+
+    Returns whether a mail was queued.
+    """
+    thread = message.thread
+    recipient = thread.other_party(message.sender)
+    if not recipient.is_active:
+        return False
+    if NotificationPreference.objects.filter(user=recipient, email_on_message=False).exists():
+        return False
+    if not _claim_notification_slot(thread=thread, recipient=recipient):
+        return False
+    context = {
+        "recipient": recipient,
+        "sender_name": message.sender.public_name,
+        "listing_title": thread.listing.title,
+        "text": message_text_for(
+            message=message, viewer=recipient, unmasked=thread_contact_unmasked(thread)
+        ),
+        "has_attachment": message.attachments.exists(),
+        "kind": message.get_kind_display() if message.kind != Message.Kind.TEXT else "",
+        "thread_url": settings.SITE_URL + thread.get_absolute_url(),
+        "preferences_url": settings.SITE_URL + reverse("messaging:preferences"),
+    }
+    subject = render_to_string("messaging/emails/new_message.subject.txt", context).strip()
+    mail = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string("messaging/emails/new_message.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[recipient.email],
+    )
+    mail.attach_alternative(
+        render_to_string("messaging/emails/new_message.html", context), "text/html"
+    )
+    email_queue(message=mail)
+    return True
+
+
+# Delivery requests: (from, to) -> who may make the move.
+DELIVERY_TRANSITIONS = {
+    (DeliveryRequest.Status.PENDING, DeliveryRequest.Status.ACCEPTED): "host",
+    (DeliveryRequest.Status.PENDING, DeliveryRequest.Status.REJECTED): "host",
+    (DeliveryRequest.Status.PENDING, DeliveryRequest.Status.CANCELLED): "tenant",
+}
+
+
+@transaction.atomic
+def delivery_request_create(
+    *,
+    thread: Thread,
+    by: User,
+    delivery_date: datetime.date,
+    item: str,
+    carrier: str = "",
+    notes: str = "",
+    notify: bool = True,
+) -> DeliveryRequest:
+    """The tenant asks the host to receive a delivery at the property."""
+    _check_party(thread, by)
+    if by.pk != thread.tenant_id:
+        raise PermissionDenied
+    if delivery_date < timezone.localdate():
+        raise ValidationError(_("The delivery date is in the past."))
+    if not item.strip():
+        raise ValidationError(_("Say what is delivered."))
+    message = message_post(
+        thread=thread, sender=by, body=notes, kind=Message.Kind.DELIVERY_REQUEST, notify=notify
+    )
+    return DeliveryRequest.objects.create(
+        thread=thread,
+        message=message,
+        delivery_date=delivery_date,
+        item=item.strip(),
+        carrier=carrier.strip(),
+        notes=notes.strip(),
+    )
+
+
+@transaction.atomic
+def delivery_request_transition(
+    *, delivery: DeliveryRequest, by: User, to: str, reason: str = ""
+) -> DeliveryRequest:
+    """Accept, reject (with a reason) or cancel a delivery request; anything else raises."""
+    thread = delivery.thread
+    role = "host" if by.pk == thread.host_id else "tenant" if by.pk == thread.tenant_id else None
+    allowed = DELIVERY_TRANSITIONS.get((delivery.status, to))
+    if role is None or allowed != role:
+        raise IllegalTransition(f"{role or 'stranger'} cannot move {delivery.status} -> {to}")
+    reason = reason.strip()
+    if to == DeliveryRequest.Status.REJECTED and not reason:
+        raise ValidationError(_("Give the tenant a reason for the rejection."))
+    moved = DeliveryRequest.objects.filter(pk=delivery.pk, status=delivery.status).update(
+        status=to, reason=reason, decided_at=timezone.now()
+    )
+    if not moved:
+        raise IllegalTransition(f"{delivery.pk} changed state meanwhile")
+    decision = message_post(
+        thread=thread, sender=by, body=reason, kind=Message.Kind.DELIVERY_DECISION
+    )
+    DeliveryRequest.objects.filter(pk=delivery.pk).update(decision_message=decision)
+    delivery.refresh_from_db()
+    return delivery

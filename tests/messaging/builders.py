@@ -1,0 +1,40 @@
+"""Threads built through the services, as tenants start them from a listing."""
+
+import io
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from messaging.services import Inquiry, thread_start
+from tests.accounts.factories import UserFactory
+from tests.listings.builders import days, published_listing, station
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def listing_for_inquiry(**overrides):
+    return published_listing(stations=[(station(), 400)], **overrides)
+
+
+def start_thread(*, listing=None, tenant=None, body="Is the flat still free?", share=(), **kw):
+    listing = listing or listing_for_inquiry(communication_style=kw.pop("style", "standard"))
+    tenant = tenant or UserFactory()
+    return thread_start(
+        tenant=tenant,
+        listing=listing,
+        inquiry=Inquiry(move_in=days(30), months=3, people=1, body=body),
+        optional_fields=list(share),
+        agreed=True,
+        ip="203.0.113.7",
+        **kw,
+    )
+
+
+def png_upload(name="room.png") -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), (200, 120, 40)).save(buffer, format="PNG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
+def pdf_upload(name="floor-plan.pdf") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, PDF_BYTES, content_type="application/pdf")
