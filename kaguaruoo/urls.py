@@ -1,3 +1,5 @@
+from pathlib import Path
+
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
@@ -28,4 +30,8 @@ urlpatterns = [
 ]
 
 if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    # Only listing photos are public files. Attachments, identity documents and
+    # disclosure archives are served by views that check who asks.
+    urlpatterns += static(
+        f"{settings.MEDIA_URL}listings/", document_root=Path(settings.MEDIA_ROOT) / "listings"
+    )
