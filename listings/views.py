@@ -79,7 +79,8 @@ def search(request):
     filters = form.filters() if form.is_bound else {}
     page_number = _page_number(request.GET.get("page"))
     results_key = search_cache_key(filters=filters, page=str(page_number))
-    page = _result_page(filters, page_number, results_key)
+    # Evaluated only when the rendered page is not in the cache.
+    page = SimpleLazyObject(lambda: _result_page(filters, page_number, results_key))
     stay = (filters.get("move_in"), filters.get("months"))
     searched = SimpleLazyObject(
         lambda: (
@@ -112,6 +113,7 @@ def search(request):
             "cards": cards,
             "query_without_page": query.urlencode(),
             "results_key": results_key,
+            "raw_query": request.GET.urlencode(),
             "has_errors": form.is_bound and bool(form.errors),
             "selected_layouts": request.GET.getlist("layout"),
             "selected_items": request.GET.getlist("items"),
