@@ -5,7 +5,9 @@ from django.core import mail
 from django.urls import reverse
 
 from accounts.models import PROFILE_FIELDS_WITH_VISIBILITY
+from messaging.services import message_post
 from tests.accounts.factories import UserFactory
+from tests.messaging.builders import listing_for_inquiry, start_thread
 from tests.privacy.helpers import reauthenticate, sign_in
 
 pytestmark = pytest.mark.django_db
@@ -105,3 +107,37 @@ def test_only_you_fields_never_reach_another_user(client, django_capture_on_comm
     download = client.get(reverse("privacy:me_download"))
     assert CANARY not in json.dumps(json.loads(download.content))
     assert all(CANARY not in m.body and CANARY not in str(m.to) for m in mail.outbox)
+
+
+def test_a_hosts_only_you_fields_never_reach_a_tenant_who_writes_to_them(
+    client, django_capture_on_commit_callbacks
+):
+    host = UserFactory(
+        first_name=f"{CANARY}-first",
+        last_name=f"{CANARY}-last",
+        phone=f"{CANARY}-phone",
+        introduction=f"{CANARY}-introduction",
+        **{f"{name}_visibility": "me" for name in PROFILE_FIELDS_WITH_VISIBILITY},
+    )
+    listing = listing_for_inquiry(host=host, title="Quiet 1K")
+    tenant = UserFactory()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        thread = start_thread(listing=listing, tenant=tenant)
+        message_post(thread=thread, sender=host, body="Welcome! It is free from next month.")
+    client.force_login(tenant)
+
+    pages = [
+        listing.get_absolute_url(),
+        "/listings/?q=quiet",
+        "/messages/",
+        f"/messages/{thread.pk}/",
+        reverse("users:detail", kwargs={"pk": host.pk}),
+    ]
+    for url in pages:
+        response = client.get(url, follow=True)
+        assert response.status_code == 200, url
+        assert CANARY not in response.content.decode(), url
+    to_tenant = [m for m in mail.outbox if tenant.email in m.to]
+    assert to_tenant, "the tenant is told of the host's reply"
+    assert all(CANARY not in m.body and CANARY not in m.subject for m in to_tenant)
