@@ -12,6 +12,9 @@ conversation, but removes what the person wrote: texts are emptied, files
 deleted, delivery details blanked, preferences and throttle rows deleted.
 """
 
+from django.db.models import Count
+from django.db.models.functions import TruncMonth
+
 from messaging.models import (
     Attachment,
     DeliveryRequest,
@@ -20,6 +23,7 @@ from messaging.models import (
     Thread,
     ThreadNotification,
 )
+from privacy.anonymised import Aggregate, register_aggregate
 from privacy.registry import Erase, PersonalData, register
 
 register(
@@ -90,5 +94,47 @@ register(
         person_field="recipient",
         export_fields=("thread_id", "last_sent_at"),
         erase=Erase.DELETE,
+    )
+)
+
+
+def _inquiries_by_prefecture_and_month():
+    """Tenants who inquired, per prefecture of the listing and month of the inquiry."""
+    rows = (
+        Thread.objects.annotate(month=TruncMonth("created_at"))
+        .values("listing__prefecture", "month")
+        .annotate(people=Count("tenant", distinct=True))
+        .order_by("month", "listing__prefecture")
+    )
+    return [
+        (
+            {"prefecture": row["listing__prefecture"], "month": f"{row['month']:%Y-%m}"},
+            row["people"],
+        )
+        for row in rows
+    ]
+
+
+def _stay_lengths_asked():
+    """Tenants by the number of months they asked for in an inquiry."""
+    rows = Thread.objects.values("months").annotate(people=Count("tenant", distinct=True))
+    return [({"months": str(row["months"])}, row["people"]) for row in rows.order_by("months")]
+
+
+register_aggregate(
+    Aggregate(
+        name="inquiries_by_prefecture_and_month",
+        description="Tenants who inquired about a listing, by prefecture and month",
+        items=("prefecture of the listing", "month of the inquiry", "number of tenants"),
+        groups=_inquiries_by_prefecture_and_month,
+    )
+)
+
+register_aggregate(
+    Aggregate(
+        name="stay_lengths_asked",
+        description="Tenants by the length of stay they asked for",
+        items=("months asked for", "number of tenants"),
+        groups=_stay_lengths_asked,
     )
 )
