@@ -228,6 +228,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "privacy.tasks.deleted_accounts_sweep",
         "schedule": 3600 * 24,
     },
+    # Listings: photos whose resizing never got queued (broker down at upload).
+    "listings-photos-requeue-stale": {
+        "task": "listings.tasks.photos_requeue_stale",
+        "schedule": 600,
+    },
 }
 
 # Content Security Policy: every asset is the site's own.

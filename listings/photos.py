@@ -6,6 +6,7 @@ lie, so the file is decoded in full before anything is stored, and what is store
 fresh encoding of the pixels without any of the camera's metadata.
 """
 
+import datetime
 import logging
 import random
 import uuid
@@ -19,6 +20,7 @@ from django.core.files.storage import Storage
 from django.db import transaction
 from django.db.models import Max
 from django.db.models.fields.files import FieldFile
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageCms, ImageDraw, ImageFont, ImageOps
 
@@ -497,3 +499,23 @@ def demo_photo(*, seed: int, label: str) -> ContentFile:
 
 def _shade(color: tuple[int, int, int], factor: float) -> tuple[int, int, int]:
     return tuple(min(255, round(channel * factor)) for channel in color)
+
+
+STALE_AFTER = datetime.timedelta(minutes=10)
+
+
+def photos_requeue_stale(*, now: datetime.datetime | None = None) -> int:
+    """Queue the resizing again for photos still processing after ten minutes.
+
+    A photo is saved before its resizing is queued; if the broker was out of reach
+    at that moment the task never ran, and the photo would stay "processing".
+    """
+    cutoff = (now or timezone.now()) - STALE_AFTER
+    stale = list(
+        ListingPhoto.objects.filter(
+            state=ListingPhoto.State.PROCESSING, created_at__lt=cutoff
+        ).values_list("pk", flat=True)
+    )
+    for photo_id in stale:
+        tasks.photo_process.delay(photo_id)
+    return len(stale)

@@ -15,3 +15,8 @@ from listings import photos
 )
 def photo_process(photo_id: int) -> None:
     photos.photo_process(photo_id=photo_id)
+
+
+@shared_task
+def photos_requeue_stale() -> int:
+    return photos.photos_requeue_stale()

@@ -1,3 +1,4 @@
+import datetime
 import struct
 import time
 import zlib
@@ -9,6 +10,7 @@ from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from moto.server import ThreadedMotoServer
 from PIL import Image, ImageCms, ImageDraw, PngImagePlugin
 
@@ -729,3 +731,21 @@ def test_demo_photo_takes_under_50_ms_of_cpu():
         photos.demo_photo(seed=seed, label="Shibuya 1K - Living room")
 
     assert (time.process_time() - start) / 10 < 0.05
+
+
+@pytest.mark.django_db
+def test_a_photo_left_processing_is_resized_by_the_periodic_requeue():
+    listing = ListingFactory()
+    # Commit hooks do not run in this test: the queued task never runs, as when the
+    # broker was out of reach at upload.
+    photo = photos.photo_add(listing=listing, upload=upload(encode(picture())), by=listing.host)
+    assert fresh(photo).state == ListingPhoto.State.PROCESSING
+    ListingPhoto.objects.filter(pk=photo.pk).update(
+        created_at=timezone.now() - datetime.timedelta(minutes=11)
+    )
+
+    requeued = photos.photos_requeue_stale()
+
+    assert requeued == 1
+    assert fresh(photo).state == ListingPhoto.State.READY
+    assert photos.photos_requeue_stale() == 0
