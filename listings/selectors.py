@@ -114,9 +114,10 @@ def _filter_walk(queryset, filters, station_ids):
     walk = filters.get("walk")
     if station_ids is None and not walk:
         return queryset
-    near = ListingStation.objects.filter(listing=OuterRef("pk"))
-    if station_ids is not None:
-        near = near.filter(station_id__in=station_ids)
+    if station_ids is None:
+        # Within the walk of any station: the nearest one decides, no join needed.
+        return queryset.filter(nearest_distance_m__lte=max_distance_for(walk))
+    near = ListingStation.objects.filter(listing=OuterRef("pk"), station_id__in=station_ids)
     if walk:
         near = near.filter(distance_m__lte=max_distance_for(walk))
     return queryset.filter(Exists(near))
