@@ -4,13 +4,15 @@ import importlib
 import os
 import uuid
 
+import boto3
 import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
+from moto.server import ThreadedMotoServer
 
 from kaguaruoo.celery import app as celery_app
-from tests.services import CeleryWorker, SmtpSink
+from tests.services import CeleryWorker, SmtpSink, free_port
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls made
 # from that thread (live_server teardown, fixtures) are still synchronous.
@@ -109,6 +111,31 @@ def officer_client(client, db):
     client.officer = officer_create()
     sign_in_with_second_factor(client, client.officer)
     return client
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint():
+    """moto's S3 server on loopback: a real HTTP endpoint speaking the S3 protocol."""
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=free_port())
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def bucket(s3_endpoint, monkeypatch):
+    """An empty "kagu-media" bucket on the S3 server; its boto3 client."""
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    client = boto3.client("s3", endpoint_url=s3_endpoint, region_name="ap-northeast-1")
+    client.create_bucket(
+        Bucket="kagu-media", CreateBucketConfiguration={"LocationConstraint": "ap-northeast-1"}
+    )
+    yield client
+    for item in client.list_objects_v2(Bucket="kagu-media").get("Contents", []):
+        client.delete_object(Bucket="kagu-media", Key=item["Key"])
+    client.delete_bucket(Bucket="kagu-media")
 
 
 @pytest.fixture(scope="session")

@@ -5,18 +5,11 @@ from playwright.sync_api import expect
 
 from listings.models import Listing
 from listings.photos import demo_photo
-from tests.accounts.factories import PASSWORD, UserFactory
+from tests.accounts.factories import UserFactory
+from tests.e2e.helpers import log_in
 from tests.listings.builders import days, identity_verified, station
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, base, email):
-    page.goto(base + "/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    expect(page.get_by_role("heading", name="Your account")).to_be_visible()
 
 
 @pytest.fixture

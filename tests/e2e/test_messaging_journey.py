@@ -2,18 +2,11 @@ import pytest
 from playwright.sync_api import expect
 
 from messaging.models import Thread
-from tests.accounts.factories import PASSWORD, UserFactory
+from tests.accounts.factories import UserFactory
+from tests.e2e.helpers import log_in
 from tests.listings.builders import days, published_listing, station
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, base, email):
-    page.goto(base + "/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    expect(page.get_by_role("heading", name="Your account")).to_be_visible()
 
 
 def new_page(site):

@@ -1,35 +1,7 @@
-import boto3
-import pytest
 from django.core.files.base import ContentFile
-from moto.server import ThreadedMotoServer
 from storages.backends.s3 import S3Storage
 
 from tests.kaguaruoo.test_settings import start_django
-from tests.services import free_port
-
-
-@pytest.fixture(scope="module")
-def s3_endpoint():
-    """moto's S3 server on loopback: a real HTTP endpoint speaking the S3 protocol."""
-    port = free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port)
-    server.start()
-    yield f"http://127.0.0.1:{port}"
-    server.stop()
-
-
-@pytest.fixture
-def bucket(s3_endpoint, monkeypatch):
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    client = boto3.client("s3", endpoint_url=s3_endpoint, region_name="ap-northeast-1")
-    client.create_bucket(
-        Bucket="kagu-media", CreateBucketConfiguration={"LocationConstraint": "ap-northeast-1"}
-    )
-    yield client
-    for item in client.list_objects_v2(Bucket="kagu-media").get("Contents", []):
-        client.delete_object(Bucket="kagu-media", Key=item["Key"])
-    client.delete_bucket(Bucket="kagu-media")
 
 
 def test_media_saved_through_django_storage_lands_in_the_s3_bucket(bucket, s3_endpoint):

@@ -11,14 +11,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
-from moto.server import ThreadedMotoServer
 from PIL import Image, ImageCms, ImageDraw, PngImagePlugin
 
 from listings import photos
 from listings.models import ListingPhoto
 from tests.accounts.factories import UserFactory
 from tests.listings.factories import ListingFactory, ListingPhotoFactory
-from tests.services import free_port
 
 GPS_IFD = 0x8825
 ORIENTATION = 0x0112
@@ -607,15 +605,6 @@ def test_another_host_cannot_change_a_listings_photos(change, django_capture_on_
 
 
 # --- Storage on S3 -------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def s3_endpoint():
-    port = free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port)
-    server.start()
-    yield f"http://127.0.0.1:{port}"
-    server.stop()
 
 
 @pytest.fixture

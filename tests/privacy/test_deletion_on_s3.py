@@ -6,13 +6,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from privacy.services import identity_document_submit, privacy_request_decide, privacy_request_file
 from tests.accounts.factories import UserFactory
-from tests.kaguaruoo.test_media_storage import bucket, s3_endpoint  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def media_on_s3(settings, s3_endpoint, bucket):  # noqa: F811 - fixtures
+def media_on_s3(settings, s3_endpoint, bucket):
     settings.STORAGES = {
         **settings.STORAGES,
         "default": {
@@ -31,7 +30,7 @@ def media_on_s3(settings, s3_endpoint, bucket):  # noqa: F811 - fixtures
     storages._storages.pop("default", None)
 
 
-def keys(bucket):  # noqa: F811 - the boto3 client of the fixture
+def keys(bucket):
     return [item["Key"] for item in bucket.list_objects_v2(Bucket="kagu-media").get("Contents", [])]
 
 
