@@ -5,4 +5,13 @@ from contracts import views
 app_name = "contracts"
 urlpatterns = [
     path("", views.contract_list, name="contract_list"),
+    path("apply/<int:listing_pk>/", views.reservation_create, name="reservation_create"),
+    path("requests/<int:pk>/accept/", views.reservation_accept, name="reservation_accept"),
+    path("requests/<int:pk>/decline/", views.reservation_decline, name="reservation_decline"),
+    path("requests/<int:pk>/withdraw/", views.reservation_withdraw, name="reservation_withdraw"),
+    path("<int:pk>/", views.contract_detail, name="contract_detail"),
+    path("<int:pk>/agree/", views.contract_agree, name="contract_agree"),
+    path("<int:pk>/sign/", views.contract_sign, name="contract_sign"),
+    path("<int:pk>/decline/", views.contract_decline, name="contract_decline"),
+    path("<int:pk>/withdraw/", views.contract_withdraw, name="contract_withdraw"),
 ]

@@ -65,6 +65,8 @@ class Message(models.Model):
         TEXT = "text", _("Message")
         DELIVERY_REQUEST = "delivery_request", _("Delivery request")
         DELIVERY_DECISION = "delivery_decision", _("Delivery decision")
+        # A step of the stay told by another app (a reservation request, a contract sent...).
+        NOTICE = "notice", _("Notice")
 
     thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="messages")
     sender = models.ForeignKey(
@@ -74,6 +76,8 @@ class Message(models.Model):
     # The text as typed: contact details are masked when shown, never in storage.
     body = models.TextField(_("message"), blank=True)
     erased = models.BooleanField(default=False)
+    # Where a notice points (the contract, the reservation request).
+    link = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

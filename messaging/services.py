@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from kaguaruoo.mail import email_queue
 from listings.models import Listing
+from messaging import extensions
 from messaging.attachments import attachment_check
 from messaging.masking import mask_contact_details
 from messaging.models import (
@@ -53,9 +54,9 @@ def thread_contact_unmasked(thread: Thread) -> bool:
     """Whether the parties see each other's e-mail addresses and phone numbers in messages.
 
     False until the parties are protected by a signed contract: the contracts app
-    will return True here for a thread whose contract both have signed.
+    registers the check (messaging/extensions.py).
     """
-    return False
+    return extensions.contact_unmasked(thread=thread)
 
 
 def contact_text_for(*, text: str, author_id: int, viewer: User, unmasked: bool) -> str:
@@ -186,6 +187,7 @@ def message_post(
     body: str,
     attachment: UploadedFile | None = None,
     kind: str = Message.Kind.TEXT,
+    link: str = "",
     notify: bool = True,
 ) -> Message:
     """Add a message (and its file) to the thread and mail the other party once committed."""
@@ -194,7 +196,7 @@ def message_post(
     if kind == Message.Kind.TEXT and not body and attachment is None:
         raise ValidationError(_("Write a message or attach a file."))
     checked = attachment_check(attachment) if attachment is not None else None
-    message = Message.objects.create(thread=thread, sender=sender, body=body, kind=kind)
+    message = Message.objects.create(thread=thread, sender=sender, body=body, kind=kind, link=link)
     if checked is not None:
         stored = Attachment(
             message=message,
@@ -213,6 +215,16 @@ def message_post(
 
         transaction.on_commit(lambda: message_notify.delay(message_id=message.pk))
     return message
+
+
+def notice_post(*, thread: Thread, actor: User, text: str, link: str = "") -> Message:
+    """A step of the stay (a reservation request, a contract sent or signed) in the thread.
+
+    The app that posts it mails the parties itself, so no message notification goes out.
+    """
+    return message_post(
+        thread=thread, sender=actor, body=text, kind=Message.Kind.NOTICE, link=link, notify=False
+    )
 
 
 def thread_mark_read(*, thread: Thread, user: User) -> None:

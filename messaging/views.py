@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from listings.selectors import listing_get_public
-from messaging import selectors, services
+from messaging import extensions, selectors, services
 from messaging.forms import (
     DeliveryRejectForm,
     DeliveryRequestForm,
@@ -132,6 +132,7 @@ def _thread_page(request, thread, *, message_form=None, delivery_form=None, stat
             "delivery_form": delivery_form or (None if is_host else DeliveryRequestForm()),
             "reject_form": DeliveryRejectForm() if is_host else None,
             "shared": thread.shared_fields,
+            "sections": extensions.thread_sections(thread=thread, user=user),
         },
         status=status,
     )

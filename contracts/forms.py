@@ -1,0 +1,39 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from messaging.forms import InquiryForm
+
+
+class ReservationForm(InquiryForm):
+    """Apply for a stay: the inquiry's questions, a message that may stay empty."""
+
+    field_order = ["move_in", "months", "people", "message"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["body"]
+        self.fields["message"] = forms.CharField(
+            label=_("Message to the host"),
+            required=False,
+            max_length=5000,
+            widget=forms.Textarea(attrs={"rows": 4}),
+            help_text=_("Who will live there, and why you come to Japan, helps the host decide."),
+        )
+        self.order_fields(self.field_order)
+
+
+class SigningCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("One-time code from the mail"),
+        min_length=6,
+        max_length=6,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "pattern": "[0-9]{6}"}
+        ),
+    )
+
+    def clean_code(self):
+        code = self.cleaned_data["code"].strip()
+        if not code.isdigit():
+            raise forms.ValidationError(_("The code is six digits."))
+        return code

@@ -1,0 +1,540 @@
+"""Reservation requests, contracts and signatures: every write goes through here.
+
+A tenant sends a reservation request from a listing (it opens the thread if
+there is none); the host declines it with a reason or accepts it by sending a
+contract into the thread. The contract holds the dates for `HOLD`; the tenant
+clicks "Agree", receives a one-time code by mail and signs with it. States move
+only through `CONTRACT_TRANSITIONS` and `RESERVATION_TRANSITIONS`.
+"""
+
+import datetime
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from contracts.models import (
+    CommissionRate,
+    Contract,
+    ContractEvent,
+    ReservationRequest,
+    SigningCode,
+)
+from contracts.notify import contract_mail_send
+from contracts.schedule import plan_totals, schedule_plan
+from contracts.terms import terms_snapshot, terms_text_render
+from listings.models import Listing
+from listings.pricing import listing_stay_cost, stay_end
+from messaging import services as messaging
+from messaging.models import Thread
+
+HOLD = datetime.timedelta(hours=72)
+CODE_LIFETIME = datetime.timedelta(minutes=15)
+CODE_ATTEMPTS = 5
+MAX_ADVANCE = datetime.timedelta(days=730)
+
+S = Contract.Status
+R = ReservationRequest.Status
+
+# (from, to) -> who may make the move: "tenant", "host", "party" (either) or "system".
+CONTRACT_TRANSITIONS = {
+    (S.SENT, S.SIGNED): "tenant",
+    (S.SENT, S.DECLINED): "tenant",
+    (S.SENT, S.CANCELLED): "host",
+    (S.SENT, S.EXPIRED): "system",
+    (S.SIGNED, S.CANCELLED): "party",
+}
+RESERVATION_TRANSITIONS = {
+    (R.OPEN, R.ACCEPTED): "host",
+    (R.OPEN, R.DECLINED): "host",
+    (R.OPEN, R.WITHDRAWN): "tenant",
+}
+
+
+class IllegalTransition(Exception):
+    """The object cannot move from its state to the one asked, or not by this user."""
+
+
+def _role(obj, user: User | None) -> str:
+    if user is None:
+        return "system"
+    if user.pk == obj.tenant_id:
+        return "tenant"
+    if user.pk == obj.host_id:
+        return "host"
+    return "stranger"
+
+
+def _allowed(table: dict, obj, to: str, user: User | None) -> None:
+    who = table.get((obj.status, to))
+    role = _role(obj, user)
+    if who is None or not (who == role or (who == "party" and role in ("tenant", "host"))):
+        raise IllegalTransition(f"{role} cannot move {obj.status} -> {to}")
+
+
+def _move(model, obj, to: str, **fields) -> None:
+    """Change the state only if nobody changed it meanwhile; raise otherwise."""
+    moved = model.objects.filter(pk=obj.pk, status=obj.status).update(status=to, **fields)
+    if not moved:
+        raise IllegalTransition(f"{obj._meta.model_name} {obj.pk} changed state meanwhile")
+    obj.refresh_from_db()
+
+
+def contract_transition(*, contract: Contract, to: str, by: User | None, **fields) -> Contract:
+    """The one way a contract changes state (`by` None: the system)."""
+    _allowed(CONTRACT_TRANSITIONS, contract, to, by)
+    _move(Contract, contract, to, updated_at=timezone.now(), **fields)
+    return contract
+
+
+def contract_event_record(
+    *, contract: Contract, kind: str, actor: User | None, **detail
+) -> ContractEvent:
+    return ContractEvent.objects.create(contract=contract, kind=kind, actor=actor, detail=detail)
+
+
+# --- Availability ---------------------------------------------------------------------------
+
+
+def dates_taken(
+    *,
+    listing: Listing,
+    start: datetime.date,
+    end: datetime.date,
+    exclude_pk: int | None = None,
+) -> bool:
+    """Whether a signed contract, or a sent one within its hold, covers a night of [start, end)."""
+    live = Q(status=S.SIGNED) | Q(status=S.SENT, expires_at__gt=timezone.now())
+    overlapping = Contract.objects.filter(
+        live, listing=listing, start_date__lt=end, end_date__gt=start
+    )
+    if exclude_pk:
+        overlapping = overlapping.exclude(pk=exclude_pk)
+    return overlapping.exists()
+
+
+@dataclass(frozen=True)
+class Stay:
+    move_in: datetime.date
+    months: int
+    people: int
+
+    @property
+    def move_out(self) -> datetime.date:
+        return stay_end(self.move_in, self.months) + datetime.timedelta(days=1)
+
+
+def stay_check(*, listing: Listing, stay: Stay) -> None:
+    """Refuse a stay the listing cannot take, naming what is wrong."""
+    today = timezone.localdate()
+    errors = []
+    if stay.move_in < today:
+        errors.append(_("The move-in date is in the past."))
+    elif stay.move_in > today + MAX_ADVANCE:
+        errors.append(_("The move-in date is more than two years ahead."))
+    if stay.move_in < listing.available_from:
+        errors.append(
+            _("The apartment is available from %(date)s.")
+            % {"date": listing.available_from.isoformat()}
+        )
+    if not listing.min_months <= stay.months <= listing.max_months:
+        errors.append(
+            _("Stays at this apartment last %(min)s to %(max)s months.")
+            % {"min": listing.min_months, "max": listing.max_months}
+        )
+    elif listing.available_until and stay.move_out > listing.available_until:
+        errors.append(
+            _("The apartment is available until %(date)s.")
+            % {"date": listing.available_until.isoformat()}
+        )
+    if stay.people > listing.max_occupants:
+        errors.append(
+            _("At most %(count)s people can live in this apartment.")
+            % {"count": listing.max_occupants}
+        )
+    if errors:
+        raise ValidationError(errors)
+    if dates_taken(listing=listing, start=stay.move_in, end=stay.move_out):
+        raise ValidationError(
+            _("These dates are already taken. Try another move-in date."), code="dates_taken"
+        )
+
+
+# --- Reservation requests -------------------------------------------------------------------
+
+
+def _reservation_text(stay: Stay) -> str:
+    return _("Reservation request: move in %(date)s, %(months)s months, %(people)s people.") % {
+        "date": stay.move_in.isoformat(),
+        "months": stay.months,
+        "people": stay.people,
+    }
+
+
+@transaction.atomic
+def reservation_request_create(
+    *,
+    tenant: User,
+    listing: Listing,
+    stay: Stay,
+    message: str = "",
+    optional_fields: list[str] | None = None,
+    agreed: bool = False,
+    ip: str | None = None,
+) -> ReservationRequest:
+    """Ask the host for the stay; the first contact also records the data-sharing consent."""
+    if listing.host_id == tenant.pk:
+        raise ValidationError(_("You cannot apply for your own listing."))
+    if listing.status != Listing.Status.PUBLISHED:
+        raise ValidationError(_("This listing is not published."))
+    stay_check(listing=listing, stay=stay)
+    message = message.strip()
+    thread = Thread.objects.filter(listing=listing, tenant=tenant).first()
+    if thread is None:
+        thread = messaging.thread_start(
+            tenant=tenant,
+            listing=listing,
+            inquiry=messaging.Inquiry(
+                move_in=stay.move_in,
+                months=stay.months,
+                people=stay.people,
+                body=message or _reservation_text(stay),
+            ),
+            optional_fields=optional_fields or [],
+            agreed=agreed,
+            ip=ip,
+            notify=False,
+        )
+    elif message:
+        messaging.message_post(thread=thread, sender=tenant, body=message, notify=False)
+    try:
+        with transaction.atomic():
+            reservation = ReservationRequest.objects.create(
+                thread=thread,
+                listing=listing,
+                tenant=tenant,
+                host=listing.host,
+                move_in=stay.move_in,
+                months=stay.months,
+                people=stay.people,
+                message=message,
+            )
+    except IntegrityError as error:
+        raise ValidationError(
+            _("You already have a reservation request waiting for this host's answer."),
+            code="duplicate",
+        ) from error
+    messaging.notice_post(thread=thread, actor=tenant, text=_reservation_text(stay))
+    contract_mail_send(
+        to=listing.host,
+        template="reservation_received",
+        context={"reservation": reservation, "thread_path": thread.get_absolute_url()},
+    )
+    return reservation
+
+
+def _reservation_transition(
+    *, reservation: ReservationRequest, to: str, by: User, **fields
+) -> ReservationRequest:
+    _allowed(RESERVATION_TRANSITIONS, reservation, to, by)
+    _move(ReservationRequest, reservation, to, decided_at=timezone.now(), **fields)
+    return reservation
+
+
+@transaction.atomic
+def reservation_decline(*, reservation: ReservationRequest, by: User, reason: str):
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(_("Tell the tenant why you decline."))
+    _reservation_transition(reservation=reservation, to=R.DECLINED, by=by, decline_reason=reason)
+    messaging.notice_post(
+        thread=reservation.thread,
+        actor=by,
+        text=_("Reservation request declined: %(reason)s") % {"reason": reason},
+    )
+    contract_mail_send(
+        to=reservation.tenant,
+        template="reservation_declined",
+        context={"reservation": reservation, "thread_path": reservation.thread.get_absolute_url()},
+    )
+    return reservation
+
+
+@transaction.atomic
+def reservation_withdraw(*, reservation: ReservationRequest, by: User):
+    _reservation_transition(reservation=reservation, to=R.WITHDRAWN, by=by)
+    messaging.notice_post(
+        thread=reservation.thread, actor=by, text=_("Reservation request withdrawn.")
+    )
+    return reservation
+
+
+# --- Contracts ------------------------------------------------------------------------------
+
+
+def commission_rate_current() -> tuple:
+    """(tenant %, host %) in force now; none set by staff means no commission."""
+    rate = CommissionRate.objects.filter(effective_from__lte=timezone.now()).first()
+    if rate is None:
+        return (0, 0)
+    return (rate.tenant_percent, rate.host_percent)
+
+
+def terms_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@transaction.atomic
+def contract_send(
+    *,
+    reservation: ReservationRequest,
+    by: User,
+    ip: str | None = None,
+    user_agent: str = "",
+) -> Contract:
+    """The host accepts the request and sends the contract; the dates are held for 72 hours."""
+    listing = Listing.objects.select_for_update().get(pk=reservation.listing_id)
+    stay = Stay(move_in=reservation.move_in, months=reservation.months, people=reservation.people)
+    if by.pk != listing.host_id:
+        raise PermissionDenied
+    stay_check(listing=listing, stay=stay)
+    _reservation_transition(reservation=reservation, to=R.ACCEPTED, by=by)
+    tenant_percent, host_percent = commission_rate_current()
+    cost = listing_stay_cost(listing=listing, move_in=stay.move_in, months=stay.months)
+    plan = schedule_plan(cost=cost, tenant_percent=tenant_percent, host_percent=host_percent)
+    terms = terms_snapshot(
+        listing=listing,
+        tenant=reservation.tenant,
+        host=by,
+        stay=stay,
+        cost=cost,
+        plan=plan,
+        tenant_percent=tenant_percent,
+        host_percent=host_percent,
+    )
+    text = terms_text_render(terms)
+    now = timezone.now()
+    contract = Contract.objects.create(
+        thread=reservation.thread,
+        listing=listing,
+        tenant=reservation.tenant,
+        host=by,
+        reservation=reservation,
+        start_date=stay.move_in,
+        end_date=stay.move_out,
+        months=stay.months,
+        people=stay.people,
+        cancellation_policy=listing.cancellation_policy,
+        tenant_commission_percent=tenant_percent,
+        host_commission_percent=host_percent,
+        total=cost.total,
+        tenant_total=plan_totals(plan)["amount"],
+        terms=terms,
+        terms_text=text,
+        terms_sha256=terms_hash(text),
+        sent_at=now,
+        expires_at=now + HOLD,
+        host_ip=ip,
+        host_user_agent=user_agent[:300],
+    )
+    contract_event_record(contract=contract, kind=ContractEvent.Kind.SENT, actor=by)
+    messaging.notice_post(
+        thread=contract.thread,
+        actor=by,
+        text=_("%(host)s accepted the reservation request and sent contract %(number)s.")
+        % {"host": by.public_name, "number": contract.number},
+        link=contract.get_absolute_url(),
+    )
+    contract_mail_send(to=contract.tenant, template="contract_sent", context={"contract": contract})
+    return contract
+
+
+def _code_digest(contract: Contract, code: str) -> str:
+    key = settings.SECRET_KEY.encode()
+    return hmac.new(key, f"{contract.pk}:{code}".encode(), hashlib.sha256).hexdigest()
+
+
+def _check_signable(contract: Contract, user: User) -> None:
+    _allowed(CONTRACT_TRANSITIONS, contract, S.SIGNED, user)
+    if contract.expires_at <= timezone.now():
+        raise ValidationError(
+            _("This contract expired: its dates were held for 72 hours."), code="expired"
+        )
+
+
+@transaction.atomic
+def contract_signing_code_send(*, contract: Contract, user: User) -> SigningCode:
+    """Mail the tenant a one-time code that confirms their "Agree"; earlier codes stop working."""
+    _check_signable(contract, user)
+    now = timezone.now()
+    SigningCode.objects.filter(contract=contract, used_at__isnull=True).update(used_at=now)
+    code = f"{secrets.randbelow(1_000_000):06d}"
+    signing_code = SigningCode.objects.create(
+        contract=contract,
+        user=user,
+        code_hash=_code_digest(contract, code),
+        expires_at=now + CODE_LIFETIME,
+    )
+    contract_mail_send(
+        to=user,
+        template="signing_code",
+        context={"contract": contract, "code": code, "minutes": CODE_LIFETIME.seconds // 60},
+    )
+    return signing_code
+
+
+def _code_accept(*, contract: Contract, user: User, code: str) -> None:
+    """Use up the latest live code if `code` matches it; count a failed attempt otherwise."""
+    now = timezone.now()
+    live = (
+        SigningCode.objects.select_for_update()
+        .filter(contract=contract, user=user, used_at__isnull=True, expires_at__gt=now)
+        .first()
+    )
+    if live is None:
+        raise ValidationError(_("The code has expired. Ask for a new one."), code="no_code")
+    if live.attempts >= CODE_ATTEMPTS:
+        raise ValidationError(_("Too many wrong codes. Ask for a new one."), code="no_code")
+    if not hmac.compare_digest(live.code_hash, _code_digest(contract, code.strip())):
+        SigningCode.objects.filter(pk=live.pk).update(attempts=live.attempts + 1)
+        raise ValidationError(_("That code is not right. Check the mail we sent."), code="wrong")
+    SigningCode.objects.filter(pk=live.pk).update(used_at=now)
+
+
+def contract_sign(
+    *,
+    contract: Contract,
+    user: User,
+    code: str,
+    ip: str | None = None,
+    user_agent: str = "",
+) -> Contract:
+    """The tenant's "Agree", confirmed by the mailed code: the contract is signed.
+
+    A wrong code is counted in its own transaction, so it stays counted when
+    signing fails. Overlapping signed contracts are refused by the database.
+    """
+    _check_signable(contract, user)
+    with transaction.atomic():
+        _code_accept(contract=contract, user=user, code=code)
+    if terms_hash(contract.terms_text) != contract.terms_sha256:
+        raise ValidationError(_("The contract's terms do not match their hash."))
+    try:
+        with transaction.atomic():
+            contract_transition(
+                contract=contract,
+                to=S.SIGNED,
+                by=user,
+                signed_at=timezone.now(),
+                signed_ip=ip,
+                signed_user_agent=user_agent[:300],
+                signed_sha256=terms_hash(contract.terms_text),
+            )
+            _after_signing(contract)
+    except IntegrityError as error:
+        raise ValidationError(
+            _("Another contract for these dates was signed first. Ask the host for other dates."),
+            code="dates_taken",
+        ) from error
+    return contract
+
+
+def _after_signing(contract: Contract) -> None:
+    from contracts.payments import payments_create
+
+    payments_create(contract=contract)
+    contract_event_record(contract=contract, kind=ContractEvent.Kind.SIGNED, actor=contract.tenant)
+    messaging.notice_post(
+        thread=contract.thread,
+        actor=contract.tenant,
+        text=_("%(tenant)s signed contract %(number)s.")
+        % {"tenant": contract.tenant.public_name, "number": contract.number},
+        link=contract.get_absolute_url(),
+    )
+    for party in (contract.tenant, contract.host):
+        contract_mail_send(to=party, template="contract_signed", context={"contract": contract})
+
+
+@transaction.atomic
+def contract_decline(*, contract: Contract, by: User, reason: str) -> Contract:
+    """The tenant refuses the contract sent to them."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(_("Tell the host why you decline."))
+    contract_transition(
+        contract=contract, to=S.DECLINED, by=by, decline_reason=reason, ended_at=timezone.now()
+    )
+    contract_event_record(
+        contract=contract, kind=ContractEvent.Kind.DECLINED, actor=by, reason=reason
+    )
+    messaging.notice_post(
+        thread=contract.thread,
+        actor=by,
+        text=_("Contract %(number)s declined: %(reason)s")
+        % {"number": contract.number, "reason": reason},
+        link=contract.get_absolute_url(),
+    )
+    contract_mail_send(
+        to=contract.host, template="contract_declined", context={"contract": contract}
+    )
+    return contract
+
+
+@transaction.atomic
+def contract_withdraw(*, contract: Contract, by: User) -> Contract:
+    """The host takes back a contract the tenant has not signed yet."""
+    contract_transition(
+        contract=contract, to=S.CANCELLED, by=by, cancelled_by=by, ended_at=timezone.now()
+    )
+    contract_event_record(contract=contract, kind=ContractEvent.Kind.CANCELLED, actor=by)
+    messaging.notice_post(
+        thread=contract.thread,
+        actor=by,
+        text=_("Contract %(number)s was withdrawn by the host.") % {"number": contract.number},
+        link=contract.get_absolute_url(),
+    )
+    contract_mail_send(
+        to=contract.tenant, template="contract_withdrawn", context={"contract": contract}
+    )
+    return contract
+
+
+def contracts_expire() -> int:
+    """Expire every sent contract past its 72-hour hold; each is expired (and mailed) once."""
+    expired = 0
+    due = Contract.objects.filter(status=S.SENT, expires_at__lte=timezone.now())
+    for contract in due.select_related("tenant", "host", "thread"):
+        with transaction.atomic():
+            try:
+                contract_transition(
+                    contract=contract, to=S.EXPIRED, by=None, ended_at=timezone.now()
+                )
+            except IllegalTransition:
+                continue  # signed or expired by someone else meanwhile
+            contract_event_record(contract=contract, kind=ContractEvent.Kind.EXPIRED, actor=None)
+            messaging.notice_post(
+                thread=contract.thread,
+                actor=contract.host,
+                text=_("Contract %(number)s expired unsigned after 72 hours.")
+                % {"number": contract.number},
+                link=contract.get_absolute_url(),
+            )
+            for party in (contract.tenant, contract.host):
+                contract_mail_send(
+                    to=party, template="contract_expired", context={"contract": contract}
+                )
+            expired += 1
+    return expired
+
+
+def contract_is_signed_for_thread(*, thread: Thread) -> bool:
+    """Contact details unmask in a thread once a contract in it is signed."""
+    return Contract.objects.filter(thread=thread, status=S.SIGNED).exists()

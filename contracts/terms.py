@@ -1,0 +1,160 @@
+"""The contract's terms: a snapshot of the listing, the parties and the money, and its text.
+
+The text is what the tenant agrees to and what the signature's SHA-256 covers,
+so it is built from the snapshot alone, in a fixed order, and never re-rendered
+from live data. The first payment's due date is written as a rule ("3 days
+after signing") because the signing day is not known when the contract is sent.
+"""
+
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from contracts.schedule import FIRST_PAYMENT_DAYS, PlannedPayment, plan_totals
+from listings.models import Listing
+from listings.pricing import StayCost
+
+
+def _house_rules(listing: Listing) -> list[str]:
+    with override("en"):
+        return [
+            _("Pets allowed") if listing.pets_allowed else _("No pets"),
+            _("Smoking allowed") if listing.smoking_allowed else _("No smoking"),
+            _("Musical instruments allowed")
+            if listing.instruments_allowed
+            else _("No musical instruments"),
+            _("At most %(count)s occupants") % {"count": listing.max_occupants},
+        ]
+
+
+def _party(user) -> dict:
+    return {
+        "id": user.pk,
+        "legal_name": user.full_name,
+        "account_type": user.account_type,
+        "email": user.email,
+        "phone": user.phone,
+    }
+
+
+def _cancellation_text(code: str) -> str:
+    with override("en"):
+        return str(Listing.CancellationPolicy(code).label)
+
+
+def terms_snapshot(
+    *,
+    listing: Listing,
+    tenant,
+    host,
+    stay,
+    cost: StayCost,
+    plan: list[PlannedPayment],
+    tenant_percent: Decimal,
+    host_percent: Decimal,
+) -> dict:
+    address = " ".join(
+        part
+        for part in (
+            f"〒{listing.postal_code[:3]}-{listing.postal_code[3:]}",
+            f"{listing.prefecture}{listing.city}{listing.town}{listing.street}",
+            listing.building,
+            listing.room,
+        )
+        if part
+    )
+    totals = plan_totals(plan)
+    return {
+        "listing": {
+            "id": listing.pk,
+            "title": listing.title,
+            "address": address,
+            "layout": listing.layout,
+            "floor_area_m2": str(listing.floor_area_m2),
+        },
+        "host": _party(host),
+        "tenant": _party(tenant),
+        "stay": {
+            "move_in": stay.move_in.isoformat(),
+            "move_out": stay.move_out.isoformat(),
+            "months": stay.months,
+            "people": stay.people,
+        },
+        "money": {
+            "rent": listing.rent,
+            "monthly_fee": 0 if listing.utilities_included else listing.utilities_fee,
+            "utilities_included": listing.utilities_included,
+            "cleaning_fee": listing.cleaning_fee,
+            "linen_fee": listing.linen_fee,
+            "key_money": listing.key_money,
+            "deposit": listing.deposit,
+            "stay_total": cost.total,
+            "tenant_commission_percent": str(tenant_percent),
+            "host_commission_percent": str(host_percent),
+            **{f"total_{key}": value for key, value in totals.items()},
+        },
+        "house_rules": _house_rules(listing),
+        "cancellation_policy": {
+            "code": listing.cancellation_policy,
+            "text": _cancellation_text(listing.cancellation_policy),
+        },
+        "schedule": [payment.as_dict() for payment in plan],
+    }
+
+
+def _yen(amount: int) -> str:
+    return f"¥{amount:,}"
+
+
+def terms_text_render(terms: dict) -> str:
+    """The contract as plain text, in English, from the snapshot only."""
+    money, stay = terms["money"], terms["stay"]
+    lines = [
+        "KaguAruoo monthly apartment contract",
+        "",
+        f"Apartment: {terms['listing']['title']}",
+        f"Address: {terms['listing']['address']}",
+        f"Layout: {terms['listing']['layout']}, {terms['listing']['floor_area_m2']} m²",
+        "",
+        f"Host: {terms['host']['legal_name']} <{terms['host']['email']}> {terms['host']['phone']}",
+        f"Tenant: {terms['tenant']['legal_name']} <{terms['tenant']['email']}> "
+        f"{terms['tenant']['phone']}",
+        "",
+        f"Move-in: {stay['move_in']}",
+        f"Move-out: {stay['move_out']} (the stay's last night is the day before)",
+        f"Length: {stay['months']} months",
+        f"Occupants: {stay['people']}",
+        "",
+        f"Monthly rent: {_yen(money['rent'])}",
+        f"Monthly utilities and management fee: {_yen(money['monthly_fee'])}",
+        f"Cleaning fee (once): {_yen(money['cleaning_fee'])}",
+        f"Linen fee (once): {_yen(money['linen_fee'])}",
+        f"Key money (once): {_yen(money['key_money'])}",
+        f"Deposit (refundable): {_yen(money['deposit'])}",
+        "Calendar months stayed in only partly are charged by the day.",
+        f"Stay total: {_yen(money['stay_total'])}",
+        f"Platform commission on the tenant: {money['tenant_commission_percent']}% "
+        f"({_yen(money['total_tenant_commission'])})",
+        f"Platform commission on the host: {money['host_commission_percent']}% "
+        f"({_yen(money['total_host_commission'])})",
+        f"The tenant pays in all: {_yen(money['total_amount'])}, deposit included",
+        "",
+        "House rules:",
+        *(f"- {rule}" for rule in terms["house_rules"]),
+        "",
+        f"Cancellation policy: {terms['cancellation_policy']['text']}",
+        "",
+        "Payment schedule:",
+    ]
+    for payment in terms["schedule"]:
+        due = (
+            f"{FIRST_PAYMENT_DAYS} days after signing, no later than move-in"
+            if payment["kind"] == "first"
+            else payment["due_date"]
+        )
+        lines.append(
+            f"{payment['sequence']}. {payment['period_start']} to {payment['period_end']}: "
+            f"{_yen(payment['amount'])} due {due}"
+        )
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,40 @@
+"""What other apps add to a thread, without messaging importing them.
+
+Imports point one way (messaging <- contracts), yet the thread page shows the
+contract and the House Guide, and contact details unmask once a contract is
+signed. The contracts app registers its functions here from its AppConfig.ready,
+as apps register admin classes.
+
+- ``thread_section_register(func)``: ``func(*, thread, user) -> str`` returns
+  safe HTML shown above the messages (a card), or "".
+- ``contact_unmask_register(func)``: ``func(*, thread) -> bool``; contact details
+  in messages show unmasked when any registered function says so.
+"""
+
+from collections.abc import Callable
+
+from django.utils.safestring import SafeString, mark_safe
+
+_thread_sections: list[Callable] = []
+_contact_unmaskers: list[Callable] = []
+
+
+def thread_section_register(func: Callable) -> Callable:
+    if func not in _thread_sections:
+        _thread_sections.append(func)
+    return func
+
+
+def contact_unmask_register(func: Callable) -> Callable:
+    if func not in _contact_unmaskers:
+        _contact_unmaskers.append(func)
+    return func
+
+
+def thread_sections(*, thread, user) -> list[SafeString]:
+    sections = (func(thread=thread, user=user) for func in _thread_sections)
+    return [mark_safe(html) for html in sections if html]  # noqa: S308 - rendered templates
+
+
+def contact_unmasked(*, thread) -> bool:
+    return any(func(thread=thread) for func in _contact_unmaskers)

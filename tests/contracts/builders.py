@@ -1,0 +1,68 @@
+"""Reservation requests and contracts built through the services, as users make them."""
+
+from django.core import mail
+
+from contracts.models import SigningCode
+from contracts.services import (
+    Stay,
+    _code_digest,
+    contract_send,
+    contract_sign,
+    contract_signing_code_send,
+    reservation_request_create,
+)
+from tests.accounts.factories import UserFactory
+from tests.listings.builders import days, published_listing, station
+
+KNOWN_CODE = "246810"
+
+
+def contract_listing(**overrides):
+    return published_listing(stations=[(station(), 400)], **overrides)
+
+
+def reservation(*, listing=None, tenant=None, move_in=None, months=3, people=1, message=""):
+    listing = listing or contract_listing()
+    return reservation_request_create(
+        tenant=tenant or UserFactory(),
+        listing=listing,
+        stay=Stay(move_in=move_in or days(30), months=months, people=people),
+        message=message,
+        agreed=True,
+        ip="203.0.113.7",
+    )
+
+
+def sent_contract(**kwargs):
+    request = reservation(**kwargs)
+    return contract_send(
+        reservation=request, by=request.host, ip="198.51.100.4", user_agent="HostBrowser/1.0"
+    )
+
+
+def code_for(contract) -> str:
+    """Ask for a signing code, then make its value known to the test."""
+    signing_code = contract_signing_code_send(contract=contract, user=contract.tenant)
+    SigningCode.objects.filter(pk=signing_code.pk).update(
+        code_hash=_code_digest(contract, KNOWN_CODE)
+    )
+    return KNOWN_CODE
+
+
+def signed_contract(**kwargs):
+    contract = sent_contract(**kwargs)
+    contract_sign(
+        contract=contract,
+        user=contract.tenant,
+        code=code_for(contract),
+        ip="203.0.113.9",
+        user_agent="TenantBrowser/2.0",
+    )
+    contract.refresh_from_db()
+    return contract
+
+
+def mailed_code(to: str) -> str:
+    """The signing code from the last mail to `to` in Django's test outbox."""
+    body = next(m.body for m in reversed(mail.outbox) if to in m.to and "code" in m.subject.lower())
+    return next(word for word in body.split() if word.isdigit() and len(word) == 6)
