@@ -233,6 +233,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "listings.tasks.photos_requeue_stale",
         "schedule": 600,
     },
+    # Contracts: unsigned contracts expire 72 hours after they were sent.
+    "contracts-expire": {
+        "task": "contracts.tasks.contracts_expire",
+        "schedule": 300,
+    },
 }
 
 # Content Security Policy: every asset is the site's own.
