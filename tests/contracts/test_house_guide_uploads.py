@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from contracts.guides import house_guide_current, house_guide_upload
-from contracts.models import HouseGuide
+from contracts.models import HouseGuide, HouseGuideView
 from messaging.models import Message
 from tests.contracts.builders import contract_listing, signed_contract
 from tests.messaging.builders import PDF_BYTES, pdf_upload, png_upload
@@ -189,3 +189,19 @@ def test_the_management_page_runs_a_bounded_number_of_queries(
 
     assert response.status_code == 200
     assert page_text(response).count(contract.tenant.public_name) == size
+
+
+def test_a_long_view_log_is_shown_fifty_views_a_page(client):
+    contract = signed_contract()
+    guide = house_guide_upload(listing=contract.listing, by=contract.host, file=pdf_upload())
+    HouseGuideView.objects.bulk_create(
+        HouseGuideView(guide=guide, contract=contract, viewer=contract.tenant) for _ in range(51)
+    )
+    client.force_login(contract.host)
+
+    first = page_text(client.get(manage_url(contract.listing)))
+    second = page_text(client.get(manage_url(contract.listing) + "?page=2"))
+
+    assert first.count(contract.tenant.public_name) == 50
+    assert "Page 1 of 2" in first
+    assert second.count(contract.tenant.public_name) == 1
