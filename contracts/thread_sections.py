@@ -2,7 +2,7 @@
 
 from django.template.loader import render_to_string
 
-from contracts import selectors
+from contracts import guides, selectors
 from contracts.models import Contract, ReservationRequest
 
 
@@ -26,5 +26,9 @@ def contract_card(*, thread, user) -> str:
 
 
 def house_guide_card(*, thread, user) -> str:
-    """The listing's House Guide for the tenant of a signed contract; locked before."""
-    return ""
+    """The listing's House Guide for the tenant of a signed contract; locked before.
+
+    The host sees the current guide and a link to manage it.
+    """
+    contracts = selectors.thread_contracts(thread=thread)
+    return guides.house_guide_card_render(listing=thread.listing, user=user, contracts=contracts)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from contracts import views
+from contracts import guide_views, views
 
 app_name = "contracts"
 urlpatterns = [
@@ -14,4 +14,16 @@ urlpatterns = [
     path("<int:pk>/sign/", views.contract_sign, name="contract_sign"),
     path("<int:pk>/decline/", views.contract_decline, name="contract_decline"),
     path("<int:pk>/withdraw/", views.contract_withdraw, name="contract_withdraw"),
+    # House Guide
+    path(
+        "house-guides/<int:listing_pk>/",
+        guide_views.house_guide_manage,
+        name="house_guide_manage",
+    ),
+    path(
+        "house-guides/<int:listing_pk>/<int:version>/",
+        guide_views.house_guide_version,
+        name="house_guide_version",
+    ),
+    path("<int:contract_pk>/house-guide/", guide_views.house_guide_open, name="house_guide_open"),
 ]

@@ -4,6 +4,7 @@ import sys
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 from kaguaruoo import env as reader
 
@@ -237,6 +238,13 @@ CELERY_BEAT_SCHEDULE = {
     "contracts-expire": {
         "task": "contracts.tasks.contracts_expire",
         "schedule": 300,
+    },
+    # Contracts: the day before move-in, the tenant is mailed where the House Guide is.
+    # 09:00 Tokyo mails everybody; the later hourly runs catch contracts signed since,
+    # and a run missed while beat was down. A contract is mailed once whatever runs.
+    "contracts-house-guide-reminders": {
+        "task": "contracts.tasks.house_guide_reminders_send",
+        "schedule": crontab(minute=0, hour="9-21"),
     },
 }
 
