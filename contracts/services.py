@@ -380,24 +380,33 @@ def _check_signable(contract: Contract, user: User) -> None:
 
 
 @transaction.atomic
-def contract_signing_code_send(*, contract: Contract, user: User) -> SigningCode:
-    """Mail the tenant a one-time code that confirms their "Agree"; earlier codes stop working."""
+def signing_code_issue(*, contract: Contract, user: User) -> str:
+    """A new one-time code for the tenant's signature; earlier codes stop working.
+
+    Only its HMAC is stored: the code itself exists in the mail alone.
+    """
     _check_signable(contract, user)
     now = timezone.now()
     SigningCode.objects.filter(contract=contract, used_at__isnull=True).update(used_at=now)
     code = f"{secrets.randbelow(1_000_000):06d}"
-    signing_code = SigningCode.objects.create(
+    SigningCode.objects.create(
         contract=contract,
         user=user,
         code_hash=_code_digest(contract, code),
         expires_at=now + CODE_LIFETIME,
     )
+    return code
+
+
+@transaction.atomic
+def contract_signing_code_send(*, contract: Contract, user: User) -> None:
+    """The tenant clicked "Agree": mail them the one-time code that confirms it."""
+    code = signing_code_issue(contract=contract, user=user)
     contract_mail_send(
         to=user,
         template="signing_code",
         context={"contract": contract, "code": code, "minutes": CODE_LIFETIME.seconds // 60},
     )
-    return signing_code
 
 
 def _code_accept(*, contract: Contract, user: User, code: str) -> None:
