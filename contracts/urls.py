@@ -1,6 +1,6 @@
 from django.urls import path
 
-from contracts import views
+from contracts import change_views, views
 
 app_name = "contracts"
 urlpatterns = [
@@ -14,4 +14,27 @@ urlpatterns = [
     path("<int:pk>/sign/", views.contract_sign, name="contract_sign"),
     path("<int:pk>/decline/", views.contract_decline, name="contract_decline"),
     path("<int:pk>/withdraw/", views.contract_withdraw, name="contract_withdraw"),
+    # Extensions and cancellation (contracts/change_views.py)
+    path("<int:pk>/extensions/new/", change_views.extension_request, name="extension_request"),
+    path(
+        "<int:pk>/extensions/<int:extension_pk>/",
+        change_views.extension_detail,
+        name="extension_detail",
+    ),
+    path(
+        "<int:pk>/extensions/<int:extension_pk>/approve/",
+        change_views.extension_approve,
+        name="extension_approve",
+    ),
+    path(
+        "<int:pk>/extensions/<int:extension_pk>/decline/",
+        change_views.extension_decline,
+        name="extension_decline",
+    ),
+    path(
+        "<int:pk>/extensions/<int:extension_pk>/withdraw/",
+        change_views.extension_withdraw,
+        name="extension_withdraw",
+    ),
+    path("<int:pk>/cancel/", change_views.contract_cancel, name="contract_cancel"),
 ]
