@@ -1,6 +1,6 @@
 from django.urls import path
 
-from contracts import change_views, views
+from contracts import change_views, review_views, views
 
 app_name = "contracts"
 urlpatterns = [
@@ -14,7 +14,7 @@ urlpatterns = [
     path("<int:pk>/sign/", views.contract_sign, name="contract_sign"),
     path("<int:pk>/decline/", views.contract_decline, name="contract_decline"),
     path("<int:pk>/withdraw/", views.contract_withdraw, name="contract_withdraw"),
-    # Extensions and cancellation (contracts/change_views.py)
+    # Extensions, cancellation and reviews (contracts/change_views.py, review_views.py)
     path("<int:pk>/extensions/new/", change_views.extension_request, name="extension_request"),
     path(
         "<int:pk>/extensions/<int:extension_pk>/",
@@ -37,4 +37,5 @@ urlpatterns = [
         name="extension_withdraw",
     ),
     path("<int:pk>/cancel/", change_views.contract_cancel, name="contract_cancel"),
+    path("<int:pk>/review/", review_views.review_write, name="review_write"),
 ]
