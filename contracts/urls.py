@@ -1,6 +1,6 @@
 from django.urls import path
 
-from contracts import guide_views, views
+from contracts import change_views, guide_views, review_views, views
 
 app_name = "contracts"
 urlpatterns = [
@@ -26,4 +26,28 @@ urlpatterns = [
         name="house_guide_version",
     ),
     path("<int:contract_pk>/house-guide/", guide_views.house_guide_open, name="house_guide_open"),
+    # Extensions, cancellation and reviews (contracts/change_views.py, review_views.py)
+    path("<int:pk>/extensions/new/", change_views.extension_request, name="extension_request"),
+    path(
+        "<int:pk>/extensions/<int:extension_pk>/",
+        change_views.extension_detail,
+        name="extension_detail",
+    ),
+    path(
+        "<int:pk>/extensions/<int:extension_pk>/approve/",
+        change_views.extension_approve,
+        name="extension_approve",
+    ),
+    path(
+        "<int:pk>/extensions/<int:extension_pk>/decline/",
+        change_views.extension_decline,
+        name="extension_decline",
+    ),
+    path(
+        "<int:pk>/extensions/<int:extension_pk>/withdraw/",
+        change_views.extension_withdraw,
+        name="extension_withdraw",
+    ),
+    path("<int:pk>/cancel/", change_views.contract_cancel, name="contract_cancel"),
+    path("<int:pk>/review/", review_views.review_write, name="review_write"),
 ]
