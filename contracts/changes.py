@@ -606,7 +606,7 @@ def _cancel(*, contract: Contract, by: User, reason: str, quote: CancellationQuo
 # --- The contract page ----------------------------------------------------------------------
 
 
-def contract_section(*, contract: Contract, user: User) -> str:
+def contract_section(*, contract: Contract, user: User, request=None) -> str:
     """Extension history and what this party can ask or answer; the cancellation terms."""
     if contract.signed_at is None:
         return ""
@@ -630,4 +630,5 @@ def contract_section(*, contract: Contract, user: User) -> str:
                 else None
             ),
         },
+        request=request,
     )

@@ -249,12 +249,18 @@ def _card_for(*, listing: Listing, user, contracts: Iterable[Contract]) -> Guide
     return GuideCard("locked", listing, None)
 
 
-def house_guide_card_render(*, listing: Listing, user, contracts: Iterable[Contract]) -> str:
+def house_guide_card_render(
+    *, listing: Listing, user, contracts: Iterable[Contract], request=None
+) -> str:
     """The guide card for `user`; `contracts` (a queryset is fine) are read for tenants only."""
     card = _card_for(listing=listing, user=user, contracts=contracts)
-    return render_to_string("contracts/partials/guides_section.html", {"card": card})
+    return render_to_string(
+        "contracts/partials/guides_section.html", {"card": card}, request=request
+    )
 
 
-def contract_section(*, contract, user) -> str:
+def contract_section(*, contract, user, request=None) -> str:
     """The guide part of the contract page."""
-    return house_guide_card_render(listing=contract.listing, user=user, contracts=[contract])
+    return house_guide_card_render(
+        listing=contract.listing, user=user, contracts=[contract], request=request
+    )

@@ -54,5 +54,5 @@ def payments_create(*, contract: Contract) -> list[Payment]:
     )
 
 
-def contract_section(*, contract, user) -> str:
+def contract_section(*, contract, user, request=None) -> str:
     return ""

@@ -131,7 +131,7 @@ def reviews_summary(reviews: QuerySet[Review]) -> dict:
     return summary
 
 
-def contract_section(*, contract: Contract, user: User) -> str:
+def contract_section(*, contract: Contract, user: User, request=None) -> str:
     """After the stay: this party's review, the other's once published, or the link to write."""
     if contract.status != Contract.Status.SIGNED or contract.end_date > timezone.localdate():
         return ""
@@ -154,4 +154,5 @@ def contract_section(*, contract: Contract, user: User) -> str:
             "can_write": mine is None and timezone.localdate() <= last_day,
             "last_day": last_day,
         },
+        request=request,
     )

@@ -217,7 +217,7 @@ def _contract_page(request, contract, *, code_form=None, status=200):
         "decline_form": ReasonForm(),
         "signable": contract.status == Contract.Status.SENT
         and contract.expires_at > timezone.now(),
-        "sections": page_sections.contract_sections(contract=contract, user=user),
+        "sections": page_sections.contract_sections(contract=contract, user=user, request=request),
     }
     return render(request, "contracts/contract_detail.html", context, status=status)
 

@@ -3,6 +3,7 @@
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.test import Client
 
 from contracts.models import ReservationRequest
 from contracts.services import (
@@ -183,3 +184,21 @@ def test_host_cannot_apply_for_their_own_listing(client):
     client.force_login(listing.host)
 
     assert client.get(f"/contracts/apply/{listing.pk}/").status_code == 404
+
+
+def test_the_decline_form_in_the_thread_card_works_with_csrf_checks_on():
+    request = reservation()
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(request.host)
+    page = client.get(request.thread.get_absolute_url()).content.decode()
+    form = page[page.index(f'action="/contracts/requests/{request.pk}/decline/"') :]
+    token = form.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
+
+    response = client.post(
+        f"/contracts/requests/{request.pk}/decline/",
+        {"reason": "Taken by a relative.", "csrfmiddlewaretoken": token},
+    )
+
+    request.refresh_from_db()
+    assert response.status_code == 302
+    assert request.status == "declined"
