@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import User
 from contracts.models import (
@@ -30,6 +31,7 @@ from contracts.models import (
 )
 from contracts.notify import contract_mail_send
 from contracts.schedule import plan_totals, schedule_plan
+from contracts.selectors import thread_contracts
 from contracts.terms import terms_snapshot, terms_text_render
 from listings.models import Listing
 from listings.pricing import listing_stay_cost, stay_end
@@ -181,10 +183,11 @@ def stay_check(*, listing: Listing, stay: Stay) -> None:
 
 
 def _reservation_text(stay: Stay) -> str:
-    return _("Reservation request: move in %(date)s, %(months)s months, %(people)s people.") % {
+    people = ngettext("%(count)s person", "%(count)s people", stay.people) % {"count": stay.people}
+    return _("Reservation request: move in %(date)s, %(months)s months, %(people)s.") % {
         "date": stay.move_in.isoformat(),
         "months": stay.months,
-        "people": stay.people,
+        "people": people,
     }
 
 
@@ -566,4 +569,4 @@ def contracts_expire() -> int:
 
 def contract_is_signed_for_thread(*, thread: Thread) -> bool:
     """Contact details unmask in a thread once a contract in it is signed."""
-    return Contract.objects.filter(thread=thread, status=S.SIGNED).exists()
+    return any(contract.status == S.SIGNED for contract in thread_contracts(thread=thread))

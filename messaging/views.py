@@ -132,6 +132,7 @@ def _thread_page(request, thread, *, message_form=None, delivery_form=None, stat
             "delivery_form": delivery_form or (None if is_host else DeliveryRequestForm()),
             "reject_form": DeliveryRejectForm() if is_host else None,
             "shared": thread.shared_fields,
+            "unmasked": unmasked,
             "sections": extensions.thread_sections(thread=thread, user=user, request=request),
         },
         status=status,
