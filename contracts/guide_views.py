@@ -1,6 +1,7 @@
 """The host's House Guide page, and the only ways a guide's file or URL is opened."""
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponseRedirect
@@ -22,6 +23,7 @@ VIEWS_PER_PAGE = 50
 ERROR_FIELDS = {"too_large": "file", "file_type": "file", "invalid": "url"}
 
 
+@login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def house_guide_manage(request, listing_pk):
     """Upload a new version; see every version and who opened the guide. The host's only."""
@@ -89,6 +91,7 @@ def _guide_response(guide):
     return response
 
 
+@login_required
 @require_safe
 def house_guide_open(request, contract_pk):
     """The current guide for the contract's tenant once signed (each look logged), or its host."""
@@ -101,6 +104,7 @@ def house_guide_open(request, contract_pk):
     return _guide_response(guide)
 
 
+@login_required
 @require_safe
 def house_guide_version(request, listing_pk, version):
     """Any version of the guide, for the listing's host only."""

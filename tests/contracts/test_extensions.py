@@ -14,7 +14,6 @@ from contracts import changes
 from contracts.models import CommissionRate, ContractEvent, ExtensionRequest, Payment
 from contracts.services import IllegalTransition, contract_sign
 from listings.pricing import add_months, stay_cost
-from tests.accounts.factories import UserFactory
 from tests.contracts.builders import code_for, contract_listing, sent_contract, signed_contract
 from tests.contracts.stays import first_of_month_after, stay_ended
 
@@ -332,49 +331,6 @@ def test_only_the_host_approves():
 
     with pytest.raises(IllegalTransition):
         changes.extension_approve(extension=extension, by=contract.tenant)
-
-
-# --- Who may open what ----------------------------------------------------------------------
-
-NEW = "/contracts/{contract}/extensions/new/"
-DETAIL = "/contracts/{contract}/extensions/{extension}/"
-APPROVE = DETAIL + "approve/"
-DECLINE = DETAIL + "decline/"
-WITHDRAW = DETAIL + "withdraw/"
-POSTED = {APPROVE, DECLINE, WITHDRAW}
-
-MATRIX = (
-    [(url, "stranger", 404) for url in (NEW, DETAIL, APPROVE, DECLINE, WITHDRAW)]
-    + [(url, "anonymous", "login") for url in (NEW, DETAIL, APPROVE, DECLINE, WITHDRAW)]
-    + [
-        (NEW, "tenant", 200),
-        (NEW, "host", 404),
-        (DETAIL, "tenant", 200),
-        (DETAIL, "host", 200),
-        (APPROVE, "tenant", 404),
-        (DECLINE, "tenant", 404),
-        (WITHDRAW, "host", 404),
-        (APPROVE, "host", 302),
-        (WITHDRAW, "tenant", 302),
-    ]
-)
-
-
-@pytest.mark.parametrize(("url", "who", "expected"), MATRIX)
-def test_extension_pages_answer_only_the_parties(client, url, who, expected):
-    contract = signed_contract(move_in=first_of_month_after(20), months=2)
-    extension = ask(contract)
-    user = {"tenant": contract.tenant, "host": contract.host, "stranger": UserFactory()}.get(who)
-    if user:
-        client.force_login(user)
-    path = url.format(contract=contract.pk, extension=extension.pk)
-
-    response = client.post(path) if url in POSTED else client.get(path)
-
-    if expected == "login":
-        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
-    else:
-        assert response.status_code == expected
 
 
 def test_an_extension_of_another_contract_is_not_found_through_this_one(client):
