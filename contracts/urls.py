@@ -1,6 +1,6 @@
 from django.urls import path
 
-from contracts import views
+from contracts import payment_views, views
 
 app_name = "contracts"
 urlpatterns = [
@@ -14,4 +14,17 @@ urlpatterns = [
     path("<int:pk>/sign/", views.contract_sign, name="contract_sign"),
     path("<int:pk>/decline/", views.contract_decline, name="contract_decline"),
     path("<int:pk>/withdraw/", views.contract_withdraw, name="contract_withdraw"),
+    # Payments
+    path(
+        "<int:contract_pk>/payments/<int:payment_pk>/checkout/",
+        payment_views.payment_checkout,
+        name="payment_checkout",
+    ),
+    path(
+        "<int:contract_pk>/payments/<int:payment_pk>/checkout/return/",
+        payment_views.payment_checkout_return,
+        name="payment_checkout_return",
+    ),
+    path("stripe/webhook/", payment_views.stripe_webhook, name="stripe_webhook"),
+    path("payouts/", payment_views.payouts, name="payouts"),
 ]

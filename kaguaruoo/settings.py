@@ -4,6 +4,7 @@ import sys
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 from kaguaruoo import env as reader
 
@@ -33,6 +34,13 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+# Payments: card payments through Stripe Checkout once a secret key is set (bank
+# transfer only without one); the account tenants transfer to, shown with each payment.
+STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
+STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="") or "https://api.stripe.com"
+BANK_TRANSFER_ACCOUNT = env.str("BANK_TRANSFER_ACCOUNT", default="")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -232,6 +240,11 @@ CELERY_BEAT_SCHEDULE = {
     "listings-photos-requeue-stale": {
         "task": "listings.tasks.photos_requeue_stale",
         "schedule": 600,
+    },
+    # Contracts: payments past their due date become overdue; the tenant is reminded once.
+    "contracts-payments-overdue": {
+        "task": "contracts.tasks.payments_overdue_mark",
+        "schedule": crontab(hour=9, minute=0),
     },
 }
 
