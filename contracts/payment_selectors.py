@@ -22,9 +22,10 @@ PLANNED = "planned"
 class ScheduleRow:
     payment_pk: int | None  # None: planned, the contract is not signed yet
     sequence: int
+    kind: str
     kind_label: str
-    period_start: datetime.date
-    period_end: datetime.date
+    period_start: datetime.date | None  # None: a cancellation charge covers no period
+    period_end: datetime.date | None
     due_date: datetime.date | None  # None: the first payment, due a few days after signing
     base: int
     deposit: int
@@ -38,6 +39,11 @@ class ScheduleRow:
     @property
     def payable(self) -> bool:
         return self.status in PAYABLE
+
+    @property
+    def instalment(self) -> bool:
+        """One of the schedule's own payments, rather than an extension's or a cancellation's."""
+        return self.kind in (Payment.Kind.FIRST, Payment.Kind.MONTHLY)
 
 
 def transfer_reference(payment: Payment) -> str:
@@ -53,6 +59,7 @@ def _planned_rows(contract: Contract, role: str) -> list[ScheduleRow]:
             ScheduleRow(
                 payment_pk=None,
                 sequence=planned["sequence"],
+                kind=planned["kind"],
                 kind_label=str(Payment.Kind(planned["kind"]).label),
                 period_start=datetime.date.fromisoformat(planned["period_start"]),
                 period_end=datetime.date.fromisoformat(planned["period_end"]),
@@ -74,6 +81,7 @@ def _payment_rows(contract: Contract, role: str) -> list[ScheduleRow]:
         ScheduleRow(
             payment_pk=payment.pk,
             sequence=payment.sequence,
+            kind=payment.kind,
             kind_label=payment.get_kind_display(),
             period_start=payment.period_start,
             period_end=payment.period_end,

@@ -181,7 +181,7 @@ def payment_card_check(*, payment: Payment, user: User) -> None:
     """Refuse, with the reason, a card payment this tenant cannot start now."""
     if user.pk != payment.contract.tenant_id:
         raise PermissionDenied
-    if payment.contract.status != Contract.Status.SIGNED or payment.status not in PAYABLE:
+    if payment.status not in PAYABLE:
         raise ValidationError(
             _("This payment is %(status)s: there is nothing to pay.")
             % {"status": payment.get_status_display().lower()}
@@ -281,14 +281,16 @@ def _checkout_completed(*, record: StripeEvent, session: dict) -> str:
 
 
 def payments_overdue_mark() -> dict:
-    """Payments of signed contracts past their due date become overdue; each is reminded once."""
-    late = Payment.objects.filter(
-        due_date__lt=timezone.localdate(), contract__status=Contract.Status.SIGNED
-    )
+    """Payments past their due date become overdue; each is reminded once.
+
+    A cancelled contract's unpaid instalments are cancelled with it, so what is
+    still due there (a cancellation charge) is owed like any other payment.
+    """
+    late = Payment.objects.filter(due_date__lt=timezone.localdate())
     overdue = _payments_transition(payments=late, to=P.OVERDUE)
-    unreminded = Payment.objects.filter(
-        status=P.OVERDUE, reminded_at__isnull=True, contract__status=Contract.Status.SIGNED
-    ).select_related("contract__tenant", "contract__host", "contract__listing")
+    unreminded = Payment.objects.filter(status=P.OVERDUE, reminded_at__isnull=True).select_related(
+        "contract__tenant", "contract__host", "contract__listing"
+    )
     reminded = sum(payment_overdue_remind(payment=payment) for payment in unreminded)
     return {"overdue": overdue, "reminded": reminded}
 
@@ -368,7 +370,6 @@ def contract_section(*, contract: Contract, user: User) -> str:
     rows = payment_selectors.schedule_rows(contract=contract, role=role)
     if not rows:
         return ""
-    signed = contract.status == Contract.Status.SIGNED
     payable = [row for row in rows if row.status in PAYABLE]
     percent = (
         contract.tenant_commission_percent if role == "tenant" else contract.host_commission_percent
@@ -383,7 +384,7 @@ def contract_section(*, contract: Contract, user: User) -> str:
             "totals": payment_selectors.schedule_totals(rows),
             "percent": percent_text(percent),
             "card_available": stripe_gateway.card_payments_available(),
-            "show_payment_options": role == "tenant" and signed and bool(payable),
+            "show_payment_options": role == "tenant" and bool(payable),
             "bank_account": settings.BANK_TRANSFER_ACCOUNT,
             "first_payment_rule": payment_selectors.first_payment_rule(),
         },

@@ -1,8 +1,9 @@
 """Staff admin for payments: bank transfer reconciliation and the commission rates.
 
-The payment admin shows contract numbers, amounts and references, never the
-parties' names or contact details: a transfer is matched by its reference
-(KA-000012-01), so reconciling needs no personal data.
+A payment is part of a tenant's record, so its admin is for privacy officers
+only and every look is audited (PersonalDataAdminMixin). It still shows no
+names or contact details: a transfer is matched by its reference
+(KA-000012-01), which the tenant writes on it.
 """
 
 import re
@@ -25,6 +26,8 @@ from contracts.payments import (
     payment_bank_transfer_record,
 )
 from contracts.services import IllegalTransition
+from privacy.models import StaffAuditLog
+from privacy.staff_access import PersonalDataAdminMixin, audit_record
 
 # "KA-000012", "ka12" (a contract) or "KA-000012-01" (one of its payments).
 CONTRACT_NUMBER = re.compile(r"^\s*KA-?0*(\d+)(?:-0*(\d+))?\s*$", re.IGNORECASE)
@@ -63,7 +66,7 @@ class BankTransferForm(forms.Form):
 
 
 @admin.register(Payment)
-class PaymentAdmin(admin.ModelAdmin):
+class PaymentAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
     list_display = [
         "reference_code",
         "kind",
@@ -185,6 +188,12 @@ class PaymentAdmin(admin.ModelAdmin):
                 continue
             self.log_change(
                 request, payment, f"Marked paid by bank transfer, reference {reference!r}"
+            )
+            audit_record(
+                request=request,
+                action=StaffAuditLog.Action.CHANGE,
+                obj=payment,
+                changed_fields=["status", "method", "reference", "paid_at", "reconciled_by"],
             )
             marked += 1
         if marked:

@@ -16,7 +16,7 @@ from allauth.mfa.utils import encrypt
 from django.contrib.auth.models import Permission
 from django.utils import timezone
 
-from contracts.models import CommissionRate
+from contracts.models import CommissionRate, Payment
 from tests.accounts.factories import UserFactory
 from tests.contracts.builders import contract_listing, signed_contract
 from tests.privacy.helpers import OFFICER_TOTP_SECRET
@@ -180,3 +180,19 @@ def table_rows(html: str, table_class: str) -> list[list[str]]:
 
 def yen(amount: int) -> str:
     return f"¥{amount:,}"
+
+
+def cancellation_charge(contract, *, amount=30_000, due_date=None):
+    """What the cancellation leaves the tenant owing: a payment of its own, without a period."""
+    sequence = contract.payments.count() + 1
+    return Payment.objects.create(
+        contract=contract,
+        sequence=sequence,
+        kind=Payment.Kind.CANCELLATION,
+        due_date=due_date or timezone.localdate() + datetime.timedelta(days=7),
+        base=amount,
+        tenant_commission=0,
+        host_commission=0,
+        amount=amount,
+        host_payout=amount,
+    )

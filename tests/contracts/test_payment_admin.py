@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from contracts.models import CommissionRate, ContractEvent, Payment
 from contracts.services import commission_rate_current
+from privacy.models import StaffAuditLog
 from tests.contracts.payment_builders import commission_rates, signed_contract_at, staff_create
 from tests.privacy.helpers import sign_in_with_second_factor
 
@@ -20,16 +21,10 @@ ACTION = "mark_paid_by_bank_transfer"
 
 
 @pytest.fixture
-def staff_client(client):
-    """A staff member who reconciles payments and sets rates, signed in with a second factor."""
-    client.staff = staff_create(
-        "view_payment",
-        "change_payment",
-        "view_commissionrate",
-        "add_commissionrate",
-    )
-    sign_in_with_second_factor(client, client.staff)
-    return client
+def staff_client(officer_client):
+    """A privacy officer, signed in to admin with a second factor: payments are personal data."""
+    officer_client.staff = officer_client.officer
+    return officer_client
 
 
 @pytest.fixture
@@ -123,6 +118,20 @@ def test_staff_list_payments_by_status(staff_client, contract):
     assert f"{contract.number}-02" not in response.text
 
 
+def test_every_look_at_payments_and_every_reconciliation_is_audited(staff_client, contract):
+    payment = contract.payments.get(sequence=1)
+
+    staff_client.get(PAYMENTS)
+    staff_client.get(f"{PAYMENTS}{payment.pk}/change/")
+    confirm_action(staff_client, [payment], ["REF"])
+
+    audit = StaffAuditLog.objects.filter(staff=staff_client.staff, model="contracts.Payment")
+    assert sorted(audit.values_list("action", flat=True)) == ["change", "list", "view"]
+    change = audit.get(action="change")
+    assert change.object_id == str(payment.pk)
+    assert "reconciled_by" in change.changed_fields
+
+
 def test_the_payment_list_shows_no_names_or_addresses(staff_client, contract):
     response = staff_client.get(PAYMENTS)
 
@@ -144,8 +153,8 @@ def test_a_payment_page_can_be_read_but_not_edited(staff_client, contract):
     assert (payment.status, payment.reference) == (Payment.Status.DUE, "")
 
 
-def test_staff_without_the_permission_cannot_reconcile(client, contract):
-    sign_in_with_second_factor(client, staff_create("view_commissionrate"))
+def test_staff_who_are_not_privacy_officers_cannot_see_or_reconcile_payments(client, contract):
+    sign_in_with_second_factor(client, staff_create("view_payment", "change_payment"))
     payment = contract.payments.get(sequence=1)
 
     list_page = client.get(PAYMENTS)

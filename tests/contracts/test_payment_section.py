@@ -13,7 +13,13 @@ from contracts.selectors import contract_get_for_party
 from contracts.services import contract_decline, contract_transition
 from tests.accounts.factories import UserFactory
 from tests.contracts.builders import contract_listing, sent_contract, signed_contract
-from tests.contracts.payment_builders import commission_rates, signed_contract_at, table_rows, yen
+from tests.contracts.payment_builders import (
+    cancellation_charge,
+    commission_rates,
+    signed_contract_at,
+    table_rows,
+    yen,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -226,6 +232,22 @@ def test_after_an_early_end_the_cancelled_payments_are_left_out_of_the_totals(co
     assert [row[7] for row in schedule(html)][1:] == ["Cancelled"] * (len(schedule(html)) - 1)
     assert totals_row(html)[4] == yen(first.amount)
     assert "Pay by card" not in html
+
+
+def test_a_cancellation_charge_left_after_an_early_end_can_still_be_paid(
+    contract, contract_settings_with_card
+):
+    contract_transition(contract=contract, to=Contract.Status.CANCELLED, by=contract.tenant)
+    payments_cancel_unpaid(contract=contract)
+    charge = cancellation_charge(contract, amount=30_000)
+
+    html = contract_section(contract=contract, user=contract.tenant)
+
+    last = schedule(html)[-1]
+    assert last[1] == "Cancellation charge"
+    assert last[6:8] == [yen(30_000), "Due"]
+    assert f"/contracts/{contract.pk}/payments/{charge.pk}/checkout/" in html
+    assert totals_row(html)[4] == yen(30_000)
 
 
 @pytest.mark.parametrize("months", [1, 12])

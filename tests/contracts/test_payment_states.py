@@ -25,7 +25,7 @@ from contracts.services import IllegalTransition, commission_rate_current, contr
 from contracts.tasks import payments_overdue_mark as payments_overdue_task
 from tests.accounts.factories import UserFactory
 from tests.contracts.builders import sent_contract
-from tests.contracts.payment_builders import signed_contract_at
+from tests.contracts.payment_builders import cancellation_charge, signed_contract_at
 
 pytestmark = pytest.mark.django_db
 
@@ -179,6 +179,21 @@ def test_a_payment_past_its_due_date_becomes_overdue_and_the_tenant_is_reminded_
     assert f"{contract.number}-01" in reminder.body
     [note] = mails_to(contract.host)
     assert "We have reminded the tenant" in note.body
+
+
+def test_a_cancellation_charge_left_unpaid_is_overdue_and_reminded_too(
+    contract, django_capture_on_commit_callbacks
+):
+    contract_transition(contract=contract, to=Contract.Status.CANCELLED, by=contract.tenant)
+    payments_cancel_unpaid(contract=contract)
+    charge = cancellation_charge(contract, due_date=timezone.localdate() - datetime.timedelta(1))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert payments_overdue_mark() == {"overdue": 1, "reminded": 1}
+
+    assert Payment.objects.get(pk=charge.pk).status == S.OVERDUE
+    [reminder] = mails_to(contract.tenant)
+    assert "Cancellation charge" in reminder.body
 
 
 def test_a_payment_due_today_is_not_overdue_yet(contract):
