@@ -6,14 +6,15 @@ Each returns rendered HTML for the contract and the party looking at it, or "".
 from contracts import changes, guides, payments, reviews, support
 
 
-def contract_sections(*, contract, user) -> list[str]:
+def contract_sections(*, contract, user, request=None) -> list[str]:
+    """Each part is rendered with the request, so that its forms carry the CSRF token."""
     from django.utils.safestring import mark_safe
 
     parts = (
-        payments.contract_section(contract=contract, user=user),
-        guides.contract_section(contract=contract, user=user),
-        changes.contract_section(contract=contract, user=user),
-        reviews.contract_section(contract=contract, user=user),
-        support.contract_section(contract=contract, user=user),
+        payments.contract_section(contract=contract, user=user, request=request),
+        guides.contract_section(contract=contract, user=user, request=request),
+        changes.contract_section(contract=contract, user=user, request=request),
+        reviews.contract_section(contract=contract, user=user, request=request),
+        support.contract_section(contract=contract, user=user, request=request),
     )
     return [mark_safe(part) for part in parts if part]  # noqa: S308 - rendered templates

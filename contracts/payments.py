@@ -362,7 +362,7 @@ def percent_text(value) -> str:
     return format(Decimal(value).normalize(), "f")
 
 
-def contract_section(*, contract: Contract, user: User) -> str:
+def contract_section(*, contract: Contract, user: User, request=None) -> str:
     """The payment schedule as this party sees it: their commission, their amounts."""
     role = contract.role_of(user)
     if role is None:
@@ -388,4 +388,5 @@ def contract_section(*, contract: Contract, user: User) -> str:
             "bank_account": settings.BANK_TRANSFER_ACCOUNT,
             "first_payment_rule": payment_selectors.first_payment_rule(),
         },
+        request=request,
     )

@@ -1,5 +1,158 @@
-"""Placeholder: filled in by its own change."""
+"""Reviews after a stay: the tenant about the host and the apartment, the host about the tenant.
+
+Each party of a signed contract may write one review from the move-out day
+until `REVIEW_DAYS` later. A review stays hidden from the other party and the
+public until both have written theirs or `REVIEW_DAYS` have passed since
+move-out (`reviews_published`, the one definition of "published"). The window
+closes when they are published, so nobody writes after reading the other's.
+"""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from contracts.models import Contract, Review
+from contracts.notify import contract_mail_send
+
+REVIEW_DAYS = 14
+PUBLIC_LIST_LENGTH = 10
 
 
-def contract_section(*, contract, user) -> str:
-    return ""
+def review_last_day(*, contract: Contract) -> datetime.date:
+    """The last day a party may write a review; the next day, the reviews are public."""
+    return contract.end_date + datetime.timedelta(days=REVIEW_DAYS - 1)
+
+
+def reviews_published(
+    reviews: QuerySet[Review], *, today: datetime.date | None = None
+) -> QuerySet[Review]:
+    """The reviews anyone may read: both parties have written, or the window has closed."""
+    today = today or timezone.localdate()
+    other_party_wrote = Review.objects.filter(contract=OuterRef("contract")).exclude(
+        author=OuterRef("author")
+    )
+    return reviews.filter(
+        Exists(other_party_wrote)
+        | Q(contract__end_date__lte=today - datetime.timedelta(days=REVIEW_DAYS))
+    )
+
+
+def review_check(*, contract: Contract, author: User) -> None:
+    """Refuse a review the author may not write now, saying why."""
+    if contract.role_of(author) is None:
+        raise PermissionDenied
+    today = timezone.localdate()
+    if contract.status != Contract.Status.SIGNED:
+        raise ValidationError(_("Only a stay under a signed contract can be reviewed."))
+    if contract.end_date > today:
+        raise ValidationError(
+            _("You can review the stay from the move-out day, %(date)s.")
+            % {"date": contract.end_date.isoformat()},
+            code="too_early",
+        )
+    last_day = review_last_day(contract=contract)
+    if today > last_day:
+        raise ValidationError(
+            _("Reviews of this stay could be written until %(date)s.")
+            % {"date": last_day.isoformat()},
+            code="too_late",
+        )
+    if contract.reviews.filter(author=author).exists():
+        raise ValidationError(_("You have already reviewed this stay."), code="duplicate")
+
+
+@transaction.atomic
+def review_write(*, contract: Contract, author: User, rating: int, body: str) -> Review:
+    """One party's review of the other; the other party is told, without reading it yet."""
+    review_check(contract=contract, author=author)
+    body = body.strip()
+    if not body:
+        raise ValidationError(_("Write a few words about the stay."), code="body")
+    if not 1 <= rating <= 5:
+        raise ValidationError(_("Give 1 to 5 stars."), code="rating")
+    is_tenant = author.pk == contract.tenant_id
+    try:
+        with transaction.atomic():
+            review = Review.objects.create(
+                contract=contract,
+                author=author,
+                subject=contract.host if is_tenant else contract.tenant,
+                role=Review.Role.TENANT if is_tenant else Review.Role.HOST,
+                rating=rating,
+                body=body,
+            )
+    except IntegrityError as error:
+        raise ValidationError(
+            _("You have already reviewed this stay."), code="duplicate"
+        ) from error
+    both_written = contract.reviews.count() == 2
+    contract_mail_send(
+        to=review.subject,
+        template="review_published" if both_written else "review_written",
+        context={
+            "contract": contract,
+            "author": author,
+            "last_day": review_last_day(contract=contract),
+        },
+    )
+    if both_written:
+        contract_mail_send(
+            to=author,
+            template="review_published",
+            context={"contract": contract, "author": review.subject},
+        )
+    return review
+
+
+def reviews_public_for_listing(*, listing) -> QuerySet[Review]:
+    """Published reviews by tenants of the listing's stays, newest first."""
+    return reviews_published(
+        Review.objects.filter(contract__listing=listing, role=Review.Role.TENANT)
+    ).select_related("author")
+
+
+def reviews_public_about(*, user: User) -> QuerySet[Review]:
+    """Published reviews about a member, as a host or as a tenant, newest first."""
+    return reviews_published(Review.objects.filter(subject=user)).select_related(
+        "author", "contract__listing"
+    )
+
+
+def reviews_summary(reviews: QuerySet[Review]) -> dict:
+    """How many, their average and the newest few: at most two queries."""
+    summary = reviews.aggregate(count=Count("id"), average=Avg("rating"))
+    summary["latest"] = list(reviews[:PUBLIC_LIST_LENGTH]) if summary["count"] else []
+    return summary
+
+
+def contract_section(*, contract: Contract, user: User, request=None) -> str:
+    """After the stay: this party's review, the other's once published, or the link to write."""
+    if contract.status != Contract.Status.SIGNED or contract.end_date > timezone.localdate():
+        return ""
+    reviews = {review.author_id: review for review in contract.reviews.all()}
+    mine = reviews.get(user.pk)
+    other = contract.host if user.pk == contract.tenant_id else contract.tenant
+    theirs = reviews.get(other.pk)
+    published = theirs is not None and (
+        reviews_published(contract.reviews.filter(pk=theirs.pk)).exists()
+    )
+    last_day = review_last_day(contract=contract)
+    return render_to_string(
+        "contracts/partials/reviews_section.html",
+        {
+            "contract": contract,
+            "mine": mine,
+            "other": other,
+            "theirs": theirs if published else None,
+            "theirs_hidden": theirs is not None and not published,
+            "can_write": mine is None and timezone.localdate() <= last_day,
+            "last_day": last_day,
+        },
+        request=request,
+    )

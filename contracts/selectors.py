@@ -35,5 +35,12 @@ def thread_reservations(*, thread) -> QuerySet[ReservationRequest]:
     return thread.reservation_requests.select_related("contract").order_by("-id")
 
 
-def thread_contracts(*, thread) -> QuerySet[Contract]:
-    return thread.contracts.order_by("-id")
+def thread_contracts(*, thread) -> list[Contract]:
+    """The thread's contracts, newest first, read once per thread object.
+
+    A thread page asks three times (contact unmasking, the contract card, the
+    House Guide card); the list lives on the instance, so only as long as the request.
+    """
+    if not hasattr(thread, "_contracts_newest_first"):
+        thread._contracts_newest_first = list(thread.contracts.order_by("-id"))
+    return thread._contracts_newest_first

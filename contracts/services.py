@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import User
 from contracts.models import (
@@ -30,6 +31,7 @@ from contracts.models import (
 )
 from contracts.notify import contract_mail_send
 from contracts.schedule import plan_totals, schedule_plan
+from contracts.selectors import thread_contracts
 from contracts.terms import terms_snapshot, terms_text_render
 from listings.models import Listing
 from listings.pricing import listing_stay_cost, stay_end
@@ -121,6 +123,15 @@ def dates_taken(
     return overlapping.exists()
 
 
+def listing_dates_lock(*, listing_id: int) -> None:
+    """Queue the writers of one listing's dates (signing, extending) until the transaction ends.
+
+    The exclusion constraint still decides what is refused; without the queue, two
+    overlapping writes that check the constraint at once can deadlock instead.
+    """
+    Listing.objects.select_for_update().filter(pk=listing_id).values_list("pk").first()
+
+
 @dataclass(frozen=True)
 class Stay:
     move_in: datetime.date
@@ -172,10 +183,11 @@ def stay_check(*, listing: Listing, stay: Stay) -> None:
 
 
 def _reservation_text(stay: Stay) -> str:
-    return _("Reservation request: move in %(date)s, %(months)s months, %(people)s people.") % {
+    people = ngettext("%(count)s person", "%(count)s people", stay.people) % {"count": stay.people}
+    return _("Reservation request: move in %(date)s, %(months)s months, %(people)s.") % {
         "date": stay.move_in.isoformat(),
         "months": stay.months,
-        "people": stay.people,
+        "people": people,
     }
 
 
@@ -371,42 +383,61 @@ def _check_signable(contract: Contract, user: User) -> None:
 
 
 @transaction.atomic
-def contract_signing_code_send(*, contract: Contract, user: User) -> SigningCode:
-    """Mail the tenant a one-time code that confirms their "Agree"; earlier codes stop working."""
+def signing_code_issue(*, contract: Contract, user: User) -> str:
+    """A new one-time code for the tenant's signature; earlier codes stop working.
+
+    Only its HMAC is stored: the code itself exists in the mail alone.
+    """
     _check_signable(contract, user)
     now = timezone.now()
     SigningCode.objects.filter(contract=contract, used_at__isnull=True).update(used_at=now)
     code = f"{secrets.randbelow(1_000_000):06d}"
-    signing_code = SigningCode.objects.create(
+    SigningCode.objects.create(
         contract=contract,
         user=user,
         code_hash=_code_digest(contract, code),
         expires_at=now + CODE_LIFETIME,
     )
+    return code
+
+
+@transaction.atomic
+def contract_signing_code_send(*, contract: Contract, user: User) -> None:
+    """The tenant clicked "Agree": mail them the one-time code that confirms it."""
+    code = signing_code_issue(contract=contract, user=user)
     contract_mail_send(
         to=user,
         template="signing_code",
         context={"contract": contract, "code": code, "minutes": CODE_LIFETIME.seconds // 60},
     )
-    return signing_code
 
 
 def _code_accept(*, contract: Contract, user: User, code: str) -> None:
-    """Use up the latest live code if `code` matches it; count a failed attempt otherwise."""
-    now = timezone.now()
-    live = (
-        SigningCode.objects.select_for_update()
-        .filter(contract=contract, user=user, used_at__isnull=True, expires_at__gt=now)
-        .first()
-    )
-    if live is None:
-        raise ValidationError(_("The code has expired. Ask for a new one."), code="no_code")
-    if live.attempts >= CODE_ATTEMPTS:
-        raise ValidationError(_("Too many wrong codes. Ask for a new one."), code="no_code")
-    if not hmac.compare_digest(live.code_hash, _code_digest(contract, code.strip())):
-        SigningCode.objects.filter(pk=live.pk).update(attempts=live.attempts + 1)
-        raise ValidationError(_("That code is not right. Check the mail we sent."), code="wrong")
-    SigningCode.objects.filter(pk=live.pk).update(used_at=now)
+    """Use up the latest live code if `code` matches it; count a failed attempt otherwise.
+
+    The attempt is counted in its own transaction, so it stays counted when signing fails.
+    """
+    refusal = None
+    with transaction.atomic():
+        live = (
+            SigningCode.objects.select_for_update()
+            .filter(contract=contract, user=user, used_at__isnull=True)
+            .filter(expires_at__gt=timezone.now())
+            .first()
+        )
+        if live is None:
+            refusal = ValidationError(_("The code has expired. Ask for a new one."), code="no_code")
+        elif live.attempts >= CODE_ATTEMPTS:
+            refusal = ValidationError(_("Too many wrong codes. Ask for a new one."), code="no_code")
+        elif not hmac.compare_digest(live.code_hash, _code_digest(contract, code.strip())):
+            SigningCode.objects.filter(pk=live.pk).update(attempts=live.attempts + 1)
+            refusal = ValidationError(
+                _("That code is not right. Check the mail we sent."), code="wrong"
+            )
+        else:
+            SigningCode.objects.filter(pk=live.pk).update(used_at=timezone.now())
+    if refusal is not None:
+        raise refusal
 
 
 def contract_sign(
@@ -419,16 +450,15 @@ def contract_sign(
 ) -> Contract:
     """The tenant's "Agree", confirmed by the mailed code: the contract is signed.
 
-    A wrong code is counted in its own transaction, so it stays counted when
-    signing fails. Overlapping signed contracts are refused by the database.
+    Overlapping signed contracts are refused by the database.
     """
     _check_signable(contract, user)
-    with transaction.atomic():
-        _code_accept(contract=contract, user=user, code=code)
+    _code_accept(contract=contract, user=user, code=code)
     if terms_hash(contract.terms_text) != contract.terms_sha256:
         raise ValidationError(_("The contract's terms do not match their hash."))
     try:
         with transaction.atomic():
+            listing_dates_lock(listing_id=contract.listing_id)
             contract_transition(
                 contract=contract,
                 to=S.SIGNED,
@@ -491,6 +521,8 @@ def contract_decline(*, contract: Contract, by: User, reason: str) -> Contract:
 @transaction.atomic
 def contract_withdraw(*, contract: Contract, by: User) -> Contract:
     """The host takes back a contract the tenant has not signed yet."""
+    if contract.status != S.SENT:
+        raise IllegalTransition(f"only a sent contract is withdrawn, not a {contract.status} one")
     contract_transition(
         contract=contract, to=S.CANCELLED, by=by, cancelled_by=by, ended_at=timezone.now()
     )
@@ -537,4 +569,4 @@ def contracts_expire() -> int:
 
 def contract_is_signed_for_thread(*, thread: Thread) -> bool:
     """Contact details unmask in a thread once a contract in it is signed."""
-    return Contract.objects.filter(thread=thread, status=S.SIGNED).exists()
+    return any(contract.status == S.SIGNED for contract in thread_contracts(thread=thread))

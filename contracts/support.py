@@ -1,5 +1,5 @@
 """Placeholder: filled in by its own change."""
 
 
-def contract_section(*, contract, user) -> str:
+def contract_section(*, contract, user, request=None) -> str:
     return ""

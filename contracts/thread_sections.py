@@ -2,11 +2,11 @@
 
 from django.template.loader import render_to_string
 
-from contracts import selectors
+from contracts import guides, selectors
 from contracts.models import Contract, ReservationRequest
 
 
-def contract_card(*, thread, user) -> str:
+def contract_card(*, thread, user, request=None) -> str:
     """Reservation requests and contracts of the thread, with what this party can do next."""
     reservations = list(selectors.thread_reservations(thread=thread))
     open_reservations = [r for r in reservations if r.status == ReservationRequest.Status.OPEN]
@@ -22,9 +22,16 @@ def contract_card(*, thread, user) -> str:
             "contracts": contracts,
             "SENT": Contract.Status.SENT,
         },
+        request=request,
     )
 
 
-def house_guide_card(*, thread, user) -> str:
-    """The listing's House Guide for the tenant of a signed contract; locked before."""
-    return ""
+def house_guide_card(*, thread, user, request=None) -> str:
+    """The listing's House Guide for the tenant of a signed contract; locked before.
+
+    The host sees the current guide and a link to manage it.
+    """
+    contracts = selectors.thread_contracts(thread=thread)
+    return guides.house_guide_card_render(
+        listing=thread.listing, user=user, contracts=contracts, request=request
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from contracts import payment_views, views
+from contracts import change_views, guide_views, payment_views, review_views, views
 
 app_name = "contracts"
 urlpatterns = [
@@ -14,6 +14,42 @@ urlpatterns = [
     path("<int:pk>/sign/", views.contract_sign, name="contract_sign"),
     path("<int:pk>/decline/", views.contract_decline, name="contract_decline"),
     path("<int:pk>/withdraw/", views.contract_withdraw, name="contract_withdraw"),
+    # House Guide
+    path(
+        "house-guides/<int:listing_pk>/",
+        guide_views.house_guide_manage,
+        name="house_guide_manage",
+    ),
+    path(
+        "house-guides/<int:listing_pk>/<int:version>/",
+        guide_views.house_guide_version,
+        name="house_guide_version",
+    ),
+    path("<int:contract_pk>/house-guide/", guide_views.house_guide_open, name="house_guide_open"),
+    # Extensions, cancellation and reviews (contracts/change_views.py, review_views.py)
+    path("<int:pk>/extensions/new/", change_views.extension_request, name="extension_request"),
+    path(
+        "<int:pk>/extensions/<int:extension_pk>/",
+        change_views.extension_detail,
+        name="extension_detail",
+    ),
+    path(
+        "<int:pk>/extensions/<int:extension_pk>/approve/",
+        change_views.extension_approve,
+        name="extension_approve",
+    ),
+    path(
+        "<int:pk>/extensions/<int:extension_pk>/decline/",
+        change_views.extension_decline,
+        name="extension_decline",
+    ),
+    path(
+        "<int:pk>/extensions/<int:extension_pk>/withdraw/",
+        change_views.extension_withdraw,
+        name="extension_withdraw",
+    ),
+    path("<int:pk>/cancel/", change_views.contract_cancel, name="contract_cancel"),
+    path("<int:pk>/review/", review_views.review_write, name="review_write"),
     # Payments
     path(
         "<int:contract_pk>/payments/<int:payment_pk>/checkout/",

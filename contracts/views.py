@@ -55,15 +55,18 @@ def reservation_create(request, listing_pk):
         listing.available_from,
         timezone.localdate() + timezone.timedelta(days=SUGGESTED_NOTICE_DAYS),
     )
+    initial = {
+        "move_in": thread.move_in if thread else suggested,
+        "months": thread.months if thread else listing.min_months,
+        "people": thread.people if thread else 1,
+    }
+    # The stay priced on the listing page comes along in the link.
+    initial.update({key: request.GET[key] for key in ("move_in", "months") if request.GET.get(key)})
     form = ReservationForm(
         request.POST or None,
         listing=listing,
         needs_consent=thread is None and earlier is None,
-        initial={
-            "move_in": thread.move_in if thread else suggested,
-            "months": thread.months if thread else listing.min_months,
-            "people": thread.people if thread else 1,
-        },
+        initial=initial,
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -214,7 +217,7 @@ def _contract_page(request, contract, *, code_form=None, status=200):
         "decline_form": ReasonForm(),
         "signable": contract.status == Contract.Status.SENT
         and contract.expires_at > timezone.now(),
-        "sections": page_sections.contract_sections(contract=contract, user=user),
+        "sections": page_sections.contract_sections(contract=contract, user=user, request=request),
     }
     return render(request, "contracts/contract_detail.html", context, status=status)
 

@@ -241,6 +241,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "listings.tasks.photos_requeue_stale",
         "schedule": 600,
     },
+    # Contracts: unsigned contracts expire 72 hours after they were sent.
+    "contracts-expire": {
+        "task": "contracts.tasks.contracts_expire",
+        "schedule": 300,
+    },
+    # Contracts: the day before move-in, the tenant is mailed where the House Guide is.
+    # 09:00 Tokyo mails everybody; the later hourly runs catch contracts signed since,
+    # and a run missed while beat was down. A contract is mailed once whatever runs.
+    "contracts-house-guide-reminders": {
+        "task": "contracts.tasks.house_guide_reminders_send",
+        "schedule": crontab(minute=0, hour="9-21"),
+    },
     # Contracts: payments past their due date become overdue; the tenant is reminded once.
     "contracts-payments-overdue": {
         "task": "contracts.tasks.payments_overdue_mark",

@@ -5,8 +5,9 @@ contract and the House Guide, and contact details unmask once a contract is
 signed. The contracts app registers its functions here from its AppConfig.ready,
 as apps register admin classes.
 
-- ``thread_section_register(func)``: ``func(*, thread, user) -> str`` returns
-  safe HTML shown above the messages (a card), or "".
+- ``thread_section_register(func)``: ``func(*, thread, user, request) -> str``
+  returns safe HTML shown above the messages (a card), or "". It renders with
+  the request, so that its forms carry the CSRF token.
 - ``contact_unmask_register(func)``: ``func(*, thread) -> bool``; contact details
   in messages show unmasked when any registered function says so.
 """
@@ -31,8 +32,8 @@ def contact_unmask_register(func: Callable) -> Callable:
     return func
 
 
-def thread_sections(*, thread, user) -> list[SafeString]:
-    sections = (func(thread=thread, user=user) for func in _thread_sections)
+def thread_sections(*, thread, user, request) -> list[SafeString]:
+    sections = (func(thread=thread, user=user, request=request) for func in _thread_sections)
     return [mark_safe(html) for html in sections if html]  # noqa: S308 - rendered templates
 
 

@@ -132,7 +132,8 @@ def _thread_page(request, thread, *, message_form=None, delivery_form=None, stat
             "delivery_form": delivery_form or (None if is_host else DeliveryRequestForm()),
             "reject_form": DeliveryRejectForm() if is_host else None,
             "shared": thread.shared_fields,
-            "sections": extensions.thread_sections(thread=thread, user=user),
+            "unmasked": unmasked,
+            "sections": extensions.thread_sections(thread=thread, user=user, request=request),
         },
         status=status,
     )

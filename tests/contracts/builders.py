@@ -2,19 +2,15 @@
 
 from django.core import mail
 
-from contracts.models import SigningCode
 from contracts.services import (
     Stay,
-    _code_digest,
     contract_send,
     contract_sign,
-    contract_signing_code_send,
     reservation_request_create,
+    signing_code_issue,
 )
 from tests.accounts.factories import UserFactory
 from tests.listings.builders import days, published_listing, station
-
-KNOWN_CODE = "246810"
 
 
 def contract_listing(**overrides):
@@ -41,12 +37,8 @@ def sent_contract(**kwargs):
 
 
 def code_for(contract) -> str:
-    """Ask for a signing code, then make its value known to the test."""
-    signing_code = contract_signing_code_send(contract=contract, user=contract.tenant)
-    SigningCode.objects.filter(pk=signing_code.pk).update(
-        code_hash=_code_digest(contract, KNOWN_CODE)
-    )
-    return KNOWN_CODE
+    """A signing code for the tenant, as the mail would carry it."""
+    return signing_code_issue(contract=contract, user=contract.tenant)
 
 
 def signed_contract(**kwargs):

@@ -263,3 +263,15 @@ def test_the_section_costs_the_same_few_queries_however_long_the_stay(
         html = contract_section(contract=contract, user=tenant)
 
     assert len(schedule(html)) == contract.payments.count()
+
+
+def test_the_contract_page_shows_each_party_their_schedule(client, contract):
+    client.force_login(contract.tenant)
+    tenant_page = client.get(contract.get_absolute_url())
+    client.force_login(contract.host)
+    host_page = client.get(contract.get_absolute_url())
+
+    assert yen(FULL_MONTH_BASE + FULL_MONTH_TENANT_FEE) in tenant_page.text
+    assert yen(FULL_MONTH_BASE - FULL_MONTH_HOST_COMMISSION) in host_page.text
+    assert "Your payout" in host_page.text
+    assert len(schedule(tenant_page.text)) == contract.payments.count()

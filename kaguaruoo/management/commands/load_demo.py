@@ -2,12 +2,16 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.test.utils import override_settings
 
 from accounts import demo as accounts_demo
+from contracts import demo as contracts_demo
 from listings import demo as listings_demo
 from listings.models import Station
 from messaging import demo as messaging_demo
 from privacy import demo as privacy_demo
+
+DISCARD_MAIL = {"default": {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"}}
 
 
 class Command(BaseCommand):
@@ -21,16 +25,19 @@ class Command(BaseCommand):
             raise CommandError("load_demo only runs with DEBUG on: it sets known passwords.")
         if not Station.objects.exists():
             call_command("load_stations", stdout=self.stdout)
-        with transaction.atomic():
+        # The demo users' mail (contract sent, signed...) would only flood the console.
+        with override_settings(MAILERS=DISCARD_MAIL), transaction.atomic():
             logins = accounts_demo.load()
             privacy_demo.load()
             listings = listings_demo.load()
             threads = messaging_demo.load()
+            contracts = contracts_demo.load()
         if quiet_logins:
             return
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demo data loaded: {listings} listings, {threads} message threads. "
+                f"Demo data loaded: {listings} listings, {threads} message threads, "
+                f"{contracts} contracts. "
                 "Log in at /accounts/login/ with:"
             )
         )

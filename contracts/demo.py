@@ -1,0 +1,172 @@
+"""Demo contracts (DESIGN.md, "Demo data").
+
+- Alex: a signed contract on Hana's Shibuya listing, whose House Guide is a PDF;
+  the first payment is paid.
+- Mei: a contract on the same listing for the months after Alex's stay, waiting
+  for her "Agree", and an open reservation request on a listing of Sakura's.
+- Sam: nothing.
+
+Everything goes through the services, as users would do it, and a second run
+leaves what exists alone.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from accounts.models import User
+from contracts import guides, services
+from contracts.models import CommissionRate, Contract, ReservationRequest
+from listings.demo import SHIBUYA_TITLE
+from listings.models import Listing
+from messaging.models import Thread
+from messaging.services import message_post
+
+DEMO_TENANT_PERCENT = Decimal("5.00")
+DEMO_HOST_PERCENT = Decimal("10.00")
+
+GUIDE_LINES = [
+    "House Guide - Sunny Shibuya apartment",
+    "Keys: the key box is left of the entrance; the code is sent in the thread.",
+    "Rubbish: burnable on Monday and Thursday, plastics on Wednesday, by 8:30.",
+    "Wi-Fi: the network name and password are on the router in the closet.",
+    "Quiet hours: 22:00 to 7:00. No shoes inside, please.",
+    "Emergency: 110 police, 119 fire and ambulance.",
+]
+
+
+def house_guide_pdf() -> bytes:
+    """A one-page PDF of the demo House Guide, built by hand (no PDF library needed)."""
+    text = "BT /F1 12 Tf 56 780 Td 16 TL " + " ".join(
+        "({}) '".format(line.replace("(", "[").replace(")", "]")) for line in GUIDE_LINES
+    )
+    stream = f"{text} ET".encode("latin-1")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+        b"/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+    ]
+    body = b"%PDF-1.4\n"
+    offsets = []
+    for number, content in enumerate(objects, start=1):
+        offsets.append(len(body))
+        body += b"%d 0 obj\n" % number + content + b"\nendobj\n"
+    xref = len(body)
+    body += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    body += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    body += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return body
+
+
+def _commission_rate(staff: User | None) -> None:
+    if not CommissionRate.objects.exists():
+        CommissionRate.objects.create(
+            tenant_percent=DEMO_TENANT_PERCENT,
+            host_percent=DEMO_HOST_PERCENT,
+            effective_from=timezone.now() - datetime.timedelta(days=365),
+            set_by=staff,
+        )
+
+
+def _house_guide(listing: Listing) -> None:
+    if not guides.house_guide_current(listing=listing):
+        guides.house_guide_upload(
+            listing=listing,
+            by=listing.host,
+            file=SimpleUploadedFile(
+                "house-guide-shibuya.pdf", house_guide_pdf(), content_type="application/pdf"
+            ),
+        )
+
+
+def _signed_contract_for_alex(listing: Listing, alex: User) -> Contract | None:
+    existing = Contract.objects.filter(listing=listing, tenant=alex).first()
+    if existing:
+        return existing
+    thread = Thread.objects.filter(listing=listing, tenant=alex).first()
+    request = services.reservation_request_create(
+        tenant=alex,
+        listing=listing,
+        stay=services.Stay(move_in=thread.move_in, months=thread.months, people=1),
+        message="I would like to take the flat for three months, as we discussed.",
+        agreed=True,
+    )
+    contract = services.contract_send(reservation=request, by=listing.host)
+    message_post(
+        thread=thread,
+        sender=listing.host,
+        body="The contract is in; the House Guide appears here once you sign.",
+        notify=False,
+    )
+    code = services.signing_code_issue(contract=contract, user=alex)
+    services.contract_sign(
+        contract=contract, user=alex, code=code, ip="203.0.113.10", user_agent="Demo data"
+    )
+    return contract
+
+
+def _waiting_contract_for_mei(listing: Listing, mei: User, after: Contract) -> None:
+    if Contract.objects.filter(listing=listing, tenant=mei).exists():
+        return
+    thread = Thread.objects.filter(listing=listing, tenant=mei).first()
+    request = services.reservation_request_create(
+        tenant=mei,
+        listing=listing,
+        stay=services.Stay(move_in=after.end_date, months=listing.min_months, people=1),
+        message="Could I take it right after the current tenant leaves?",
+        agreed=True,
+    )
+    services.contract_send(reservation=request, by=listing.host)
+    message_post(
+        thread=thread,
+        sender=listing.host,
+        body="Yes! I sent you the contract; please read it and click Agree.",
+        notify=False,
+    )
+
+
+def _open_request_for_mei(mei: User) -> None:
+    if ReservationRequest.objects.filter(tenant=mei, status="open").exists():
+        return
+    listing = (
+        Listing.objects.filter(host__email="sakura.host@example.com", status="published")
+        .order_by("pk")
+        .first()
+    )
+    if listing is None:
+        return
+    move_in = max(listing.available_from, timezone.localdate() + datetime.timedelta(days=45))
+    services.reservation_request_create(
+        tenant=mei,
+        listing=listing,
+        stay=services.Stay(
+            move_in=move_in, months=listing.min_months, people=min(2, listing.max_occupants)
+        ),
+        message="Hello, my sister and I would like to rent this apartment. Is it still free?",
+        agreed=True,
+    )
+
+
+def load() -> int:
+    """Create the demo contracts once. Returns how many contracts exist."""
+    listing = Listing.objects.filter(
+        title=SHIBUYA_TITLE, host__email="hana.host@example.com"
+    ).first()
+    if listing is None:
+        return 0
+    alex = User.objects.get(email="alex.tenant@example.com")
+    mei = User.objects.get(email="mei.tenant@example.com")
+    _commission_rate(User.objects.filter(email="staff@example.com").first())
+    _house_guide(listing)
+    contract = _signed_contract_for_alex(listing, alex)
+    _waiting_contract_for_mei(listing, mei, after=contract)
+    _open_request_for_mei(mei)
+    return Contract.objects.count()

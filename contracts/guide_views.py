@@ -1,0 +1,110 @@
+"""The host's House Guide page, and the only ways a guide's file or URL is opened."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
+from storages.backends.s3 import S3Storage
+
+from contracts import guides
+from contracts.forms_guides import HouseGuideForm
+from privacy.net import client_ip
+
+# An S3 link to a guide works for this long: enough to follow the redirect, too
+# short to be worth passing on.
+SIGNED_URL_SECONDS = 60
+VIEWS_PER_PAGE = 50
+# Which form field a refusal of the upload service belongs to.
+ERROR_FIELDS = {"too_large": "file", "file_type": "file", "invalid": "url"}
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def house_guide_manage(request, listing_pk):
+    """Upload a new version; see every version and who opened the guide. The host's only."""
+    listing = guides.house_guide_listing_for_host(user=request.user, listing_pk=listing_pk)
+    form = HouseGuideForm()
+    status = 200
+    if request.method == "POST":
+        form = HouseGuideForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                guide = guides.house_guide_upload(
+                    listing=listing,
+                    by=request.user,
+                    file=form.cleaned_data["file"],
+                    url=form.cleaned_data["url"],
+                )
+            except ValidationError as error:
+                form.add_error(ERROR_FIELDS.get(error.code), error)
+            else:
+                messages.success(
+                    request,
+                    _("House Guide version %(version)s is now the current one.")
+                    % {"version": guide.version},
+                )
+                return redirect("contracts:house_guide_manage", listing_pk=listing.pk)
+        status = 400
+    versions = list(guides.house_guide_versions(listing=listing))
+    views = Paginator(guides.house_guide_view_log(listing=listing), VIEWS_PER_PAGE)
+    return render(
+        request,
+        "contracts/house_guide_manage.html",
+        {
+            "listing": listing,
+            "form": form,
+            "versions": versions,
+            "current": versions[0] if versions else None,
+            "views": views.get_page(request.GET.get("page")),
+        },
+        status=status,
+    )
+
+
+def _guide_response(guide):
+    """The guide itself: its URL, a short-lived S3 link, or the file streamed from disk."""
+    if guide.url:
+        response = HttpResponseRedirect(guide.url)
+    elif isinstance(guide.file.storage, S3Storage):
+        response = HttpResponseRedirect(
+            guide.file.storage.url(
+                guide.file.name,
+                expire=SIGNED_URL_SECONDS,
+                parameters={
+                    "ResponseContentDisposition": content_disposition_header(
+                        False, guide.original_name
+                    ),
+                    "ResponseCacheControl": "private, no-store",
+                },
+            )
+        )
+    else:
+        response = FileResponse(
+            guide.file.open("rb"), content_type=guide.content_type, filename=guide.original_name
+        )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_safe
+def house_guide_open(request, contract_pk):
+    """The current guide for the contract's tenant once signed (each look logged), or its host."""
+    contract, guide = guides.house_guide_get_for_contract(
+        user=request.user, contract_pk=contract_pk
+    )
+    guides.house_guide_view_record(
+        guide=guide, contract=contract, viewer=request.user, ip=client_ip(request)
+    )
+    return _guide_response(guide)
+
+
+@require_safe
+def house_guide_version(request, listing_pk, version):
+    """Any version of the guide, for the listing's host only."""
+    guide = guides.house_guide_get_for_host(
+        user=request.user, listing_pk=listing_pk, version=version
+    )
+    return _guide_response(guide)
