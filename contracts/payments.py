@@ -1,11 +1,44 @@
-"""Payments of a contract: the schedule's rows, card payments through Stripe, bank transfers."""
+"""Payments of a contract: the schedule's rows, card payments through Stripe, bank transfers.
 
-from django.db import transaction
+Each signed contract has one Payment row per instalment (contracts/schedule.py
+says how they are computed). A payment moves only through
+`PAYMENT_TRANSITIONS`: due -> paid (by card, confirmed by Stripe's webhook, or
+by bank transfer, reconciled by staff), due -> overdue (a daily task, which
+also reminds the tenant once), overdue -> paid, and due/overdue -> cancelled
+when the contract ends early.
+"""
+
+import datetime
+import logging
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet, Sum
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from contracts.models import Contract, Payment
+from accounts.models import User
+from contracts import payment_selectors, stripe_gateway
+from contracts.models import CommissionRate, Contract, ContractEvent, Payment, StripeEvent
+from contracts.notify import contract_mail_send
+from contracts.payment_selectors import PAYABLE, transfer_reference
 from contracts.schedule import schedule_plan
+from contracts.services import IllegalTransition, contract_event_record
 from listings.pricing import stay_cost
+
+logger = logging.getLogger(__name__)
+
+P = Payment.Status
+PAYMENT_TRANSITIONS = {
+    (P.DUE, P.PAID),
+    (P.OVERDUE, P.PAID),
+    (P.DUE, P.OVERDUE),
+    (P.DUE, P.CANCELLED),
+    (P.OVERDUE, P.CANCELLED),
+}
 
 
 def contract_stay_cost(*, contract: Contract):
@@ -54,5 +87,306 @@ def payments_create(*, contract: Contract) -> list[Payment]:
     )
 
 
-def contract_section(*, contract, user, request=None) -> str:
-    return ""
+# --- States ---------------------------------------------------------------------------------
+
+
+def payment_transition(*, payment: Payment, to: str, **fields) -> Payment:
+    """The one way a payment changes state; raises if the move is illegal or lost a race."""
+    if (payment.status, to) not in PAYMENT_TRANSITIONS:
+        raise IllegalTransition(f"payment {payment.pk} cannot move {payment.status} -> {to}")
+    moved = Payment.objects.filter(pk=payment.pk, status=payment.status).update(status=to, **fields)
+    if not moved:
+        raise IllegalTransition(f"payment {payment.pk} changed state meanwhile")
+    payment.refresh_from_db()
+    return payment
+
+
+def _payments_transition(*, payments: QuerySet[Payment], to: str, **fields) -> int:
+    """Move every payment of `payments` that the table lets reach `to`; the count moved."""
+    movable = {start for start, end in PAYMENT_TRANSITIONS if end == to}
+    return payments.filter(status__in=movable).update(status=to, **fields)
+
+
+def payments_cancel_unpaid(*, contract: Contract) -> int:
+    """Cancel the payments not paid yet (the contract ended early); the count cancelled."""
+    return _payments_transition(payments=Payment.objects.filter(contract=contract), to=P.CANCELLED)
+
+
+def payments_paid_total(*, contract: Contract) -> int:
+    """What the tenant has paid so far, commission and deposit included, in yen."""
+    paid = Payment.objects.filter(contract=contract, status=P.PAID).aggregate(total=Sum("amount"))
+    return paid["total"] or 0
+
+
+@transaction.atomic
+def payment_mark_paid(
+    *, payment: Payment, method: str, reference: str, reconciled_by: User | None = None
+) -> Payment:
+    """The money of a payment arrived: record it, tell both parties."""
+    payment_transition(
+        payment=payment,
+        to=P.PAID,
+        method=method,
+        reference=reference[:200],
+        paid_at=timezone.now(),
+        reconciled_by=reconciled_by,
+    )
+    contract = payment.contract
+    contract_event_record(
+        contract=contract,
+        kind=ContractEvent.Kind.PAYMENT_RECEIVED,
+        actor=contract.tenant,
+        sequence=payment.sequence,
+        amount=payment.amount,
+        method=method,
+    )
+    context = {
+        "payment": payment,
+        "contract": contract,
+        "transfer_reference": transfer_reference(payment),
+    }
+    contract_mail_send(to=contract.tenant, template="payment_receipt", context=context)
+    contract_mail_send(to=contract.host, template="payment_received_host", context=context)
+    return payment
+
+
+def payment_bank_transfer_record(*, payment: Payment, reference: str, by: User) -> Payment:
+    """Staff found the tenant's transfer on the bank statement (admin's reconciliation)."""
+    if not (by.is_active and by.is_staff):
+        raise PermissionDenied
+    reference = reference.strip()
+    if not reference:
+        raise ValidationError(_("Enter the reference of the bank transfer."))
+    if payment.status not in PAYABLE:
+        raise ValidationError(
+            _("Payment %(reference)s is %(status)s: only a due or overdue payment can be paid.")
+            % {"reference": transfer_reference(payment), "status": payment.get_status_display()}
+        )
+    return payment_mark_paid(
+        payment=payment,
+        method=Payment.Method.BANK_TRANSFER,
+        reference=reference,
+        reconciled_by=by,
+    )
+
+
+# --- Card payments (Stripe Checkout) ---------------------------------------------------------
+
+
+class CardPaymentsUnavailable(Exception):
+    """No Stripe key is configured: tenants pay by bank transfer."""
+
+
+def payment_card_check(*, payment: Payment, user: User) -> None:
+    """Refuse, with the reason, a card payment this tenant cannot start now."""
+    if user.pk != payment.contract.tenant_id:
+        raise PermissionDenied
+    if payment.status not in PAYABLE:
+        raise ValidationError(
+            _("This payment is %(status)s: there is nothing to pay.")
+            % {"status": payment.get_status_display().lower()}
+        )
+    if not stripe_gateway.card_payments_available():
+        raise CardPaymentsUnavailable
+
+
+def payment_checkout_start(
+    *, payment: Payment, user: User, success_url: str, cancel_url: str
+) -> str:
+    """A Stripe Checkout Session for the payment; the URL of Stripe's page to send the tenant to.
+
+    Raises ValidationError, CardPaymentsUnavailable or stripe_gateway.PaymentProviderError.
+    """
+    payment_card_check(payment=payment, user=user)
+    session = stripe_gateway.checkout_session_create(
+        payment_id=payment.pk,
+        amount=payment.amount,
+        description=_("Contract %(number)s, payment %(sequence)s")
+        % {"number": payment.contract.number, "sequence": payment.sequence},
+        reference=transfer_reference(payment),
+        customer_email=user.email,
+        success_url=success_url,
+        cancel_url=cancel_url,
+    )
+    Payment.objects.filter(pk=payment.pk).update(checkout_session_id=session.id)
+    payment.checkout_session_id = session.id
+    return session.url
+
+
+@transaction.atomic
+def stripe_event_handle(*, event: dict) -> str:
+    """Act on a verified Stripe event once; what was done, for the log and the tests.
+
+    The StripeEvent row is written first in the same transaction: a replay, even
+    one arriving while the first is being handled, fails on its unique event id
+    and changes nothing. Should handling fail, the row goes too, and Stripe's
+    retry is handled afresh.
+    """
+    try:
+        with transaction.atomic():
+            record = StripeEvent.objects.create(event_id=event["id"], type=event["type"])
+    except IntegrityError:
+        return "replay"
+    if event["type"] != "checkout.session.completed":
+        return "ignored"
+    return _checkout_completed(record=record, session=event["data"]["object"])
+
+
+def _checkout_completed(*, record: StripeEvent, session: dict) -> str:
+    if session.get("payment_status") != "paid":
+        return "not paid"
+    payment_id = str((session.get("metadata") or {}).get("payment_id", ""))
+    payment = None
+    if payment_id.isdigit():
+        payment = (
+            Payment.objects.select_for_update(of=("self",))
+            .select_related("contract__tenant", "contract__host")
+            .filter(pk=int(payment_id))
+            .first()
+        )
+    if payment is None:
+        logger.warning("Stripe event %s names no known payment (%r)", record.event_id, payment_id)
+        return "unknown payment"
+    StripeEvent.objects.filter(pk=record.pk).update(payment=payment)
+    amount, currency = session.get("amount_total"), str(session.get("currency", "")).lower()
+    if amount != payment.amount or currency != stripe_gateway.CURRENCY:
+        logger.warning(
+            "Stripe event %s: session %s paid %s %s for payment %s of %s jpy; not marked paid",
+            record.event_id,
+            session.get("id"),
+            amount,
+            currency,
+            payment.pk,
+            payment.amount,
+        )
+        return "amount mismatch"
+    if payment.status not in PAYABLE:
+        logger.warning(
+            "Stripe event %s: payment %s is already %s; session %s needs a refund",
+            record.event_id,
+            payment.pk,
+            payment.status,
+            session.get("id"),
+        )
+        return "not payable"
+    payment_mark_paid(
+        payment=payment,
+        method=Payment.Method.CARD,
+        reference=str(session.get("payment_intent") or session.get("id") or ""),
+    )
+    return "paid"
+
+
+# --- Overdue payments -----------------------------------------------------------------------
+
+
+def payments_overdue_mark() -> dict:
+    """Payments past their due date become overdue; each is reminded once.
+
+    A cancelled contract's unpaid instalments are cancelled with it, so what is
+    still due there (a cancellation charge) is owed like any other payment.
+    """
+    late = Payment.objects.filter(due_date__lt=timezone.localdate())
+    overdue = _payments_transition(payments=late, to=P.OVERDUE)
+    unreminded = Payment.objects.filter(status=P.OVERDUE, reminded_at__isnull=True).select_related(
+        "contract__tenant", "contract__host", "contract__listing"
+    )
+    reminded = sum(payment_overdue_remind(payment=payment) for payment in unreminded)
+    return {"overdue": overdue, "reminded": reminded}
+
+
+@transaction.atomic
+def payment_overdue_remind(*, payment: Payment) -> bool:
+    """Mail the tenant a reminder and tell the host, unless someone already did.
+
+    The conditional update claims the reminder: of two workers racing, one
+    updates the row and mails, the other finds it claimed and sends nothing.
+    """
+    claimed = Payment.objects.filter(
+        pk=payment.pk, status=P.OVERDUE, reminded_at__isnull=True
+    ).update(reminded_at=timezone.now())
+    if not claimed:
+        return False
+    contract = payment.contract
+    context = {
+        "payment": payment,
+        "contract": contract,
+        "transfer_reference": transfer_reference(payment),
+    }
+    contract_mail_send(to=contract.tenant, template="payment_overdue", context=context)
+    contract_mail_send(to=contract.host, template="payment_overdue_host", context=context)
+    return True
+
+
+# --- Commission rates -----------------------------------------------------------------------
+
+# A rate takes effect from now on: an earlier start would misstate what was in force.
+COMMISSION_BACKDATE_LEEWAY = datetime.timedelta(minutes=5)
+
+
+def commission_rate_start_check(effective_from: datetime.datetime) -> None:
+    if effective_from < timezone.now() - COMMISSION_BACKDATE_LEEWAY:
+        raise ValidationError(
+            _("A new rate cannot start in the past: choose now or a later time."),
+            code="backdated",
+        )
+
+
+def commission_rate_set(
+    *,
+    tenant_percent: Decimal,
+    host_percent: Decimal,
+    effective_from: datetime.datetime,
+    by: User,
+) -> CommissionRate:
+    """Staff set new commission percentages; contracts sent from `effective_from` use them."""
+    if not (by.is_active and by.is_staff):
+        raise PermissionDenied
+    commission_rate_start_check(effective_from)
+    rate = CommissionRate(
+        tenant_percent=tenant_percent,
+        host_percent=host_percent,
+        effective_from=effective_from,
+        set_by=by,
+    )
+    rate.full_clean()
+    rate.save()
+    return rate
+
+
+# --- The contract page's section ------------------------------------------------------------
+
+
+def percent_text(value) -> str:
+    """5.00 -> "5", 3.50 -> "3.5"."""
+    return format(Decimal(value).normalize(), "f")
+
+
+def contract_section(*, contract: Contract, user: User, request=None) -> str:
+    """The payment schedule as this party sees it: their commission, their amounts."""
+    role = contract.role_of(user)
+    if role is None:
+        return ""
+    rows = payment_selectors.schedule_rows(contract=contract, role=role)
+    if not rows:
+        return ""
+    payable = [row for row in rows if row.status in PAYABLE]
+    percent = (
+        contract.tenant_commission_percent if role == "tenant" else contract.host_commission_percent
+    )
+    return render_to_string(
+        "contracts/partials/payments_section.html",
+        {
+            "contract": contract,
+            "is_tenant": role == "tenant",
+            "planned": contract.status == Contract.Status.SENT,
+            "rows": rows,
+            "totals": payment_selectors.schedule_totals(rows),
+            "percent": percent_text(percent),
+            "card_available": stripe_gateway.card_payments_available(),
+            "show_payment_options": role == "tenant" and bool(payable),
+            "bank_account": settings.BANK_TRANSFER_ACCOUNT,
+            "first_payment_rule": payment_selectors.first_payment_rule(),
+        },
+        request=request,
+    )

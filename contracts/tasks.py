@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from contracts import guides, services
+from contracts import guides, payments, services
 
 
 @shared_task
@@ -15,3 +15,9 @@ def contracts_expire() -> int:
 def house_guide_reminders_send() -> int:
     """The day before move-in, tenants are mailed where their House Guide is."""
     return guides.guide_reminders_send()
+
+
+@shared_task
+def payments_overdue_mark() -> dict:
+    """Daily (Celery beat): payments past their due date become overdue; tenants are reminded."""
+    return payments.payments_overdue_mark()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from contracts import change_views, guide_views, review_views, views
+from contracts import change_views, guide_views, payment_views, review_views, views
 
 app_name = "contracts"
 urlpatterns = [
@@ -50,4 +50,17 @@ urlpatterns = [
     ),
     path("<int:pk>/cancel/", change_views.contract_cancel, name="contract_cancel"),
     path("<int:pk>/review/", review_views.review_write, name="review_write"),
+    # Payments
+    path(
+        "<int:contract_pk>/payments/<int:payment_pk>/checkout/",
+        payment_views.payment_checkout,
+        name="payment_checkout",
+    ),
+    path(
+        "<int:contract_pk>/payments/<int:payment_pk>/checkout/return/",
+        payment_views.payment_checkout_return,
+        name="payment_checkout_return",
+    ),
+    path("stripe/webhook/", payment_views.stripe_webhook, name="stripe_webhook"),
+    path("payouts/", payment_views.payouts, name="payouts"),
 ]

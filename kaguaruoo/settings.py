@@ -35,6 +35,13 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
+# Payments: card payments through Stripe Checkout once a secret key is set (bank
+# transfer only without one); the account tenants transfer to, shown with each payment.
+STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
+STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="") or "https://api.stripe.com"
+BANK_TRANSFER_ACCOUNT = env.str("BANK_TRANSFER_ACCOUNT", default="")
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -245,6 +252,11 @@ CELERY_BEAT_SCHEDULE = {
     "contracts-house-guide-reminders": {
         "task": "contracts.tasks.house_guide_reminders_send",
         "schedule": crontab(minute=0, hour="9-21"),
+    },
+    # Contracts: payments past their due date become overdue; the tenant is reminded once.
+    "contracts-payments-overdue": {
+        "task": "contracts.tasks.payments_overdue_mark",
+        "schedule": crontab(hour=9, minute=0),
     },
 }
 

@@ -1,0 +1,1 @@
+from contracts import payments_admin  # noqa: F401

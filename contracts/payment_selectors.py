@@ -1,0 +1,144 @@
+"""Reads of payments: a contract's schedule as one party sees it, and a host's payouts.
+
+The tenant sees the tenant's commission and what they pay; the host sees the
+host's commission and what they receive (the payout). Neither sees the other's.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet, Sum
+from django.utils.translation import gettext as _
+
+from contracts.models import Contract, Payment
+from contracts.schedule import FIRST_PAYMENT_DAYS
+
+# The states in which the tenant still owes a payment.
+PAYABLE = (Payment.Status.DUE, Payment.Status.OVERDUE)
+PLANNED = "planned"
+
+
+@dataclass(frozen=True)
+class ScheduleRow:
+    payment_pk: int | None  # None: planned, the contract is not signed yet
+    sequence: int
+    kind: str
+    kind_label: str
+    period_start: datetime.date | None  # None: a cancellation charge covers no period
+    period_end: datetime.date | None
+    due_date: datetime.date | None  # None: the first payment, due a few days after signing
+    base: int
+    deposit: int
+    commission: int
+    amount: int  # what the tenant pays, or what the host receives
+    status: str  # a Payment.Status value, or PLANNED
+    status_label: str
+    transfer_reference: str
+    paid_at: datetime.datetime | None = None
+
+    @property
+    def payable(self) -> bool:
+        return self.status in PAYABLE
+
+    @property
+    def instalment(self) -> bool:
+        """One of the schedule's own payments, rather than an extension's or a cancellation's."""
+        return self.kind in (Payment.Kind.FIRST, Payment.Kind.MONTHLY)
+
+
+def transfer_reference(payment: Payment) -> str:
+    """What the tenant writes on a bank transfer, so that staff can match it: KA-000012-01."""
+    return f"{payment.contract.number}-{payment.sequence:02d}"
+
+
+def _planned_rows(contract: Contract, role: str) -> list[ScheduleRow]:
+    rows = []
+    for planned in contract.terms.get("schedule", []):
+        first = planned["kind"] == Payment.Kind.FIRST
+        rows.append(
+            ScheduleRow(
+                payment_pk=None,
+                sequence=planned["sequence"],
+                kind=planned["kind"],
+                kind_label=str(Payment.Kind(planned["kind"]).label),
+                period_start=datetime.date.fromisoformat(planned["period_start"]),
+                period_end=datetime.date.fromisoformat(planned["period_end"]),
+                due_date=None if first else datetime.date.fromisoformat(planned["due_date"]),
+                base=planned["base"],
+                deposit=planned["deposit"],
+                commission=planned[f"{role}_commission"],
+                amount=planned["amount"] if role == "tenant" else planned["host_payout"],
+                status=PLANNED,
+                status_label=_("Planned"),
+                transfer_reference="",
+            )
+        )
+    return rows
+
+
+def _payment_rows(contract: Contract, role: str) -> list[ScheduleRow]:
+    return [
+        ScheduleRow(
+            payment_pk=payment.pk,
+            sequence=payment.sequence,
+            kind=payment.kind,
+            kind_label=payment.get_kind_display(),
+            period_start=payment.period_start,
+            period_end=payment.period_end,
+            due_date=payment.due_date,
+            base=payment.base,
+            deposit=payment.deposit,
+            commission=payment.tenant_commission if role == "tenant" else payment.host_commission,
+            amount=payment.amount if role == "tenant" else payment.host_payout,
+            status=payment.status,
+            status_label=payment.get_status_display(),
+            transfer_reference=transfer_reference(payment),
+            paid_at=payment.paid_at,
+        )
+        for payment in contract.payments.order_by("sequence")
+    ]
+
+
+def schedule_rows(*, contract: Contract, role: str) -> list[ScheduleRow]:
+    """The schedule for `role` ("tenant" or "host"): planned until signed, then the real rows."""
+    if contract.status == Contract.Status.SENT:
+        return _planned_rows(contract, role)
+    return _payment_rows(contract, role)
+
+
+def schedule_totals(rows: list[ScheduleRow]) -> dict:
+    live = [row for row in rows if row.status != Payment.Status.CANCELLED]
+    return {
+        "base": sum(row.base for row in live),
+        "deposit": sum(row.deposit for row in live),
+        "commission": sum(row.commission for row in live),
+        "amount": sum(row.amount for row in live),
+        "paid": sum(row.amount for row in live if row.status == Payment.Status.PAID),
+        "outstanding": sum(row.amount for row in live if row.payable),
+    }
+
+
+def first_payment_rule() -> str:
+    return _("%(days)s days after signing, no later than move-in") % {"days": FIRST_PAYMENT_DAYS}
+
+
+# --- A host's payouts -----------------------------------------------------------------------
+
+
+def payouts_for_host(*, user) -> QuerySet[Payment]:
+    """The payments of the host's contracts, each paying the host out; cancelled ones left out."""
+    return (
+        Payment.objects.filter(contract__host=user)
+        .exclude(status=Payment.Status.CANCELLED)
+        .select_related("contract__listing")
+    )
+
+
+def payout_totals(*, user, today: datetime.date) -> dict:
+    """What the host receives from payments due this month, what of it is paid, what is late."""
+    this_month = Q(due_date__year=today.year, due_date__month=today.month)
+    return payouts_for_host(user=user).aggregate(
+        month=Sum("host_payout", filter=this_month, default=0),
+        month_paid=Sum("host_payout", filter=this_month & Q(status=Payment.Status.PAID), default=0),
+        overdue=Sum("host_payout", filter=Q(status=Payment.Status.OVERDUE), default=0),
+    )

@@ -1,0 +1,165 @@
+"""Pages of payments: card payment through Stripe Checkout, Stripe's webhook, a host's payouts."""
+
+import logging
+from functools import wraps
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.csp import csp_override
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from contracts import payment_selectors, payments, selectors, stripe_gateway
+from contracts.models import Payment
+
+logger = logging.getLogger(__name__)
+
+PAST_PAYOUTS_PER_PAGE = 50
+
+
+def _tenant_payment(request, contract_pk: int, payment_pk: int) -> Payment:
+    """The payment if the user is the contract's tenant; 404 for the host and anyone else."""
+    contract = selectors.contract_get_for_party(user=request.user, pk=contract_pk)
+    if contract.tenant_id != request.user.pk:
+        raise Http404
+    return get_object_or_404(contract.payments, pk=payment_pk)
+
+
+def _payments_anchor(payment: Payment) -> str:
+    return payment.contract.get_absolute_url() + "#payments"
+
+
+def _refused(request, payment: Payment, text: str, *, status: int):
+    return render(
+        request,
+        "contracts/payment_refused.html",
+        {"payment": payment, "contract": payment.contract, "text": text},
+        status=status,
+    )
+
+
+def _form_may_go_to_stripe(view):
+    """The checkout form is answered by a redirect to Stripe's page; form-action must allow it."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        policy = dict(settings.SECURE_CSP)
+        policy["form-action"] = [*policy.get("form-action", []), stripe_gateway.CHECKOUT_ORIGIN]
+        return csp_override(policy)(view)(request, *args, **kwargs)
+
+    return wrapped
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@_form_may_go_to_stripe
+def payment_checkout(request, contract_pk, payment_pk):
+    """GET: what the tenant is about to pay. POST: off to Stripe Checkout to pay it by card."""
+    payment = _tenant_payment(request, contract_pk, payment_pk)
+    try:
+        payments.payment_card_check(payment=payment, user=request.user)
+    except payments.CardPaymentsUnavailable:
+        return _refused(request, payment, _card_unavailable_text(), status=400)
+    except ValidationError as error:
+        return _refused(request, payment, " ".join(error.messages), status=400)
+    if request.method == "GET":
+        return render(
+            request,
+            "contracts/payment_checkout.html",
+            {
+                "payment": payment,
+                "contract": payment.contract,
+                "transfer_reference": payment_selectors.transfer_reference(payment),
+                "percent": payments.percent_text(payment.contract.tenant_commission_percent),
+            },
+        )
+    return_path = reverse(
+        "contracts:payment_checkout_return",
+        kwargs={"contract_pk": payment.contract_id, "payment_pk": payment.pk},
+    )
+    try:
+        url = payments.payment_checkout_start(
+            payment=payment,
+            user=request.user,
+            success_url=f"{settings.SITE_URL}{return_path}?result=paid",
+            cancel_url=f"{settings.SITE_URL}{return_path}?result=cancelled",
+        )
+    except stripe_gateway.PaymentProviderError as error:
+        logger.warning("Checkout for payment %s failed: %s", payment.pk, error)
+        text = _("Card payment could not be started just now. Try again in a few minutes.")
+        return _refused(request, payment, text, status=503)
+    # 303: the browser follows with a GET, never re-posting the form to Stripe.
+    return HttpResponseRedirect(url, status=303)
+
+
+def _card_unavailable_text() -> str:
+    return _("Card payments are not available at the moment. Please pay by bank transfer.")
+
+
+@login_required
+@require_GET
+def payment_checkout_return(request, contract_pk, payment_pk):
+    """Where Stripe sends the tenant back: say what happens next, then show the schedule."""
+    payment = _tenant_payment(request, contract_pk, payment_pk)
+    if request.GET.get("result") == "paid":
+        if payment.status == Payment.Status.PAID:
+            messages.success(request, _("Thank you: your payment was received."))
+        else:
+            messages.success(
+                request,
+                _(
+                    "Thank you. Stripe is confirming your card payment; "
+                    "it shows as paid here within a few minutes."
+                ),
+            )
+    else:
+        messages.info(request, _("Card payment cancelled: nothing was charged."))
+    return redirect(_payments_anchor(payment))
+
+
+@csrf_exempt
+@require_POST
+def stripe_webhook(request):
+    """Stripe reports events here; only correctly signed ones are acted on, each once."""
+    try:
+        event = stripe_gateway.event_verify(
+            payload=request.body, signature=request.headers.get("Stripe-Signature")
+        )
+    except stripe_gateway.WebhookRefused as error:
+        logger.warning("Stripe webhook refused: %s", error)
+        return JsonResponse({"error": str(error)}, status=400)
+    outcome = payments.stripe_event_handle(event=event)
+    return JsonResponse({"received": True, "outcome": outcome})
+
+
+@login_required
+@require_GET
+def payouts(request):
+    """A host's payouts: what each tenant payment brings them, to come and received."""
+    payouts = payment_selectors.payouts_for_host(user=request.user)
+    upcoming = payouts.filter(status__in=payment_selectors.PAYABLE).order_by(
+        "due_date", "contract_id", "sequence"
+    )
+    past = Paginator(
+        payouts.filter(status=Payment.Status.PAID).order_by("-paid_at", "-id"),
+        PAST_PAYOUTS_PER_PAGE,
+    ).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    return render(
+        request,
+        "contracts/payment_payouts.html",
+        {
+            "upcoming": list(upcoming),
+            "past": past,
+            "totals": payment_selectors.payout_totals(user=request.user, today=today),
+            "today": today,
+        },
+    )

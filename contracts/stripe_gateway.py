@@ -1,0 +1,120 @@
+"""Stripe, the card payment provider: the one module that talks to it.
+
+Card payments use Stripe Checkout: the site creates a Checkout Session for one
+payment and sends the tenant to the page Stripe hosts; Stripe then reports the
+result to the webhook, whose signature `event_verify` checks. Amounts are in
+yen, which Stripe treats as a zero-decimal currency (¥1,000 is `1000`).
+"""
+
+import json
+from dataclasses import dataclass
+
+import stripe
+from django.conf import settings
+
+CURRENCY = "jpy"
+# Where Checkout's pages live: the checkout page's form-action must allow a redirect there.
+CHECKOUT_ORIGIN = "https://checkout.stripe.com"
+SIGNATURE_TOLERANCE = 300  # seconds; an older signed event is refused as a possible replay
+# (connect, read) seconds: a tenant waits on this request, so a slow provider fails fast.
+TIMEOUT = (5, 20)
+
+
+class PaymentProviderError(Exception):
+    """Stripe refused the request or could not be reached."""
+
+
+class WebhookRefused(Exception):
+    """A webhook request that is not a correctly signed, well-formed Stripe event."""
+
+
+@dataclass(frozen=True)
+class CheckoutSession:
+    id: str
+    url: str
+
+
+def card_payments_available() -> bool:
+    return bool(settings.STRIPE_SECRET_KEY)
+
+
+def _client() -> stripe.StripeClient:
+    return stripe.StripeClient(
+        settings.STRIPE_SECRET_KEY,
+        base_addresses={"api": settings.STRIPE_API_BASE},
+        max_network_retries=1,
+        http_client=stripe.RequestsClient(timeout=TIMEOUT),
+    )
+
+
+def checkout_session_create(
+    *,
+    payment_id: int,
+    amount: int,
+    description: str,
+    reference: str,
+    customer_email: str,
+    success_url: str,
+    cancel_url: str,
+) -> CheckoutSession:
+    """A Checkout Session for one payment, paid by card in yen."""
+    metadata = {"payment_id": str(payment_id), "reference": reference}
+    params = {
+        "mode": "payment",
+        "payment_method_types": ["card"],
+        "line_items": [
+            {
+                "quantity": 1,
+                "price_data": {
+                    "currency": CURRENCY,
+                    "unit_amount": amount,
+                    "product_data": {"name": description},
+                },
+            }
+        ],
+        "client_reference_id": reference,
+        "customer_email": customer_email,
+        "metadata": metadata,
+        "payment_intent_data": {"metadata": metadata, "description": description},
+        "success_url": success_url,
+        "cancel_url": cancel_url,
+    }
+    try:
+        session = _client().v1.checkout.sessions.create(params=params).to_dict()
+    except stripe.StripeError as error:
+        raise PaymentProviderError(str(error)) from error
+    if not session.get("id") or not session.get("url"):
+        raise PaymentProviderError("Stripe answered without a session id or URL")
+    return CheckoutSession(id=session["id"], url=session["url"])
+
+
+def event_verify(*, payload: bytes, signature: str | None) -> dict:
+    """The event a webhook request carries, once its Stripe-Signature header is checked.
+
+    Raises WebhookRefused for a missing or wrong signature, a stale timestamp,
+    no webhook secret configured, or a body that is not a JSON event.
+    """
+    secret = settings.STRIPE_WEBHOOK_SECRET
+    if not secret:
+        raise WebhookRefused("no webhook secret is configured")
+    try:
+        stripe.WebhookSignature.verify_header(
+            payload, signature, secret, tolerance=SIGNATURE_TOLERANCE
+        )
+    except stripe.SignatureVerificationError as error:
+        raise WebhookRefused(str(error)) from error
+    except UnicodeDecodeError as error:
+        raise WebhookRefused("the body is not UTF-8") from error
+    try:
+        event = json.loads(payload)
+    except ValueError as error:
+        raise WebhookRefused("the body is not JSON") from error
+    if not (
+        isinstance(event, dict)
+        and isinstance(event.get("id"), str)
+        and isinstance(event.get("type"), str)
+        and isinstance(event.get("data"), dict)
+        and isinstance(event["data"].get("object"), dict)
+    ):
+        raise WebhookRefused("the body is not a Stripe event")
+    return event
