@@ -50,7 +50,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from contracts.models import Contract, ContractEvent, ExtensionRequest, Payment
 from contracts.notify import contract_mail_send
-from contracts.payments import contract_stay_cost
+from contracts.payments import contract_stay_cost, payments_cancel_unpaid
 from contracts.schedule import FIRST_PAYMENT_DAYS, PlannedPayment, commission_of
 from contracts.services import (
     IllegalTransition,
@@ -571,9 +571,7 @@ def _cancel(*, contract: Contract, by: User, reason: str, quote: CancellationQuo
         cancellation_refund=quote.refund,
         ended_at=timezone.now(),
     )
-    Payment.objects.filter(
-        contract=contract, status__in=[Payment.Status.DUE, Payment.Status.OVERDUE]
-    ).update(status=Payment.Status.CANCELLED)
+    payments_cancel_unpaid(contract=contract)
     payment = _cancellation_payment_add(contract, quote) if quote.due else None
     for extension in contract.extensions.filter(status=E.PENDING):
         _extension_transition(

@@ -1,7 +1,7 @@
 """Demo contracts (DESIGN.md, "Demo data").
 
 - Alex: a signed contract on Hana's Shibuya listing, whose House Guide is a PDF;
-  the first payment is paid.
+  the first payment arrived by bank transfer and staff matched it.
 - Mei: a contract on the same listing for the months after Alex's stay, waiting
   for her "Agree", and an open reservation request on a listing of Sakura's.
 - Sam: nothing.
@@ -17,7 +17,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from accounts.models import User
-from contracts import guides, services
+from contracts import guides, payments, services
 from contracts.models import CommissionRate, Contract, ReservationRequest
 from listings.demo import SHIBUYA_TITLE
 from listings.models import Listing
@@ -110,6 +110,11 @@ def _signed_contract_for_alex(listing: Listing, alex: User) -> Contract | None:
     services.contract_sign(
         contract=contract, user=alex, code=code, ip="203.0.113.10", user_agent="Demo data"
     )
+    staff = User.objects.filter(email="staff@example.com").first()
+    if staff is not None:
+        payments.payment_bank_transfer_record(
+            payment=contract.payments.get(sequence=1), reference="MORGAN ALEX 0001", by=staff
+        )
     return contract
 
 
