@@ -59,6 +59,10 @@ EXT_APPROVE = ("POST", "/contracts/{contract}/extensions/{extension}/approve/")
 EXT_DECLINE = ("POST", "/contracts/{contract}/extensions/{extension}/decline/")
 EXT_WITHDRAW = ("POST", "/contracts/{contract}/extensions/{extension}/withdraw/")
 CANCEL = ("GET", "/contracts/{contract}/cancel/")
+# Payments.
+CHECKOUT = ("GET", "/contracts/{contract}/payments/{payment}/checkout/")
+PAY = ("POST", "/contracts/{contract}/payments/{payment}/checkout/")
+PAID_RETURN = ("GET", "/contracts/{contract}/payments/{payment}/checkout/return/")
 # Reviews of the finished stay, not yet published.
 REVIEW = ("GET", "/contracts/{ended}/review/")
 ENDED = ("GET", "/contracts/{ended}/")
@@ -86,6 +90,10 @@ PARTIES = {
     EXT_DECLINE: {"tenant": 404, "host": 400},
     EXT_WITHDRAW: {"tenant": 302, "host": 404},
     CANCEL: {"tenant": 200, "host": 200},
+    # No Stripe key in the tests: the tenant is told to pay by transfer.
+    CHECKOUT: {"tenant": 400, "host": 404},
+    PAY: {"tenant": 400, "host": 404},
+    PAID_RETURN: {"tenant": 302, "host": 404},
     REVIEW: {"tenant": 200, "host": 200},
     ENDED: {"tenant": 200, "host": 200},
 }
@@ -145,6 +153,7 @@ def world():
             "contract": contract.pk,
             "listing": listing.pk,
             "extension": extension.pk,
+            "payment": contract.payments.get(sequence=1).pk,
             "ended": ended.pk,
         },
         "users": {
