@@ -1,6 +1,6 @@
 from django.urls import path
 
-from contracts import change_views, guide_views, review_views, views
+from contracts import change_views, guide_views, review_views, support_views, views
 
 app_name = "contracts"
 urlpatterns = [
@@ -50,4 +50,22 @@ urlpatterns = [
     ),
     path("<int:pk>/cancel/", change_views.contract_cancel, name="contract_cancel"),
     path("<int:pk>/review/", review_views.review_write, name="review_write"),
+    # After-sale support (contracts/support.py).
+    path(
+        "<int:contract_pk>/support/new/",
+        support_views.support_request_create,
+        name="support_create",
+    ),
+    path("support/<int:pk>/", support_views.support_request_detail, name="support_detail"),
+    path(
+        "support/<int:pk>/messages/",
+        support_views.support_message_create,
+        name="support_message_create",
+    ),
+    path("support/<int:pk>/close/", support_views.support_request_close, name="support_close"),
+    path(
+        "support/<int:pk>/files/<int:message_pk>/",
+        support_views.support_attachment,
+        name="support_file",
+    ),
 ]

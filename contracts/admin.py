@@ -1,0 +1,1 @@
+from contracts import support_admin  # noqa: F401
