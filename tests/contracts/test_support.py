@@ -283,21 +283,6 @@ def test_only_the_opener_reads_a_request(contract):
             support_request_get_for_party(user=outsider, pk=support_request.pk)
 
 
-def test_the_contract_page_section_lists_only_the_users_own_requests(contract):
-    own = open_request(contract=contract, subject="Where is the rice cooker?")
-    open_request(contract=contract, by=contract.host, subject="Tenant pays late")
-
-    tenant_section = contract_section(contract=contract, user=contract.tenant)
-    host_section = contract_section(contract=contract, user=contract.host)
-
-    assert "Where is the rice cooker?" in tenant_section
-    assert "Open" in tenant_section
-    assert f"/contracts/support/{own.pk}/" in tenant_section
-    assert f"/contracts/{contract.pk}/support/new/" in tenant_section
-    assert "Tenant pays late" not in tenant_section
-    assert "Where is the rice cooker?" not in host_section
-
-
 def test_the_contract_page_has_no_support_section_before_signing():
     contract = sent_contract()
 

@@ -315,3 +315,16 @@ def test_the_request_page_costs_the_same_few_queries_however_long_the_conversati
     detail_queries(client, short)  # the first request of a session warms its caches
 
     assert detail_queries(client, long) == detail_queries(client, short) <= DETAIL_QUERIES
+
+
+def test_the_contract_page_shows_the_users_requests_and_where_to_ask(client, contract):
+    mine = open_request(contract=contract, subject="Where is the rice cooker?")
+    open_request(contract=contract, by=contract.host, subject="Tenant pays late")
+    client.force_login(contract.tenant)
+
+    page = client.get(f"/contracts/{contract.pk}/").text
+
+    assert "Where is the rice cooker?" in page
+    assert f'href="/contracts/support/{mine.pk}/"' in page
+    assert f'href="/contracts/{contract.pk}/support/new/"' in page
+    assert "Tenant pays late" not in page
