@@ -282,7 +282,7 @@ def support_attachment_get(*, support_request: SupportRequest, pk: int) -> Suppo
     return get_object_or_404(support_request.messages.exclude(file=""), pk=pk)
 
 
-def contract_section(*, contract: Contract, user) -> str:
+def contract_section(*, contract: Contract, user, request=None) -> str:
     """The contract page's support part: this user's requests, and where to ask."""
     support_requests = list(contract.support_requests.filter(opened_by=user))
     can_open = support_open_allowed(contract=contract)
@@ -291,4 +291,5 @@ def contract_section(*, contract: Contract, user) -> str:
     return render_to_string(
         "contracts/partials/support_section.html",
         {"contract": contract, "support_requests": support_requests, "can_open": can_open},
+        request=request,
     )
