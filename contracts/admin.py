@@ -1,1 +1,3 @@
-from contracts import payments_admin  # noqa: F401
+"""Staff admin of the contracts app; each area keeps its admin classes in its own module."""
+
+from contracts import payments_admin, support_admin  # noqa: F401

@@ -153,11 +153,14 @@ register(
 register(
     PersonalData(
         model=SupportMessage,
-        person_field="author",
+        # Every message of a request, staff answers included, is written to and about the
+        # person who opened it: their export holds the answers, and erasing them empties those.
+        person_field="request__opened_by",
         export_fields=("request_id", "from_staff", "body", "original_name", "created_at"),
         file_fields=("file",),
         erase=Erase.ANONYMISE,
         anonymise={"body": "", "file": "", "original_name": ""},
+        other_user_fields={"author": "who wrote the message: the person or a staff member"},
     )
 )
 

@@ -1,6 +1,13 @@
 from django.urls import path
 
-from contracts import change_views, guide_views, payment_views, review_views, views
+from contracts import (
+    change_views,
+    guide_views,
+    payment_views,
+    review_views,
+    support_views,
+    views,
+)
 
 app_name = "contracts"
 urlpatterns = [
@@ -63,4 +70,22 @@ urlpatterns = [
     ),
     path("stripe/webhook/", payment_views.stripe_webhook, name="stripe_webhook"),
     path("payouts/", payment_views.payouts, name="payouts"),
+    # After-sale support (contracts/support.py).
+    path(
+        "<int:contract_pk>/support/new/",
+        support_views.support_request_create,
+        name="support_create",
+    ),
+    path("support/<int:pk>/", support_views.support_request_detail, name="support_detail"),
+    path(
+        "support/<int:pk>/messages/",
+        support_views.support_message_create,
+        name="support_message_create",
+    ),
+    path("support/<int:pk>/close/", support_views.support_request_close, name="support_close"),
+    path(
+        "support/<int:pk>/files/<int:message_pk>/",
+        support_views.support_attachment,
+        name="support_file",
+    ),
 ]

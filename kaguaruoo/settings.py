@@ -153,6 +153,8 @@ MFA_TOTP_ISSUER = "KaguAruoo"
 
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="KaguAruoo <no-reply@kaguaruoo.jp>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where a new support request or a tenant's or host's follow-up is announced to staff.
+SUPPORT_EMAIL = env.str("SUPPORT_EMAIL", default="support@kaguaruoo.jp")
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("ja", "日本語")]

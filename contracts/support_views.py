@@ -1,0 +1,121 @@
+"""After-sale support pages of the party who opened a request. Anyone else gets a 404."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from contracts import support
+from contracts.selectors import contract_get_for_party
+from contracts.services import IllegalTransition
+from contracts.support_forms import SupportMessageForm, SupportRequestForm
+
+
+def support_attachment_response(message) -> FileResponse:
+    """A file of a support message, for its opener or for staff: never kept by a cache."""
+    response = FileResponse(
+        message.file.open("rb"),
+        content_type=message.content_type,
+        as_attachment=message.content_type == "application/pdf",
+        filename=message.original_name,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def support_request_create(request, contract_pk):
+    contract = contract_get_for_party(user=request.user, pk=contract_pk)
+    if not support.support_open_allowed(contract=contract):
+        messages.info(request, _("Support requests can be opened once the contract is signed."))
+        return redirect(contract)
+    posted = request.method == "POST"
+    form = SupportRequestForm(request.POST if posted else None, request.FILES if posted else None)
+    if posted and form.is_valid():
+        try:
+            support_request = support.support_request_open(
+                contract=contract, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("Your request was sent to KaguAruoo support. We answer by mail and here."),
+            )
+            return redirect(support_request)
+    return render(
+        request,
+        "contracts/supportrequest_form.html",
+        {"form": form, "contract": contract},
+        status=400 if form.is_bound else 200,
+    )
+
+
+def _detail_page(request, support_request, *, message_form=None, status=200):
+    closed = support_request.status == support_request.Status.CLOSED
+    if message_form is None and not closed:
+        message_form = SupportMessageForm()
+    return render(
+        request,
+        "contracts/supportrequest_detail.html",
+        {
+            "support_request": support_request,
+            "contract": support_request.contract,
+            "support_messages": support.support_messages_of(support_request=support_request),
+            "message_form": message_form,
+            "closed": closed,
+        },
+        status=status,
+    )
+
+
+@login_required
+def support_request_detail(request, pk):
+    support_request = support.support_request_get_for_party(user=request.user, pk=pk)
+    return _detail_page(request, support_request)
+
+
+@login_required
+@require_POST
+def support_message_create(request, pk):
+    support_request = support.support_request_get_for_party(user=request.user, pk=pk)
+    form = SupportMessageForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            support.support_message_add(
+                request=support_request,
+                by=request.user,
+                body=form.cleaned_data["body"],
+                attachment=form.cleaned_data["attachment"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Your message was sent to KaguAruoo support."))
+            return redirect(support_request.get_absolute_url() + "#latest")
+    support_request.refresh_from_db()
+    return _detail_page(request, support_request, message_form=form, status=400)
+
+
+@login_required
+@require_POST
+def support_request_close(request, pk):
+    support_request = support.support_request_get_for_party(user=request.user, pk=pk)
+    try:
+        support.support_request_close(request=support_request, by=request.user)
+    except IllegalTransition:
+        messages.info(request, _("This request is already closed."))
+    else:
+        messages.success(request, _("You closed the request. Thank you for telling us."))
+    return redirect(support_request)
+
+
+@login_required
+def support_attachment(request, pk, message_pk):
+    support_request = support.support_request_get_for_party(user=request.user, pk=pk)
+    message = support.support_attachment_get(support_request=support_request, pk=message_pk)
+    return support_attachment_response(message)
