@@ -20,6 +20,7 @@ from contracts import changes
 from contracts.guides import house_guide_upload
 from contracts.models import Contract
 from contracts.services import contracts_expire
+from contracts.support import support_request_open
 from messaging.services import delivery_request_create, message_post
 from tests.accounts.factories import UserFactory
 from tests.contracts.builders import contract_listing, reservation, sent_contract, signed_contract
@@ -30,7 +31,9 @@ from tests.messaging.builders import pdf_upload
 pytestmark = pytest.mark.django_db
 
 LOGIN = "login"
-NON_PARTIES = ("unrelated_tenant", "unrelated_host", "rival_tenant", "expired_tenant")
+# Staff read what they must in admin, where every view is audited; the parties'
+# pages are not theirs either.
+NON_PARTIES = ("unrelated_tenant", "unrelated_host", "rival_tenant", "expired_tenant", "staff")
 
 # Messages of the stay's thread.
 THREAD = ("GET", "/messages/{thread}/")
@@ -63,6 +66,12 @@ CANCEL = ("GET", "/contracts/{contract}/cancel/")
 CHECKOUT = ("GET", "/contracts/{contract}/payments/{payment}/checkout/")
 PAY = ("POST", "/contracts/{contract}/payments/{payment}/checkout/")
 PAID_RETURN = ("GET", "/contracts/{contract}/payments/{payment}/checkout/return/")
+# After-sale support: a request the tenant opened is between the tenant and staff.
+SUPPORT_NEW = ("GET", "/contracts/{contract}/support/new/")
+SUPPORT = ("GET", "/contracts/support/{support}/")
+SUPPORT_FILE = ("GET", "/contracts/support/{support}/files/{support_message}/")
+SUPPORT_WRITE = ("POST", "/contracts/support/{support}/messages/")
+SUPPORT_CLOSE = ("POST", "/contracts/support/{support}/close/")
 # Reviews of the finished stay, not yet published.
 REVIEW = ("GET", "/contracts/{ended}/review/")
 ENDED = ("GET", "/contracts/{ended}/")
@@ -94,6 +103,11 @@ PARTIES = {
     CHECKOUT: {"tenant": 400, "host": 404},
     PAY: {"tenant": 400, "host": 404},
     PAID_RETURN: {"tenant": 302, "host": 404},
+    SUPPORT_NEW: {"tenant": 200, "host": 200},
+    SUPPORT: {"tenant": 200, "host": 404},
+    SUPPORT_FILE: {"tenant": 200, "host": 404},
+    SUPPORT_WRITE: {"tenant": 302, "host": 404},
+    SUPPORT_CLOSE: {"tenant": 302, "host": 404},
     REVIEW: {"tenant": 200, "host": 200},
     ENDED: {"tenant": 200, "host": 200},
 }
@@ -114,6 +128,7 @@ POST_DATA = {
     RES_DECLINE: {"reason": "Taken"},
     SIGN: {"code": "000000"},
     DECLINE: {"reason": "Changed my mind"},
+    SUPPORT_WRITE: {"body": "The heater still does not work."},
 }
 
 
@@ -134,6 +149,14 @@ def world():
         thread=thread, by=tenant, delivery_date=days(40), item="A desk", notify=False
     )
     extension = changes.extension_request(contract=contract, by=tenant, months=1, message="")
+    support_request = support_request_open(
+        contract=contract,
+        by=tenant,
+        category="apartment",
+        subject="Heater",
+        body="The heater does not start.",
+        attachment=pdf_upload("heater.pdf"),
+    )
     rival = sent_contract(listing=listing, move_in=contract.end_date + datetime.timedelta(days=90))
     expired = sent_contract(
         listing=listing, move_in=contract.end_date + datetime.timedelta(days=200)
@@ -154,6 +177,8 @@ def world():
             "listing": listing.pk,
             "extension": extension.pk,
             "payment": contract.payments.get(sequence=1).pk,
+            "support": support_request.pk,
+            "support_message": support_request.messages.get().pk,
             "ended": ended.pk,
         },
         "users": {
@@ -164,6 +189,7 @@ def world():
             "expired_tenant": expired.tenant,
             "unrelated_tenant": reservation().tenant,
             "unrelated_host": contract_listing().host,
+            "staff": UserFactory(is_staff=True),
         },
     }
 

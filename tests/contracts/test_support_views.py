@@ -1,4 +1,7 @@
-"""The support pages of a party: open a request, follow it, add to it, close it, get its files."""
+"""The support pages of a party: open a request, follow it, add to it, close it, get its files.
+
+Who may open which URL is in test_access_matrix.py.
+"""
 
 import re
 
@@ -17,70 +20,10 @@ from tests.messaging.builders import PDF_BYTES, pdf_upload, png_upload
 
 pytestmark = pytest.mark.django_db
 
-LOGIN = "login"
-NEW = "/contracts/{contract}/support/new/"
-DETAIL = "/contracts/support/{request}/"
-MESSAGE = "/contracts/support/{request}/messages/"
-CLOSE = "/contracts/support/{request}/close/"
-FILE = "/contracts/support/{request}/files/{message}/"
-POSTED = {MESSAGE, CLOSE}
-REQUEST_URLS = [DETAIL, MESSAGE, CLOSE, FILE]
-
-# A request is between its opener and staff: the contract's other party is a stranger to
-# it, and staff read it in admin, not on the parties' pages.
-MATRIX = (
-    [(url, "anonymous", LOGIN) for url in [NEW, *REQUEST_URLS]]
-    + [(url, who, 404) for url in [NEW, *REQUEST_URLS] for who in ("stranger", "staff")]
-    + [(url, "other_party", 404) for url in REQUEST_URLS]
-    + [
-        (NEW, "opener", 200),
-        (NEW, "other_party", 200),
-        (DETAIL, "opener", 200),
-        (MESSAGE, "opener", 302),
-        (CLOSE, "opener", 302),
-        (FILE, "opener", 200),
-    ]
-)
-
 
 @pytest.fixture
 def contract():
     return signed_contract()
-
-
-@pytest.fixture
-def world(contract):
-    support_request = open_request(contract=contract, attachment=pdf_upload("receipt.pdf"))
-    return {
-        "urls": {
-            "contract": contract.pk,
-            "request": support_request.pk,
-            "message": support_request.messages.get().pk,
-        },
-        "users": {
-            "anonymous": None,
-            "opener": contract.tenant,
-            "other_party": contract.host,
-            "stranger": signed_contract().tenant,
-            "staff": UserFactory(is_staff=True),
-        },
-    }
-
-
-@pytest.mark.parametrize(("url", "who", "expected"), MATRIX)
-def test_support_urls_answer_each_visitor_as_the_table_says(client, world, url, who, expected):
-    user = world["users"][who]
-    if user is not None:
-        client.force_login(user)
-    path = url.format(**world["urls"])
-
-    response = client.post(path, {"body": "Any news?"}) if url in POSTED else client.get(path)
-
-    if expected == LOGIN:
-        assert response.status_code == 302
-        assert response["Location"].startswith("/accounts/login/")
-    else:
-        assert response.status_code == expected
 
 
 def test_the_tenant_opens_a_request_from_the_contract_and_lands_on_it(client, contract):
