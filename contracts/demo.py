@@ -98,6 +98,7 @@ def _signed_contract_for_alex(listing: Listing, alex: User) -> Contract | None:
         stay=services.Stay(move_in=thread.move_in, months=thread.months, people=1),
         message="I would like to take the flat for three months, as we discussed.",
         agreed=True,
+        contract_sharing=True,
     )
     contract = services.contract_send(reservation=request, by=listing.host)
     message_post(
@@ -128,6 +129,7 @@ def _waiting_contract_for_mei(listing: Listing, mei: User, after: Contract) -> N
         stay=services.Stay(move_in=after.end_date, months=listing.min_months, people=1),
         message="Could I take it right after the current tenant leaves?",
         agreed=True,
+        contract_sharing=True,
     )
     services.contract_send(reservation=request, by=listing.host)
     message_post(
@@ -157,6 +159,7 @@ def _open_request_for_mei(mei: User) -> None:
         ),
         message="Hello, my sister and I would like to rent this apartment. Is it still free?",
         agreed=True,
+        contract_sharing=True,
     )
 
 

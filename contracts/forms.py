@@ -19,6 +19,13 @@ class ReservationForm(InquiryForm):
             widget=forms.Textarea(attrs={"rows": 4}),
             help_text=_("Who will live there, and why you come to Japan, helps the host decide."),
         )
+        self.fields["contract_sharing"] = forms.BooleanField(
+            label=_(
+                "If the host accepts, the contract shows the host my full name, e-mail address "
+                "and phone number, and shows me theirs and the exact address."
+            ),
+            required=True,
+        )
         self.order_fields(self.field_order)
 
 

@@ -37,6 +37,8 @@ from listings.models import Listing
 from listings.pricing import listing_stay_cost, stay_end
 from messaging import services as messaging
 from messaging.models import Thread
+from privacy.models import Consent
+from privacy.services import ProvisionRefused, consent_record, personal_data_provide
 
 HOLD = datetime.timedelta(hours=72)
 CODE_LIFETIME = datetime.timedelta(minutes=15)
@@ -200,9 +202,20 @@ def reservation_request_create(
     message: str = "",
     optional_fields: list[str] | None = None,
     agreed: bool = False,
+    contract_sharing: bool = False,
     ip: str | None = None,
 ) -> ReservationRequest:
-    """Ask the host for the stay; the first contact also records the data-sharing consent."""
+    """Ask the host for the stay.
+
+    The first contact with the host records the consent to share the profile
+    (as an inquiry does); every request records the consent that a contract,
+    if the host sends one, shows the host the tenant's name and contact details.
+    """
+    if not contract_sharing:
+        raise ValidationError(
+            _("Agree that the contract shows the host your name and contact details."),
+            code="contract_sharing",
+        )
     if listing.host_id == tenant.pk:
         raise ValidationError(_("You cannot apply for your own listing."))
     if listing.status != Listing.Status.PUBLISHED:
@@ -244,6 +257,13 @@ def reservation_request_create(
             _("You already have a reservation request waiting for this host's answer."),
             code="duplicate",
         ) from error
+    consent_record(
+        user=tenant,
+        purpose=Consent.Purpose.CONTRACT_SHARING,
+        granted=True,
+        ip=ip,
+        source=Consent.Source.CONTRACT,
+    )
     messaging.notice_post(thread=thread, actor=tenant, text=_reservation_text(stay))
     contract_mail_send(
         to=listing.host,
@@ -319,6 +339,15 @@ def contract_send(
         raise PermissionDenied
     stay_check(listing=listing, stay=stay)
     _reservation_transition(reservation=reservation, to=R.ACCEPTED, by=by)
+    # Sending is the host's agreement that the contract shows their details too.
+    consent_record(
+        user=by,
+        purpose=Consent.Purpose.CONTRACT_SHARING,
+        granted=True,
+        ip=ip,
+        source=Consent.Source.CONTRACT,
+    )
+    _contract_parties_provide(reservation=reservation, host=by, listing=listing)
     tenant_percent, host_percent = commission_rate_current()
     cost = listing_stay_cost(listing=listing, move_in=stay.move_in, months=stay.months)
     plan = schedule_plan(cost=cost, tenant_percent=tenant_percent, host_percent=host_percent)
@@ -367,6 +396,40 @@ def contract_send(
     )
     contract_mail_send(to=contract.tenant, template="contract_sent", context={"contract": contract})
     return contract
+
+
+TENANT_DATA_IN_CONTRACT = ["full_name", "email", "phone"]
+HOST_DATA_IN_CONTRACT = ["full_name", "email", "phone", "listing_exact_address"]
+
+
+def _contract_parties_provide(*, reservation: ReservationRequest, host: User, listing) -> None:
+    """Record what each party's details the other receives in the contract (policy 3.2).
+
+    Without the consent in force (withdrawn on /privacy/me/) no contract is sent.
+    """
+    purpose = _("Contract for “%(title)s”") % {"title": listing.title}
+    for person, recipient, items in (
+        (reservation.tenant, host, TENANT_DATA_IN_CONTRACT),
+        (host, reservation.tenant, HOST_DATA_IN_CONTRACT),
+    ):
+        try:
+            personal_data_provide(
+                person=person,
+                recipient=recipient,
+                recipient_name=recipient.public_name,
+                data_items=items,
+                purpose=purpose,
+                basis="consent",
+                consent_purpose=Consent.Purpose.CONTRACT_SHARING,
+            )
+        except ProvisionRefused as error:
+            raise ValidationError(
+                _(
+                    "The tenant withdrew their consent to show their details in a contract, "
+                    "so no contract can be sent. Ask them in the conversation."
+                ),
+                code="contract_sharing",
+            ) from error
 
 
 def _code_digest(contract: Contract, code: str) -> str:

@@ -80,6 +80,7 @@ def reservation_create(request, listing_pk):
                 message=data["message"],
                 optional_fields=form.optional_fields(),
                 agreed=bool(data.get("agree")),
+                contract_sharing=data["contract_sharing"],
                 ip=request.META.get("REMOTE_ADDR"),
             )
         except ValidationError as error:

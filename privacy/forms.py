@@ -14,6 +14,11 @@ CONSENT_HELP = {
         "When you inquire about a listing, its host sees your name and the profile fields "
         "you chose to share. Without this, inquiries cannot be sent."
     ),
+    Consent.Purpose.CONTRACT_SHARING: _(
+        "When a host sends you a contract, or you send one as a host, the contract shows "
+        "the other party your full name, e-mail address and phone number (privacy policy "
+        "3.2). Without this, no contract can be made."
+    ),
     Consent.Purpose.ANALYTICS: _("Cookies that count visits, so that the site can improve."),
 }
 

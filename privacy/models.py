@@ -54,6 +54,10 @@ class Consent(models.Model):
         MARKETING = "marketing", _("Campaigns and gifts by e-mail")
         QUESTIONNAIRES = "questionnaires", _("Questionnaires")
         PROFILE_SHARING = "profile_sharing", _("Share my profile with a host when I inquire")
+        CONTRACT_SHARING = (
+            "contract_sharing",
+            _("Share my name and contact details with the other party of a contract"),
+        )
         ANALYTICS = "analytics", _("Analytics cookies")
 
     class Source(models.TextChoices):
@@ -64,6 +68,7 @@ class Consent(models.Model):
         STOP_OF_USE = "stop_of_use", _("Request to stop the use")
         UNSUBSCRIBE = "unsubscribe", _("Unsubscribe link")
         INQUIRY = "inquiry", _("Inquiry to a host")
+        CONTRACT = "contract", _("Reservation request or contract")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -19,6 +19,7 @@ USER_CHOSEN_PURPOSES = [
     Consent.Purpose.MARKETING,
     Consent.Purpose.QUESTIONNAIRES,
     Consent.Purpose.PROFILE_SHARING,
+    Consent.Purpose.CONTRACT_SHARING,
     Consent.Purpose.ANALYTICS,
 ]
 

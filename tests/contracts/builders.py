@@ -25,6 +25,7 @@ def reservation(*, listing=None, tenant=None, move_in=None, months=3, people=1, 
         stay=Stay(move_in=move_in or days(30), months=months, people=people),
         message=message,
         agreed=True,
+        contract_sharing=True,
         ip="203.0.113.7",
     )
 

@@ -15,6 +15,7 @@ from contracts.services import (
 )
 from messaging.models import Message
 from privacy.models import Consent, ProvisionRecord
+from privacy.services import consent_record
 from tests.accounts.factories import UserFactory
 from tests.contracts.builders import contract_listing, reservation, sent_contract
 from tests.listings.builders import days
@@ -23,7 +24,13 @@ pytestmark = pytest.mark.django_db
 
 
 def apply(client, listing, **data):
-    fields = {"move_in": days(30).isoformat(), "months": 3, "people": 1, "message": ""}
+    fields = {
+        "move_in": days(30).isoformat(),
+        "months": 3,
+        "people": 1,
+        "message": "",
+        "contract_sharing": "on",
+    }
     fields.update(data)
     return client.post(f"/contracts/apply/{listing.pk}/", fields)
 
@@ -81,7 +88,11 @@ def test_a_stay_the_listing_cannot_take_is_refused_with_its_reason(stay, message
 
     with pytest.raises(ValidationError) as refused:
         reservation_request_create(
-            tenant=UserFactory(), listing=listing, stay=Stay(**fields), agreed=True
+            tenant=UserFactory(),
+            listing=listing,
+            stay=Stay(**fields),
+            agreed=True,
+            contract_sharing=True,
         )
 
     assert message in refused.value.messages
@@ -202,3 +213,47 @@ def test_the_decline_form_in_the_thread_card_works_with_csrf_checks_on():
     request.refresh_from_db()
     assert response.status_code == 302
     assert request.status == "declined"
+
+
+def test_a_reservation_request_without_the_contract_sharing_consent_is_refused(client):
+    listing = contract_listing()
+    client.force_login(UserFactory())
+
+    response = apply(client, listing, agree="on", contract_sharing="", message="Hello there")
+
+    assert response.status_code == 400
+    assert "Hello there" in response.content.decode()
+    assert not ReservationRequest.objects.exists()
+
+
+def test_sending_the_contract_records_what_each_party_receives_of_the_other():
+    contract = sent_contract()
+
+    to_host = ProvisionRecord.objects.get(
+        person=contract.tenant, recipient=contract.host, consent__purpose="contract_sharing"
+    )
+    to_tenant = ProvisionRecord.objects.get(person=contract.host, recipient=contract.tenant)
+    assert to_host.data_items == ["full_name", "email", "phone"]
+    assert "listing_exact_address" in to_tenant.data_items
+    assert Consent.objects.filter(
+        user=contract.host, purpose="contract_sharing", granted=True, source="contract"
+    ).exists()
+
+
+def test_no_contract_is_sent_once_the_tenant_withdrew_the_contract_sharing_consent(client):
+    request = reservation()
+    consent_record(
+        user=request.tenant,
+        purpose="contract_sharing",
+        granted=False,
+        ip=None,
+        source="privacy_page",
+    )
+    client.force_login(request.host)
+
+    response = client.post(f"/contracts/requests/{request.pk}/accept/", follow=True)
+
+    request.refresh_from_db()
+    assert "withdrew their consent" in response.content.decode()
+    assert request.status == "open"
+    assert not request.thread.contracts.exists()

@@ -45,6 +45,7 @@ def test_reservation_request_contract_signed_with_a_mailed_code_unlocks_the_hous
     site.get_by_label("Number of people").fill("2")
     site.get_by_label("Message to the host").fill("My partner and I move to Tokyo for work.")
     site.get_by_label("I agree that KaguAruoo passes").check()
+    site.get_by_label("If the host accepts, the contract shows the host").check()
     site.get_by_role("button", name="Send reservation request").click()
     expect(site.get_by_text("Your reservation request was sent to the host.")).to_be_visible()
     expect(site.get_by_test_id("house-guide-card")).to_contain_text("unlocks")
