@@ -38,7 +38,12 @@ from listings.pricing import listing_stay_cost, stay_end
 from messaging import services as messaging
 from messaging.models import Thread
 from privacy.models import Consent
-from privacy.services import ProvisionRefused, consent_record, personal_data_provide
+from privacy.services import (
+    ProvisionRefused,
+    consent_record,
+    identity_is_verified,
+    personal_data_provide,
+)
 
 HOLD = datetime.timedelta(hours=72)
 CODE_LIFETIME = datetime.timedelta(minutes=15)
@@ -442,6 +447,14 @@ def _check_signable(contract: Contract, user: User) -> None:
     if contract.expires_at <= timezone.now():
         raise ValidationError(
             _("This contract expired: its dates were held for 72 hours."), code="expired"
+        )
+    if not identity_is_verified(user=user):
+        raise ValidationError(
+            _(
+                "Before you sign, KaguAruoo checks your identity: upload your passport or "
+                "residence card on your privacy page. Staff check it, usually within a day."
+            ),
+            code="identity",
         )
 
 

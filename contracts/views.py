@@ -16,6 +16,7 @@ from contracts.schedule import plan_totals, schedule_plan
 from listings.pricing import listing_stay_cost
 from listings.selectors import listing_get_public
 from messaging import services as messaging
+from privacy.services import identity_is_verified
 
 SUGGESTED_NOTICE_DAYS = 14
 
@@ -216,6 +217,7 @@ def _contract_page(request, contract, *, code_form=None, status=200):
             user=user, used_at__isnull=True, expires_at__gt=timezone.now()
         ).exists(),
         "decline_form": ReasonForm(),
+        "identity_verified": role != "tenant" or identity_is_verified(user=user),
         "signable": contract.status == Contract.Status.SENT
         and contract.expires_at > timezone.now(),
         "sections": page_sections.contract_sections(contract=contract, user=user, request=request),

@@ -10,7 +10,7 @@ from contracts.services import (
     signing_code_issue,
 )
 from tests.accounts.factories import UserFactory
-from tests.listings.builders import days, published_listing, station
+from tests.listings.builders import days, identity_verified, published_listing, station
 
 
 def contract_listing(**overrides):
@@ -18,9 +18,10 @@ def contract_listing(**overrides):
 
 
 def reservation(*, listing=None, tenant=None, move_in=None, months=3, people=1, message=""):
+    """A request from a tenant whose identity staff checked, as signing needs."""
     listing = listing or contract_listing()
     return reservation_request_create(
-        tenant=tenant or UserFactory(),
+        tenant=identity_verified(tenant or UserFactory()),
         listing=listing,
         stay=Stay(move_in=move_in or days(30), months=months, people=people),
         message=message,

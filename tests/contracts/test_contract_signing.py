@@ -18,6 +18,7 @@ from contracts.services import (
     contracts_expire,
 )
 from messaging.services import message_post
+from privacy.models import IdentityVerification
 from tests.contracts.builders import (
     code_for,
     mailed_code,
@@ -249,3 +250,16 @@ def test_contract_list_shows_the_tenant_and_the_host_their_contracts(client):
     for user in (contract.tenant, contract.host):
         client.force_login(user)
         assert contract.number in client.get("/contracts/").content.decode()
+
+
+def test_a_tenant_whose_identity_is_not_checked_is_asked_to_verify_before_signing(client):
+    contract = sent_contract()
+    IdentityVerification.objects.filter(user=contract.tenant).delete()
+    client.force_login(contract.tenant)
+
+    page = client.get(contract.get_absolute_url()).content.decode()
+    response = client.post(f"/contracts/{contract.pk}/agree/", follow=True)
+
+    assert "/privacy/me/identity/" in page
+    assert "checks your identity" in response.content.decode()
+    assert not contract.signing_codes.exists()

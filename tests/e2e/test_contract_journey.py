@@ -9,7 +9,7 @@ from contracts.models import Contract
 from messaging.models import Thread
 from tests.accounts.factories import UserFactory
 from tests.e2e.helpers import log_in
-from tests.listings.builders import days, published_listing, station
+from tests.listings.builders import days, identity_verified, published_listing, station
 from tests.messaging.builders import pdf_upload
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -33,7 +33,9 @@ def test_reservation_request_contract_signed_with_a_mailed_code_unlocks_the_hous
         host=host, stations=[(station(), 400)], title="Sunny 1LDK in Shibuya", max_occupants=2
     )
     house_guide_upload(listing=listing, by=host, file=pdf_upload("house-guide.pdf"))
-    tenant = UserFactory(email="alex.contract@example.com", first_name="Alex", last_name="Morgan")
+    tenant = identity_verified(
+        UserFactory(email="alex.contract@example.com", first_name="Alex", last_name="Morgan")
+    )
     stranger = UserFactory(email="sam.contract@example.com")
 
     # The tenant applies from the listing page, agreeing to share details with the host.
