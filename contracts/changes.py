@@ -54,9 +54,11 @@ from contracts.payments import contract_stay_cost, payments_cancel_unpaid
 from contracts.schedule import FIRST_PAYMENT_DAYS, PlannedPayment, commission_of
 from contracts.services import (
     IllegalTransition,
+    contract_dates_book,
     contract_event_record,
     contract_transition,
     dates_taken,
+    listing_dates_lock,
 )
 from listings.models import Listing
 from listings.pricing import StayCost, stay_end
@@ -274,6 +276,7 @@ def extension_approve(*, extension: ExtensionRequest, by: User) -> ExtensionRequ
     plan = extension_plan(contract=contract, months=extension.months)
     try:
         with transaction.atomic():
+            listing_dates_lock(listing_id=contract.listing_id)
             Contract.objects.filter(pk=contract.pk).update(
                 end_date=extension.new_end_date,
                 months=contract.months + extension.months,
@@ -287,6 +290,7 @@ def extension_approve(*, extension: ExtensionRequest, by: User) -> ExtensionRequ
             code="dates_taken",
         ) from error
     contract.refresh_from_db()
+    contract_dates_book(contract=contract)
     Payment.objects.bulk_create(_payment_of(contract, planned) for planned in plan)
     contract_event_record(
         contract=contract,

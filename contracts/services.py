@@ -35,6 +35,7 @@ from contracts.selectors import thread_contracts
 from contracts.terms import terms_snapshot, terms_text_render
 from listings.models import Listing
 from listings.pricing import listing_stay_cost, stay_end
+from listings.services import listing_dates_book, listing_dates_release
 from messaging import services as messaging
 from messaging.models import Thread
 from privacy.models import Consent
@@ -49,6 +50,7 @@ HOLD = datetime.timedelta(hours=72)
 CODE_LIFETIME = datetime.timedelta(minutes=15)
 CODE_ATTEMPTS = 5
 MAX_ADVANCE = datetime.timedelta(days=730)
+ONE_NIGHT = datetime.timedelta(days=1)
 
 S = Contract.Status
 R = ReservationRequest.Status
@@ -98,10 +100,33 @@ def _move(model, obj, to: str, **fields) -> None:
 
 
 def contract_transition(*, contract: Contract, to: str, by: User | None, **fields) -> Contract:
-    """The one way a contract changes state (`by` None: the system)."""
+    """The one way a contract changes state (`by` None: the system).
+
+    A signed contract's nights are booked on the listing, so that search leaves
+    it out for them; they are released when the contract ends early.
+    """
+    was_signed = contract.status == S.SIGNED
     _allowed(CONTRACT_TRANSITIONS, contract, to, by)
     _move(Contract, contract, to, updated_at=timezone.now(), **fields)
+    if to == S.SIGNED:
+        contract_dates_book(contract=contract)
+    elif was_signed:
+        listing_dates_release(reference=_booking_reference(contract))
     return contract
+
+
+def _booking_reference(contract: Contract) -> str:
+    return f"contract:{contract.pk}"
+
+
+def contract_dates_book(*, contract: Contract) -> None:
+    """Book (or move, after an extension) the contract's nights on the listing."""
+    listing_dates_book(
+        listing_id=contract.listing_id,
+        start=contract.start_date,
+        end=contract.end_date,
+        reference=_booking_reference(contract),
+    )
 
 
 def contract_event_record(
@@ -168,7 +193,7 @@ def stay_check(*, listing: Listing, stay: Stay) -> None:
             _("Stays at this apartment last %(min)s to %(max)s months.")
             % {"min": listing.min_months, "max": listing.max_months}
         )
-    elif listing.available_until and stay.move_out > listing.available_until:
+    elif listing.available_until and stay.move_out - ONE_NIGHT > listing.available_until:
         errors.append(
             _("The apartment is available until %(date)s.")
             % {"date": listing.available_until.isoformat()}

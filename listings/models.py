@@ -376,3 +376,33 @@ class ListingPhoto(models.Model):
     @property
     def large_url(self) -> str:
         return (self.large or self.image).url
+
+
+class ListingBooking(models.Model):
+    """Nights of a listing taken by a signed contract: what search leaves out.
+
+    The contracts app keeps these rows (listings.services.listing_dates_book /
+    listing_dates_release); `reference` names the contract, so a row is written
+    once per contract and moves with it when the stay is extended.
+    """
+
+    listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="bookings")
+    start_date = models.DateField()
+    # The move-out day: the night before it is the last one taken.
+    end_date = models.DateField()
+    reference = models.CharField(max_length=50, unique=True)
+
+    class Meta:
+        ordering = ["start_date"]
+        indexes = [
+            models.Index(fields=["listing", "start_date", "end_date"], name="booking_dates"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__gt=models.F("start_date")),
+                name="booking_ends_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.listing_id}: {self.start_date} – {self.end_date}"

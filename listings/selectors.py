@@ -1,11 +1,21 @@
 """Reads of listings, each carrying the joins its page needs."""
 
+import datetime
+
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from accounts.models import User
 from listings.japanese import search_normalise
-from listings.models import Listing, ListingItem, ListingPhoto, ListingStation, Station
+from listings.models import (
+    Listing,
+    ListingBooking,
+    ListingItem,
+    ListingPhoto,
+    ListingStation,
+    Station,
+)
 from listings.pricing import stay_end
 from listings.walking import max_distance_for
 
@@ -129,6 +139,16 @@ def _filter_stay(queryset, filters):
         queryset = queryset.filter(min_months__lte=months, max_months__gte=months)
     if move_in:
         queryset = queryset.filter(available_from__lte=move_in)
+        move_out = stay_end(move_in, months) if months else move_in
+        move_out += datetime.timedelta(days=1)
+        # Nights a signed contract already holds (the contracts app books them).
+        queryset = queryset.exclude(
+            Exists(
+                ListingBooking.objects.filter(
+                    listing=OuterRef("pk"), start_date__lt=move_out, end_date__gt=move_in
+                )
+            )
+        )
         if months:
             last_night = stay_end(move_in, months)
             queryset = queryset.filter(
@@ -160,3 +180,12 @@ def _sort(queryset, sort, station_ids):
         # Minutes rise with distance, so ordering by metres orders by walk minutes.
         return queryset.order_by("nearest_distance_m", "-id")
     return queryset.order_by("-published_at", "-id")
+
+
+BOOKED_PERIODS_SHOWN = 12
+
+
+def listing_booked_periods(*, listing: Listing) -> list[ListingBooking]:
+    """The stays still to come or under way, so that a tenant picks free dates."""
+    today = timezone.localdate()
+    return list(listing.bookings.filter(end_date__gt=today)[:BOOKED_PERIODS_SHOWN])

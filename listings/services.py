@@ -1,5 +1,6 @@
 """Every change to a listing goes through these functions."""
 
+import datetime
 from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
@@ -10,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from listings.japanese import search_normalise
-from listings.models import Listing, ListingItem, ListingStation, Station
+from listings.models import Listing, ListingBooking, ListingItem, ListingStation, Station
 from listings.postal import PostalCodeError, address_fill
 from listings.search_cache import search_cache_invalidate
 from listings.walking import walk_minutes
@@ -193,3 +194,20 @@ def listing_duplicate(*, listing: Listing, by: User) -> Listing:
     }
     fields["title"] = (_("Copy of %(title)s") % {"title": listing.title})[:120]
     return listing_create(host=by, fields=fields, stations=stations, items=items)
+
+
+def listing_dates_book(
+    *, listing_id: int, start: datetime.date, end: datetime.date, reference: str
+) -> None:
+    """Mark the nights [start, end) taken (a contract signed or extended), once per reference."""
+    ListingBooking.objects.update_or_create(
+        reference=reference,
+        defaults={"listing_id": listing_id, "start_date": start, "end_date": end},
+    )
+    transaction.on_commit(search_cache_invalidate)
+
+
+def listing_dates_release(*, reference: str) -> None:
+    """The nights are free again (the contract was cancelled)."""
+    if ListingBooking.objects.filter(reference=reference).delete()[0]:
+        transaction.on_commit(search_cache_invalidate)

@@ -157,6 +157,7 @@ def detail(request, pk, slug=None):
             "cost": cost,
             "partial_month_rule": PARTIAL_MONTH_RULE,
             "is_owner": request.user.is_authenticated and listing.host_id == request.user.pk,
+            "booked": selectors.listing_booked_periods(listing=listing),
         },
     )
 

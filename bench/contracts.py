@@ -1,0 +1,214 @@
+"""Contract pages, a message thread and a host's lists against a bare Django view.
+
+Seeds, through the services as users make them, one host with `--contracts`
+contracts (one tenant each, ten to a listing on consecutive dates, nine in ten
+signed, every other signed one with its first payment reconciled), a House
+Guide in two versions on the first listing with `--views` logged views, and
+`--messages` messages in the first contract's thread. Then times each page as
+the party who sees it, in this process through Django's test client, and prints
+p50 and p95 in milliseconds, the p50 ratio to the bare view and the queries of
+one request.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/kagu_bench_contracts \
+        .venv/bin/python bench/contracts.py [--contracts 200] [--requests 200]
+"""
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+# The guide's PDF goes to a media folder of the bench's own.
+os.environ.setdefault("MEDIA_ROOT", str(Path(tempfile.gettempdir()) / "kagu_bench_media"))
+
+# bench/search.py sets the environment up, puts the project on sys.path and calls django.setup().
+from search import bare_view, measure, percentile
+
+# isort: split
+from django.conf import settings
+from django.core.management import call_command
+from django.db import OperationalError, connection, transaction
+from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
+from django.urls import include, path
+from django.utils import timezone
+
+urlpatterns = [path("bench/bare/", bare_view), path("", include("kaguaruoo.urls"))]
+
+HOST_EMAIL = "bench.contracts.host@example.com"
+PER_LISTING = 10  # consecutive stays of 1-3 months: 19 months, within the two years ahead
+DISCARD_MAIL = {"default": {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"}}
+MESSAGE_PREFIX = "Bench message"
+
+
+def bench_user(email: str, **fields):
+    from tests.accounts.factories import UserFactory
+
+    # No password: hashing one per user would be most of the seeding time.
+    return UserFactory(email=email, password=None, **fields)
+
+
+def seed(*, contracts: int, messages: int, views: int) -> None:
+    from contracts.guides import house_guide_upload, house_guide_view_record
+    from contracts.models import Contract
+    from contracts.payments import commission_rate_set, payment_bank_transfer_record
+    from messaging.services import message_post
+    from tests.contracts.builders import contract_listing, sent_contract, signed_contract
+    from tests.contracts.stays import first_of_month_after
+    from tests.messaging.builders import pdf_upload
+
+    started = time.monotonic()
+    staff = bench_user("bench.contracts.staff@example.com", is_staff=True)
+    commission_rate_set(tenant_percent=5, host_percent=3, effective_from=timezone.now(), by=staff)
+    host = bench_user(HOST_EMAIL, is_host=True)
+    listing, move_in = None, None
+    for n in range(contracts):
+        if n % PER_LISTING == 0:
+            listing = contract_listing(host=host, title=f"Furnished 1K no. {n // PER_LISTING}")
+            move_in = first_of_month_after(14)
+        build = sent_contract if n % 10 == 9 else signed_contract
+        contract = build(
+            listing=listing,
+            tenant=bench_user(f"bench.contracts.tenant{n}@example.com"),
+            move_in=move_in,
+            months=1 + n % 3,
+        )
+        move_in = contract.end_date
+        if contract.status == Contract.Status.SIGNED and n % 2 == 0:
+            payment_bank_transfer_record(
+                payment=contract.payments.get(sequence=1), reference=f"BANK-{n}", by=staff
+            )
+        if (n + 1) % 50 == 0:
+            print(f"  seeded {n + 1} contracts ({time.monotonic() - started:.0f} s)")
+    first = Contract.objects.filter(host=host).order_by("pk").first()
+    house_guide_upload(listing=first.listing, by=host, url="https://example.com/house-guide")
+    guide = house_guide_upload(listing=first.listing, by=host, file=pdf_upload("house-guide.pdf"))
+    for n in range(messages):
+        sender = first.tenant if n % 2 == 0 else host
+        message_post(
+            thread=first.thread,
+            sender=sender,
+            body=f"{MESSAGE_PREFIX} {n}: when can we pick up the keys? " * 2,
+            notify=False,
+        )
+    readers = list(
+        Contract.objects.filter(listing=first.listing, status=Contract.Status.SIGNED)
+        .select_related("tenant")
+        .order_by("pk")
+    )
+    for n in range(views):
+        contract = readers[n % len(readers)]
+        house_guide_view_record(
+            guide=guide, contract=contract, viewer=contract.tenant, ip="203.0.113.9"
+        )
+    print(f"  seeded in {time.monotonic() - started:.0f} s")
+
+
+def seeded(*, contracts: int, messages: int, views: int):
+    """The first contract of the bench host; None on an empty database, exit on another seed."""
+    from accounts.models import User
+    from contracts.models import Contract, HouseGuideView
+
+    host = User.objects.filter(email=HOST_EMAIL).first()
+    if host is None:
+        return None
+    first = Contract.objects.filter(host=host).order_by("pk").first()
+    found = (
+        Contract.objects.filter(host=host).count(),
+        first.thread.messages.filter(body__startswith=MESSAGE_PREFIX).count(),
+        HouseGuideView.objects.filter(guide__listing=first.listing).count(),
+    )
+    if found != (contracts, messages, views):
+        sys.exit(
+            "The database holds another seed (--contracts {} --messages {} --views {}): "
+            "run with those counts, or on a new database.".format(*found)
+        )
+    return first
+
+
+def query_count(client: Client, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return len(captured)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--contracts", type=int, default=200)
+    parser.add_argument("--messages", type=int, default=50)
+    parser.add_argument("--views", type=int, default=500)
+    parser.add_argument("--requests", type=int, default=200)
+    args = parser.parse_args()
+    if args.contracts < 1:
+        parser.error("--contracts must be at least 1")
+    try:
+        connection.ensure_connection()
+    except OperationalError as error:
+        name = settings.DATABASES["default"]["NAME"]
+        sys.exit(
+            f"{error}\nCreate the database first, e.g. createdb -h 127.0.0.1 -U postgres {name}"
+        )
+    # Production settings but for static files: no collectstatic manifest here.
+    override_settings(
+        ROOT_URLCONF=__name__,
+        STORAGES={
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        },
+    ).enable()
+    call_command("migrate", verbosity=0)
+    counts = {"contracts": args.contracts, "messages": args.messages, "views": args.views}
+    first = seeded(**counts)
+    if first is None:
+        from kaguaruoo.celery import app
+
+        # Mail goes out in this process, into the void, even when REDIS_URL names a broker.
+        eager = app.conf.task_always_eager
+        app.conf.task_always_eager = True
+        try:
+            with override_settings(MAILERS=DISCARD_MAIL), transaction.atomic():
+                seed(**counts)
+        finally:
+            app.conf.task_always_eager = eager
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+        first = seeded(**counts)
+    else:
+        print("seed already in the database")
+
+    tenant, host = Client(), Client()
+    tenant.force_login(first.tenant)
+    host.force_login(first.host)
+    pages = [
+        ("bare view (template)", tenant, "/bench/bare/"),
+        ("contract page (tenant)", tenant, first.get_absolute_url()),
+        ("contract page (host)", host, first.get_absolute_url()),
+        ("message thread (tenant)", tenant, first.thread.get_absolute_url()),
+        ("message thread (host)", host, first.thread.get_absolute_url()),
+        ("contracts list (host)", host, "/contracts/"),
+        ("payouts (host)", host, "/contracts/payouts/"),
+        ("House Guide management (host)", host, f"/contracts/house-guides/{first.listing_id}/"),
+    ]
+    results = [
+        (name, measure(client, url, args.requests), query_count(client, url))
+        for name, client, url in pages
+    ]
+    bare_p50 = percentile(results[0][1], 50)
+    database = {"postgresql": "PostgreSQL", "sqlite": "SQLite"}.get(connection.vendor, "?")
+    cache = settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
+    print(
+        f"\n{args.contracts} contracts, {args.messages} messages, {args.views} guide views, "
+        f"{args.requests} requests each, {database}, {cache}"
+    )
+    print(f"{'page':32} {'p50 ms':>8} {'p95 ms':>8} {'p50 ratio':>10} {'queries':>8}")
+    for name, timings, queries in results:
+        p50, p95 = percentile(timings, 50), percentile(timings, 95)
+        print(f"{name:32} {p50:8.2f} {p95:8.2f} {p50 / bare_p50:9.2f}x {queries:8}")
+
+
+if __name__ == "__main__":
+    main()
