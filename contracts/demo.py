@@ -120,7 +120,9 @@ def _signed_contract_for_alex(listing: Listing, alex: User) -> Contract | None:
 
 
 def _waiting_contract_for_mei(listing: Listing, mei: User, after: Contract) -> None:
-    if Contract.objects.filter(listing=listing, tenant=mei).exists():
+    """A contract within its 72-hour hold; a later run sends a new one once it expired."""
+    services.contracts_expire()
+    if Contract.objects.filter(listing=listing, tenant=mei, status=Contract.Status.SENT).exists():
         return
     thread = Thread.objects.filter(listing=listing, tenant=mei).first()
     request = services.reservation_request_create(

@@ -303,6 +303,19 @@ def reservation_request_create(
     return reservation
 
 
+def _masked_for(thread: Thread, *, text: str, author: User) -> str:
+    """Free text as the other party reads it: contact details hidden until a contract is signed.
+
+    Mails go outside the thread page, so they apply the thread's rule themselves.
+    """
+    return messaging.contact_text_for(
+        text=text,
+        author_id=author.pk,
+        viewer=thread.other_party(author),
+        unmasked=messaging.thread_contact_unmasked(thread),
+    )
+
+
 def _reservation_transition(
     *, reservation: ReservationRequest, to: str, by: User, **fields
 ) -> ReservationRequest:
@@ -325,7 +338,11 @@ def reservation_decline(*, reservation: ReservationRequest, by: User, reason: st
     contract_mail_send(
         to=reservation.tenant,
         template="reservation_declined",
-        context={"reservation": reservation, "thread_path": reservation.thread.get_absolute_url()},
+        context={
+            "reservation": reservation,
+            "reason": _masked_for(reservation.thread, text=reason, author=by),
+            "thread_path": reservation.thread.get_absolute_url(),
+        },
     )
     return reservation
 
@@ -473,6 +490,11 @@ def _check_signable(contract: Contract, user: User) -> None:
         raise ValidationError(
             _("This contract expired: its dates were held for 72 hours."), code="expired"
         )
+    if contract.start_date < timezone.localdate():
+        raise ValidationError(
+            _("The move-in date has passed. Ask the host to send a contract with new dates."),
+            code="past",
+        )
     if not identity_is_verified(user=user):
         raise ValidationError(
             _(
@@ -614,7 +636,12 @@ def contract_decline(*, contract: Contract, by: User, reason: str) -> Contract:
         link=contract.get_absolute_url(),
     )
     contract_mail_send(
-        to=contract.host, template="contract_declined", context={"contract": contract}
+        to=contract.host,
+        template="contract_declined",
+        context={
+            "contract": contract,
+            "reason": _masked_for(contract.thread, text=reason, author=by),
+        },
     )
     return contract
 

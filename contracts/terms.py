@@ -4,6 +4,8 @@ The text is what the tenant agrees to and what the signature's SHA-256 covers,
 so it is built from the snapshot alone, in a fixed order, and never re-rendered
 from live data. The first payment's due date is written as a rule ("3 days
 after signing") because the signing day is not known when the contract is sent.
+The host's commission is between the host and the platform: it is not in the
+text the tenant signs.
 """
 
 from decimal import Decimal
@@ -136,8 +138,6 @@ def terms_text_render(terms: dict) -> str:
         f"Stay total: {_yen(money['stay_total'])}",
         f"Platform commission on the tenant: {money['tenant_commission_percent']}% "
         f"({_yen(money['total_tenant_commission'])})",
-        f"Platform commission on the host: {money['host_commission_percent']}% "
-        f"({_yen(money['total_host_commission'])})",
         f"The tenant pays in all: {_yen(money['total_amount'])}, deposit included",
         "",
         "House rules:",

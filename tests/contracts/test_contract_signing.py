@@ -8,10 +8,12 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from contracts.models import Contract, Payment, SigningCode
+from contracts.models import CommissionRate, Contract, Payment, SigningCode
+from contracts.notify import contract_mail_send
 from contracts.services import (
     CODE_ATTEMPTS,
     IllegalTransition,
+    contract_decline,
     contract_sign,
     contract_signing_code_send,
     contract_withdraw,
@@ -21,11 +23,13 @@ from messaging.services import message_post
 from privacy.models import IdentityVerification
 from tests.contracts.builders import (
     code_for,
+    contract_listing,
     mailed_code,
     reservation,
     sent_contract,
     signed_contract,
 )
+from tests.listings.builders import days
 
 pytestmark = pytest.mark.django_db
 
@@ -263,3 +267,68 @@ def test_a_tenant_whose_identity_is_not_checked_is_asked_to_verify_before_signin
     assert "/privacy/me/identity/" in page
     assert "checks your identity" in response.content.decode()
     assert not contract.signing_codes.exists()
+
+
+def test_mail_subjects_show_titles_as_typed(django_capture_on_commit_callbacks):
+    contract = sent_contract(listing=contract_listing(title='Tom & Jerry\'s "loft"'))
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        contract_mail_send(
+            to=contract.tenant, template="guide_reminder", context={"contract": contract}
+        )
+
+    assert (
+        mail.outbox[0].subject == 'Moving in tomorrow: the House Guide of "Tom & Jerry\'s "loft""'
+    )
+
+
+def test_each_party_sees_the_ip_of_their_own_signature_only(client):
+    contract = signed_contract()
+
+    client.force_login(contract.tenant)
+    tenant_page = client.get(contract.get_absolute_url()).content.decode()
+    client.force_login(contract.host)
+    host_page = client.get(contract.get_absolute_url()).content.decode()
+
+    assert "203.0.113.9" in tenant_page and "198.51.100.4" not in tenant_page
+    assert "198.51.100.4" in host_page and "203.0.113.9" not in host_page
+    assert contract.signed_sha256 in tenant_page and contract.signed_sha256 in host_page
+
+
+def test_the_host_commission_is_not_in_what_the_tenant_reads(client):
+    CommissionRate.objects.create(tenant_percent=5, host_percent=10, effective_from=timezone.now())
+    contract = sent_contract()
+    client.force_login(contract.tenant)
+
+    page = client.get(contract.get_absolute_url()).content.decode()
+
+    assert "commission on the tenant (5.00%)" in page
+    assert "on the host" not in page and "on the host" not in contract.terms_text
+
+
+def test_contact_details_in_a_decline_reason_are_masked_in_the_mail_too(
+    django_capture_on_commit_callbacks,
+):
+    contract = sent_contract()
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        contract_decline(
+            contract=contract, by=contract.tenant, reason="Call me: 090-1111-2222, a@example.org"
+        )
+
+    [declined] = [m for m in mail.outbox if contract.host.email in m.to]
+    assert "090-1111-2222" not in declined.body and "a@example.org" not in declined.body
+
+
+def test_a_contract_cannot_be_signed_after_its_move_in_day():
+    contract = sent_contract()
+    code = code_for(contract)
+    Contract.objects.filter(pk=contract.pk).update(start_date=days(-1))
+    contract.refresh_from_db()
+
+    with pytest.raises(ValidationError) as refused:
+        contract_sign(contract=contract, user=contract.tenant, code=code)
+
+    assert refused.value.code == "past"

@@ -3,6 +3,7 @@
 import pytest
 from django.core.management import call_command
 from django.test import override_settings
+from django.utils import timezone
 
 from contracts.models import Contract, ReservationRequest
 
@@ -41,3 +42,20 @@ def test_demo_contracts_for_alex_mei_and_sam(client):
         "unlocks when the contract is signed"
         in client.get(mei.thread.get_absolute_url()).content.decode()
     )
+
+
+@override_settings(DEBUG=True)
+def test_a_later_run_gives_mei_a_new_contract_once_hers_expired():
+    call_command("load_demo", quiet_logins=True)
+    Contract.objects.filter(tenant__email="mei.tenant@example.com").update(
+        expires_at=timezone.now()
+    )
+
+    call_command("load_demo", quiet_logins=True)
+
+    statuses = sorted(
+        Contract.objects.filter(tenant__email="mei.tenant@example.com").values_list(
+            "status", flat=True
+        )
+    )
+    assert statuses == ["expired", "sent"]
