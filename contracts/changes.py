@@ -129,7 +129,7 @@ def extension_check(*, contract: Contract, months: int) -> None:
             code="max_months",
         )
     new_end = extension_end_date(contract=contract, months=months)
-    if listing.available_until and new_end > listing.available_until:
+    if listing.available_until and new_end - datetime.timedelta(days=1) > listing.available_until:
         raise ValidationError(
             _("The apartment is available until %(date)s.")
             % {"date": listing.available_until.isoformat()},
@@ -277,6 +277,9 @@ def extension_approve(*, extension: ExtensionRequest, by: User) -> ExtensionRequ
     try:
         with transaction.atomic():
             listing_dates_lock(listing_id=contract.listing_id)
+            # Dates held for another tenant since the request, or a listing edited
+            # since, are found now, in the queue, before anything changes.
+            extension_check(contract=contract, months=extension.months)
             Contract.objects.filter(pk=contract.pk).update(
                 end_date=extension.new_end_date,
                 months=contract.months + extension.months,

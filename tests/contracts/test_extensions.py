@@ -201,9 +201,7 @@ def test_the_approve_button_explains_a_clash_instead_of_failing(client):
     )
 
     assert response.status_code == 200
-    assert "Another contract is signed for nights after the move-out day" in (
-        response.content.decode()
-    )
+    assert "The apartment is booked after your move-out day" in response.content.decode()
 
 
 @pytest.mark.integration
@@ -344,3 +342,18 @@ def test_an_extension_of_another_contract_is_not_found_through_this_one(client):
     assert response.status_code == 404
     extension.refresh_from_db()
     assert extension.status == ExtensionRequest.Status.PENDING
+
+
+def test_approval_is_refused_when_another_tenant_holds_the_nights_since_the_request():
+    contract = signed_contract(move_in=first_of_month_after(20), months=2)
+    extension = ask(contract, months=1)
+    sent_contract(listing=contract.listing, move_in=contract.end_date)
+
+    with pytest.raises(ValidationError) as refused:
+        changes.extension_approve(extension=extension, by=contract.host)
+
+    contract.refresh_from_db()
+    extension.refresh_from_db()
+    assert refused.value.code == "dates_taken"
+    assert extension.status == ExtensionRequest.Status.PENDING
+    assert contract.months == 2
