@@ -60,6 +60,7 @@ from contracts.services import (
     dates_taken,
     listing_dates_lock,
 )
+from contracts.terms import CANCELLATION_PAYMENT_DAYS, FREE_DAYS_BEFORE_MOVE_IN, NOTICE_DAYS
 from listings.models import Listing
 from listings.pricing import StayCost, stay_end
 from messaging import services as messaging
@@ -74,10 +75,6 @@ EXTENSION_TRANSITIONS = {
 }
 
 Policy = Listing.CancellationPolicy
-# Days before move-in up to which a tenant cancels for free; strict has no such day.
-FREE_DAYS_BEFORE_MOVE_IN = {Policy.FLEXIBLE: 14, Policy.MODERATE: 30}
-NOTICE_DAYS = 30
-CANCELLATION_PAYMENT_DAYS = 7
 
 
 def _yen(amount: int) -> str:

@@ -40,9 +40,43 @@ def _party(user) -> dict:
     }
 
 
+Policy = Listing.CancellationPolicy
+# Days before move-in up to which a tenant cancels for free; strict has no such day.
+FREE_DAYS_BEFORE_MOVE_IN = {Policy.FLEXIBLE: 14, Policy.MODERATE: 30}
+# After move-in, a tenant who cancels pays up to this many days after cancelling.
+NOTICE_DAYS = 30
+# What a cancellation leaves owing is due this many days later.
+CANCELLATION_PAYMENT_DAYS = 7
+
+
 def _cancellation_text(code: str) -> str:
     with override("en"):
-        return str(Listing.CancellationPolicy(code).label)
+        return str(Policy(code).label)
+
+
+def cancellation_rules(code: str) -> list[str]:
+    """The cancellation terms in full, as contracts/changes.py computes them."""
+    free_days = FREE_DAYS_BEFORE_MOVE_IN.get(Policy(code))
+    before = (
+        [
+            f"Cancelled {free_days} days or more before move-in: nothing is due.",
+            "Cancelled later, before move-in: one month's rent and monthly fee is due.",
+        ]
+        if free_days
+        else ["Cancelled before move-in: one month's rent and monthly fee is due."]
+    )
+    return [
+        *before,
+        "Cancelled from the move-in day on: the nights from move-in until "
+        f"{NOTICE_DAYS} days after the cancellation day (never past move-out) are due, "
+        "charged by the day, at least one month's rent and monthly fee, plus the "
+        "one-time fees.",
+        "Before move-in the one-time fees are refunded. The deposit is always refunded.",
+        "What is due never exceeds the stay total; the platform commission on the tenant "
+        f"applies to it. What was paid is set against it: the rest is due within "
+        f"{CANCELLATION_PAYMENT_DAYS} days, or refunded.",
+        "If the host cancels, the tenant owes nothing and everything paid is refunded.",
+    ]
 
 
 def terms_snapshot(
@@ -100,6 +134,7 @@ def terms_snapshot(
         "cancellation_policy": {
             "code": listing.cancellation_policy,
             "text": _cancellation_text(listing.cancellation_policy),
+            "rules": cancellation_rules(listing.cancellation_policy),
         },
         "schedule": [payment.as_dict() for payment in plan],
     }
@@ -144,6 +179,7 @@ def terms_text_render(terms: dict) -> str:
         *(f"- {rule}" for rule in terms["house_rules"]),
         "",
         f"Cancellation policy: {terms['cancellation_policy']['text']}",
+        *(f"- {rule}" for rule in terms["cancellation_policy"]["rules"]),
         "",
         "Payment schedule:",
     ]

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -19,6 +20,7 @@ from messaging import services as messaging
 from privacy.services import identity_is_verified
 
 SUGGESTED_NOTICE_DAYS = 14
+CONTRACTS_PER_PAGE = 30
 
 
 def _client(request) -> dict:
@@ -30,17 +32,20 @@ def _client(request) -> dict:
 
 @login_required
 def contract_list(request):
-    contracts = selectors.contracts_for_user(user=request.user)
+    contracts = Paginator(
+        selectors.contracts_for_user(user=request.user).defer("terms", "terms_text"),
+        CONTRACTS_PER_PAGE,
+    ).get_page(request.GET.get("page"))
     reservations = ReservationRequest.objects.filter(
         tenant=request.user, status=ReservationRequest.Status.OPEN
-    ).select_related("listing")
+    ).select_related("listing", "thread")
     incoming = ReservationRequest.objects.filter(
         host=request.user, status=ReservationRequest.Status.OPEN
-    ).select_related("listing", "tenant")
+    ).select_related("listing", "tenant", "thread")
     return render(
         request,
         "contracts/contract_list.html",
-        {"contracts": contracts, "reservations": reservations, "incoming": incoming},
+        {"page": contracts, "reservations": reservations, "incoming": incoming},
     )
 
 

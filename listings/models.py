@@ -9,6 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from listings.walking import MAX_DISTANCE_M, walk_minutes
 
 THIRD_PARTY_TEXT = _("Must be provided by a third party.")
+# Each amount a host enters, in yen: a stay of 60 months at this much still fits
+# the 32-bit integers that contracts and payments store.
+MAX_YEN = 10_000_000
 
 
 class Line(models.Model):
@@ -130,15 +133,27 @@ class Listing(models.Model):
     )
 
     # Whole yen.
-    rent = models.PositiveIntegerField(_("monthly rent (yen)"), db_index=True)
+    rent = models.PositiveIntegerField(
+        _("monthly rent (yen)"), db_index=True, validators=[MaxValueValidator(MAX_YEN)]
+    )
     utilities_included = models.BooleanField(
         _("utilities and management fee included"), default=False
     )
-    utilities_fee = models.PositiveIntegerField(_("monthly utilities/management fee (yen)"))
-    cleaning_fee = models.PositiveIntegerField(_("cleaning fee, once (yen)"), default=0)
-    linen_fee = models.PositiveIntegerField(_("linen fee, once (yen)"), default=0)
-    deposit = models.PositiveIntegerField(_("deposit (yen)"), default=0)
-    key_money = models.PositiveIntegerField(_("key money (yen)"), default=0)
+    utilities_fee = models.PositiveIntegerField(
+        _("monthly utilities/management fee (yen)"), validators=[MaxValueValidator(MAX_YEN)]
+    )
+    cleaning_fee = models.PositiveIntegerField(
+        _("cleaning fee, once (yen)"), default=0, validators=[MaxValueValidator(MAX_YEN)]
+    )
+    linen_fee = models.PositiveIntegerField(
+        _("linen fee, once (yen)"), default=0, validators=[MaxValueValidator(MAX_YEN)]
+    )
+    deposit = models.PositiveIntegerField(
+        _("deposit (yen)"), default=0, validators=[MaxValueValidator(MAX_YEN)]
+    )
+    key_money = models.PositiveIntegerField(
+        _("key money (yen)"), default=0, validators=[MaxValueValidator(MAX_YEN)]
+    )
 
     min_months = models.PositiveSmallIntegerField(
         _("minimum stay (months)"), validators=[MinValueValidator(1), MaxValueValidator(24)]

@@ -345,3 +345,12 @@ def test_the_cancel_page_answers_only_the_parties(client, who, expected, method)
         assert response.status_code == expected
     contract.refresh_from_db()
     assert contract.status == Contract.Status.SIGNED
+
+
+def test_the_signed_text_states_the_cancellation_rules_the_quote_applies():
+    contract = signed_contract(listing=contract_listing(cancellation_policy="strict"))
+
+    assert "Cancelled before move-in: one month's rent and monthly fee is due." in (
+        contract.terms_text
+    )
+    assert "until 30 days after the cancellation day" in contract.terms_text

@@ -357,3 +357,15 @@ def test_approval_is_refused_when_another_tenant_holds_the_nights_since_the_requ
     assert refused.value.code == "dates_taken"
     assert extension.status == ExtensionRequest.Status.PENDING
     assert contract.months == 2
+
+
+def test_the_contract_page_says_the_signed_terms_were_extended_since(client):
+    contract = signed_contract(move_in=first_of_month_after(20), months=2)
+    changes.extension_approve(extension=ask(contract, months=1), by=contract.host)
+    contract.refresh_from_db()
+    client.force_login(contract.tenant)
+
+    page = client.get(contract.get_absolute_url()).content.decode()
+
+    assert "Extended since signing: the stay now lasts 3 months" in page
+    assert contract.end_date.isoformat() in page

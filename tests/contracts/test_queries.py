@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from contracts import changes
 from contracts.guides import house_guide_upload
 from messaging.services import message_post
-from tests.contracts.builders import contract_listing, signed_contract
+from tests.contracts.builders import contract_listing, reservation, signed_contract
 from tests.contracts.stays import first_of_month_after, paid
 from tests.messaging.builders import pdf_upload
 
@@ -62,5 +62,15 @@ def test_the_contracts_list_costs_the_same_for_one_contract_as_for_many(client):
     one = queries_for(client, "/contracts/")
     for _ in range(5):
         signed_contract(listing=contract_listing(host=first.host))
+
+    assert queries_for(client, "/contracts/") == one
+
+
+def test_the_contracts_list_costs_the_same_for_one_open_request_as_for_many(client):
+    first = reservation()
+    client.force_login(first.tenant)
+    one = queries_for(client, "/contracts/")
+    for _ in range(4):
+        reservation(tenant=first.tenant)
 
     assert queries_for(client, "/contracts/") == one

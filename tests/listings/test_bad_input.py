@@ -1,11 +1,14 @@
 """Odd input gets a clear message and a 4xx (or the page with a message), never a 500."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from listings.models import ListingPhoto
 from listings.photos import demo_photo
-from tests.listings.builders import days, published_listing, station
+from listings.services import listing_create
+from tests.accounts.factories import UserFactory
+from tests.listings.builders import days, listing_fields, published_listing, station
 
 pytestmark = pytest.mark.django_db
 
@@ -93,3 +96,15 @@ def test_result_card_shows_the_walk_from_the_searched_station(client):
 def test_short_romaji_area_names_match(client, listing):
     assert client.get(reverse("listings:search"), {"prefecture": "Tokyo"}).context["cards"]
     assert client.get(reverse("listings:search"), {"city": "shibuya"}).context["cards"]
+
+
+def test_a_rent_beyond_ten_million_yen_is_refused_before_it_reaches_a_contract():
+    with pytest.raises(ValidationError) as refused:
+        listing_create(
+            host=UserFactory(is_host=True),
+            fields=listing_fields(rent=40_000_000),
+            stations=[],
+            items={},
+        )
+
+    assert "rent" in refused.value.message_dict
