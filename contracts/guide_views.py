@@ -1,5 +1,7 @@
 """The host's House Guide page, and the only ways a guide's file or URL is opened."""
 
+from pathlib import PurePosixPath
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -66,6 +68,12 @@ def house_guide_manage(request, listing_pk):
     )
 
 
+def _download_name(guide) -> str:
+    """The uploader's name with the extension the content was checked to have."""
+    stem = PurePosixPath(guide.original_name).stem or "house-guide"
+    return stem + PurePosixPath(guide.file.name).suffix
+
+
 def _guide_response(guide):
     """The guide itself: its URL, a short-lived S3 link, or the file streamed from disk."""
     if guide.url:
@@ -77,7 +85,7 @@ def _guide_response(guide):
                 expire=SIGNED_URL_SECONDS,
                 parameters={
                     "ResponseContentDisposition": content_disposition_header(
-                        False, guide.original_name
+                        False, _download_name(guide)
                     ),
                     "ResponseCacheControl": "private, no-store",
                 },
@@ -85,7 +93,7 @@ def _guide_response(guide):
         )
     else:
         response = FileResponse(
-            guide.file.open("rb"), content_type=guide.content_type, filename=guide.original_name
+            guide.file.open("rb"), content_type=guide.content_type, filename=_download_name(guide)
         )
     response["Cache-Control"] = "private, no-store"
     return response

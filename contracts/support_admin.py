@@ -6,8 +6,8 @@ the request to "answered" and mails the person who opened it. Every list, view,
 answer, close and file download is written to the staff audit log.
 """
 
-from django.contrib import admin
-from django.core.exceptions import PermissionDenied
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -123,12 +123,18 @@ class SupportRequestAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
         answer = form.cleaned_data.get("reply", "").strip()
         if not answer:
             return
-        support_reply(
-            request=obj,
-            staff=request.user,
-            body=answer,
-            attachment=form.cleaned_data.get("reply_attachment"),
-        )
+        try:
+            support_reply(
+                request=obj,
+                staff=request.user,
+                body=answer,
+                attachment=form.cleaned_data.get("reply_attachment"),
+            )
+        except (ValidationError, IllegalTransition) as error:
+            # Closed by its opener while this page was open: nothing was sent.
+            text = " ".join(error.messages) if isinstance(error, ValidationError) else ""
+            messages.error(request, text or _("This request was closed meanwhile."))
+            return
         audit_record(
             request=request, action=StaffAuditLog.Action.CHANGE, obj=obj, changed_fields=["reply"]
         )

@@ -136,3 +136,13 @@ def test_on_s3_the_guide_has_no_public_address(contract, media_on_s3, s3_endpoin
     assert unsigned.status_code == 403
     assert PDF_BYTES not in unsigned.content
     assert not [g for g in grants if re.search("AllUsers|AuthenticatedUsers", str(g["Grantee"]))]
+
+
+def test_a_guide_downloads_under_the_extension_its_content_has(client):
+    contract = signed_contract()
+    house_guide_upload(listing=contract.listing, by=contract.host, file=pdf_upload("guide.html"))
+    client.force_login(contract.tenant)
+
+    response = client.get(f"/contracts/{contract.pk}/house-guide/")
+
+    assert 'filename="guide.pdf"' in response["Content-Disposition"]
