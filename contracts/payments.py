@@ -90,6 +90,16 @@ def payments_create(*, contract: Contract) -> list[Payment]:
 # --- States ---------------------------------------------------------------------------------
 
 
+def contract_lock(*, contract_id: int | None) -> None:
+    """Lock a contract's row before any of its payments' rows, as a cancellation does.
+
+    Every writer taking the two in this one order waits for the other instead of
+    deadlocking with it (a payment's event row refers to the contract, whose row a
+    cancellation holds while it moves the payments).
+    """
+    Contract.objects.select_for_update().filter(pk=contract_id).values_list("pk").first()
+
+
 def payment_transition(*, payment: Payment, to: str, **fields) -> Payment:
     """The one way a payment changes state; raises if the move is illegal or lost a race."""
     if (payment.status, to) not in PAYMENT_TRANSITIONS:
@@ -123,6 +133,7 @@ def payment_mark_paid(
     *, payment: Payment, method: str, reference: str, reconciled_by: User | None = None
 ) -> Payment:
     """The money of a payment arrived: record it, tell both parties."""
+    contract_lock(contract_id=payment.contract_id)
     payment_transition(
         payment=payment,
         to=P.PAID,
@@ -232,18 +243,23 @@ def stripe_event_handle(*, event: dict) -> str:
     return _checkout_completed(record=record, session=event["data"]["object"])
 
 
+def _payment_lock(payment_id: int) -> Payment | None:
+    """The payment, locked after its contract: the order a cancellation locks them in."""
+    contract_id = Payment.objects.filter(pk=payment_id).values_list("contract_id", flat=True)
+    contract_lock(contract_id=contract_id.first())
+    return (
+        Payment.objects.select_for_update(of=("self",))
+        .select_related("contract__tenant", "contract__host")
+        .filter(pk=payment_id)
+        .first()
+    )
+
+
 def _checkout_completed(*, record: StripeEvent, session: dict) -> str:
     if session.get("payment_status") != "paid":
         return "not paid"
     payment_id = str((session.get("metadata") or {}).get("payment_id", ""))
-    payment = None
-    if payment_id.isdigit():
-        payment = (
-            Payment.objects.select_for_update(of=("self",))
-            .select_related("contract__tenant", "contract__host")
-            .filter(pk=int(payment_id))
-            .first()
-        )
+    payment = _payment_lock(int(payment_id)) if payment_id.isdigit() else None
     if payment is None:
         logger.warning("Stripe event %s names no known payment (%r)", record.event_id, payment_id)
         return "unknown payment"
