@@ -7,7 +7,7 @@ host's commission and what they receive (the payout). Neither sees the other's.
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Case, Count, Q, QuerySet, Sum, When
 from django.utils.translation import gettext as _
 
 from contracts.models import Contract, Payment
@@ -16,6 +16,7 @@ from contracts.schedule import FIRST_PAYMENT_DAYS
 # The states in which the tenant still owes a payment.
 PAYABLE = (Payment.Status.DUE, Payment.Status.OVERDUE)
 PLANNED = "planned"
+CHECKOUT_COMPLETED = "checkout.session.completed"
 
 
 @dataclass(frozen=True)
@@ -142,3 +143,19 @@ def payout_totals(*, user, today: datetime.date) -> dict:
         month_paid=Sum("host_payout", filter=this_month & Q(status=Payment.Status.PAID), default=0),
         overdue=Sum("host_payout", filter=Q(status=Payment.Status.OVERDUE), default=0),
     )
+
+
+# --- Card payments to refund ----------------------------------------------------------------
+
+
+def with_card_refunds_owed(payments: QuerySet[Payment]) -> QuerySet[Payment]:
+    """`payments` with `card_refunds_owed`: paid Checkout Sessions that they did not count.
+
+    The StripeEvent of every paid session naming a known payment is linked to it. If
+    the payment is paid by card, one of them paid it; every other one took money that
+    the site did not count (the payment was paid already, cancelled, or the amount
+    was wrong), which is to be refunded in Stripe.
+    """
+    counted = Case(When(status=Payment.Status.PAID, method=Payment.Method.CARD, then=1), default=0)
+    completed = Count("stripe_events", filter=Q(stripe_events__type=CHECKOUT_COMPLETED))
+    return payments.annotate(card_refunds_owed=completed - counted)

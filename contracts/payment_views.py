@@ -92,6 +92,8 @@ def payment_checkout(request, contract_pk, payment_pk):
             success_url=f"{settings.SITE_URL}{return_path}?result=paid",
             cancel_url=f"{settings.SITE_URL}{return_path}?result=cancelled",
         )
+    except ValidationError as error:  # the payment changed while the session was made
+        return _refused(request, payment, " ".join(error.messages), status=400)
     except stripe_gateway.PaymentProviderError as error:
         logger.warning("Checkout for payment %s failed: %s", payment.pk, error)
         text = _("Card payment could not be started just now. Try again in a few minutes.")

@@ -16,10 +16,10 @@ from django.db.models import BooleanField, ExpressionWrapper, Q, Subquery
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from contracts.models import CommissionRate, Payment, StripeEvent
-from contracts.payment_selectors import PAYABLE, transfer_reference
+from contracts.payment_selectors import PAYABLE, transfer_reference, with_card_refunds_owed
 from contracts.payments import (
     commission_rate_set,
     commission_rate_start_check,
@@ -27,7 +27,7 @@ from contracts.payments import (
 )
 from contracts.services import IllegalTransition
 from privacy.models import StaffAuditLog
-from privacy.staff_access import PersonalDataAdminMixin, audit_record
+from privacy.staff_access import PersonalDataAdminMixin, audit_record, is_privacy_officer
 
 # "KA-000012", "ka12" (a contract) or "KA-000012-01" (one of its payments).
 CONTRACT_NUMBER = re.compile(r"^\s*KA-?0*(\d+)(?:-0*(\d+))?\s*$", re.IGNORECASE)
@@ -41,11 +41,31 @@ class StripeEventInline(admin.TabularInline):
     can_delete = False
     verbose_name_plural = gettext_lazy("Stripe events")
 
+    def has_view_permission(self, request, obj=None):
+        # Shown on a payment's page, to whoever may read the payment: the events are how
+        # staff find a card payment to refund in Stripe.
+        return is_privacy_officer(request.user)
+
     def has_add_permission(self, request, obj=None):
         return False
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class CardRefundFilter(admin.SimpleListFilter):
+    """Payments for which Stripe took card money that the site did not count."""
+
+    title = gettext_lazy("card payments to refund")
+    parameter_name = "card_refund"
+
+    def lookups(self, request, model_admin):
+        return [("owed", gettext_lazy("Card payments to refund"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "owed":
+            return with_card_refunds_owed(queryset).filter(card_refunds_owed__gt=0)
+        return queryset
 
 
 class BankTransferForm(forms.Form):
@@ -77,7 +97,7 @@ class PaymentAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
         "method",
         "paid_at",
     ]
-    list_filter = ["status", "method", "kind", "due_date"]
+    list_filter = [CardRefundFilter, "status", "method", "kind", "due_date"]
     date_hierarchy = "due_date"
     ordering = ["due_date", "contract_id", "sequence"]
     search_fields = ["reference", "checkout_session_id"]
@@ -110,6 +130,7 @@ class PaymentAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
         "paid_at",
         "reconciled_by",
         "checkout_session_id",
+        "card_refunds",
         "reminded_at",
         "created_at",
     ]
@@ -122,6 +143,23 @@ class PaymentAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
     @admin.display(description=gettext_lazy("contract"))
     def contract_number(self, payment):
         return payment.contract.number
+
+    @admin.display(description=gettext_lazy("card payments to refund"))
+    def card_refunds(self, payment):
+        owed = (
+            with_card_refunds_owed(Payment.objects.filter(pk=payment.pk))
+            .values_list("card_refunds_owed", flat=True)
+            .get()
+        )
+        if not owed:
+            return _("None")
+        return ngettext(
+            "%(count)s: refund it in Stripe (its Stripe event is listed below; "
+            "the support mailbox was sent its session and payment intent).",
+            "%(count)s: refund them in Stripe (their Stripe events are listed below; "
+            "the support mailbox was sent their sessions and payment intents).",
+            owed,
+        ) % {"count": owed}
 
     def get_search_results(self, request, queryset, search_term):
         number = CONTRACT_NUMBER.match(search_term)
