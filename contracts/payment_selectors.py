@@ -136,12 +136,18 @@ def payouts_for_host(*, user) -> QuerySet[Payment]:
 
 
 def payout_totals(*, user, today: datetime.date) -> dict:
-    """What the host receives from payments due this month, what of it is paid, what is late."""
+    """What the host receives from payments due this month, what of it is paid, what is late.
+
+    With how many payouts are to come and how many were received, for the pages of each.
+    """
     this_month = Q(due_date__year=today.year, due_date__month=today.month)
+    paid = Q(status=Payment.Status.PAID)
     return payouts_for_host(user=user).aggregate(
         month=Sum("host_payout", filter=this_month, default=0),
-        month_paid=Sum("host_payout", filter=this_month & Q(status=Payment.Status.PAID), default=0),
+        month_paid=Sum("host_payout", filter=this_month & paid, default=0),
         overdue=Sum("host_payout", filter=Q(status=Payment.Status.OVERDUE), default=0),
+        upcoming_count=Count("pk", filter=Q(status__in=PAYABLE)),
+        received_count=Count("pk", filter=paid),
     )
 
 

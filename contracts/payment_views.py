@@ -22,7 +22,7 @@ from contracts.models import Payment
 
 logger = logging.getLogger(__name__)
 
-PAST_PAYOUTS_PER_PAGE = 50
+PAYOUTS_PER_PAGE = 50
 
 
 def _tenant_payment(request, contract_pk: int, payment_pk: int) -> Payment:
@@ -142,26 +142,38 @@ def stripe_webhook(request):
     return JsonResponse({"received": True, "outcome": outcome})
 
 
+def _payouts_page(payouts, *, count: int, number):
+    paginator = Paginator(payouts, PAYOUTS_PER_PAGE)
+    # Counted by the totals' query already: the page costs no COUNT query of its own.
+    paginator.count = count
+    return paginator.get_page(number)
+
+
 @login_required
 @require_GET
 def payouts(request):
-    """A host's payouts: what each tenant payment brings them, to come and received."""
+    """A host's payouts: what each tenant payment brings them, to come and received.
+
+    Both lists are paged (`upcoming` and `page` in the query string, each page
+    keeping the other's place).
+    """
     payouts = payment_selectors.payouts_for_host(user=request.user)
-    upcoming = payouts.filter(status__in=payment_selectors.PAYABLE).order_by(
-        "due_date", "contract_id", "sequence"
-    )
-    past = Paginator(
-        payouts.filter(status=Payment.Status.PAID).order_by("-paid_at", "-id"),
-        PAST_PAYOUTS_PER_PAGE,
-    ).get_page(request.GET.get("page"))
     today = timezone.localdate()
+    totals = payment_selectors.payout_totals(user=request.user, today=today)
+    upcoming = _payouts_page(
+        payouts.filter(status__in=payment_selectors.PAYABLE).order_by(
+            "due_date", "contract_id", "sequence"
+        ),
+        count=totals["upcoming_count"],
+        number=request.GET.get("upcoming"),
+    )
+    past = _payouts_page(
+        payouts.filter(status=Payment.Status.PAID).order_by("-paid_at", "-id"),
+        count=totals["received_count"],
+        number=request.GET.get("page"),
+    )
     return render(
         request,
         "contracts/payment_payouts.html",
-        {
-            "upcoming": list(upcoming),
-            "past": past,
-            "totals": payment_selectors.payout_totals(user=request.user, today=today),
-            "today": today,
-        },
+        {"upcoming": upcoming, "past": past, "totals": totals, "today": today},
     )

@@ -15,9 +15,10 @@ from tests.contracts.payment_builders import commission_rates, table_rows, yen
 pytestmark = pytest.mark.django_db
 
 URL = "/contracts/payouts/"
-# The page's four (count, upcoming, totals, received), plus the six every signed-in page
-# costs: the session user, the policy and consent notices, unread messages, the access log.
-MAX_QUERIES = 10
+# The page's three (totals with both lists' counts, a page of payouts to come, a page of
+# payouts received), plus the six every signed-in page costs: the session user, the policy
+# and consent notices, unread messages, the access log.
+MAX_QUERIES = 9
 
 
 @pytest.fixture
@@ -87,6 +88,8 @@ def test_the_totals_give_this_months_payouts_what_is_paid_and_what_is_late(clien
         "month": paid.host_payout + waiting.host_payout,
         "month_paid": paid.host_payout,
         "overdue": late.host_payout,
+        "upcoming_count": one.payments.count() + two.payments.count() - 1,
+        "received_count": 1,
     }
     assert yen(totals["month"]) in response.text
     upcoming = table_rows(response.text, "upcoming-payouts")[1:]
@@ -101,7 +104,7 @@ def test_cancelled_payments_are_no_payouts(client, host):
 
     response = client.get(URL)
 
-    assert response.context["upcoming"] == []
+    assert table_rows(response.text, "upcoming-payouts") == []
     assert "No payouts yet" in response.text
 
 
@@ -147,3 +150,63 @@ def test_the_payouts_page_costs_the_same_few_queries_however_many_contracts(
 
     assert response.status_code == 200
     assert len(table_rows(response.text, "past-payouts")) == contracts + 1
+
+
+def payments_to_come(contract, count):
+    """`count` more payments due on the contract, a day apart from tomorrow on."""
+    first = contract.payments.count() + 1
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    return Payment.objects.bulk_create(
+        Payment(
+            contract=contract,
+            sequence=first + n,
+            kind=Payment.Kind.EXTENSION,
+            due_date=tomorrow + datetime.timedelta(days=n),
+            base=10_000,
+            tenant_commission=500,
+            host_commission=300,
+            amount=10_500,
+            host_payout=9_700,
+        )
+        for n in range(count)
+    )
+
+
+def test_the_payouts_to_come_are_shown_fifty_a_page_soonest_first(client, host):
+    contract = contract_of(host)
+    Payment.objects.filter(contract=contract).delete()
+    made = payments_to_come(contract, 120)
+    client.force_login(host)
+
+    first = client.get(URL)
+    third = client.get(URL, {"upcoming": 3})
+
+    first_rows = table_rows(first.text, "upcoming-payouts")[1:]
+    assert [row[0] for row in first_rows] == [f"{p.due_date:%Y-%m-%d}" for p in made[:50]]
+    third_rows = table_rows(third.text, "upcoming-payouts")[1:]
+    assert [row[0] for row in third_rows] == [f"{p.due_date:%Y-%m-%d}" for p in made[100:]]
+    assert "Page 1 of 3" in first.text
+    assert 'href="?upcoming=2"' in first.text
+
+
+def test_paging_through_one_list_keeps_the_others_page(client, host):
+    contract = contract_of(host)
+    payments_to_come(contract, 60)
+    for payment in payments_to_come(contract, 60):
+        payment_mark_paid(payment=payment, method="card", reference="pi")
+    client.force_login(host)
+
+    response = client.get(URL, {"upcoming": 2, "page": 2})
+
+    assert 'href="?upcoming=1&amp;page=2"' in response.text
+    assert 'href="?upcoming=2&amp;page=1"' in response.text
+
+
+def test_many_payouts_to_come_cost_no_more_queries(client, django_assert_max_num_queries, host):
+    payments_to_come(contract_of(host), 120)
+    client.force_login(host)
+
+    with django_assert_max_num_queries(MAX_QUERIES):
+        response = client.get(URL, {"upcoming": 2})
+
+    assert len(table_rows(response.text, "upcoming-payouts")) == 51
