@@ -152,10 +152,11 @@ def _payouts_page(payouts, *, count: int, number):
 @login_required
 @require_GET
 def payouts(request):
-    """A host's payouts: what each tenant payment brings them, to come and received.
+    """A host's payouts: what each tenant payment brings them, to come and received; and
+    what refunds to tenants after cancellations take back.
 
-    Both lists are paged (`upcoming` and `page` in the query string, each page
-    keeping the other's place).
+    Each list is paged (`upcoming`, `page` and `refunds` in the query string, each
+    keeping the others' place).
     """
     payouts = payment_selectors.payouts_for_host(user=request.user)
     today = timezone.localdate()
@@ -172,8 +173,20 @@ def payouts(request):
         count=totals["received_count"],
         number=request.GET.get("page"),
     )
+    refunds = _payouts_page(
+        payment_selectors.refunds_for_host(user=request.user),
+        count=totals["refund_count"],
+        number=request.GET.get("refunds"),
+    )
     return render(
         request,
         "contracts/payment_payouts.html",
-        {"upcoming": upcoming, "past": past, "totals": totals, "today": today},
+        {
+            "upcoming": upcoming,
+            "past": past,
+            "refunds": refunds,
+            "refund_rows": payment_selectors.refund_rows(refunds.object_list),
+            "totals": totals,
+            "today": today,
+        },
     )

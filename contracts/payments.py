@@ -501,6 +501,13 @@ def contract_section(*, contract: Contract, user: User, request=None) -> str:
     percent = (
         contract.tenant_commission_percent if role == "tenant" else contract.host_commission_percent
     )
+    totals = payment_selectors.schedule_totals(rows)
+    # The host's part of a refund to the tenant comes off what their payouts brought.
+    from_payouts = (
+        payment_selectors.host_refund_share(contract=contract, received=totals["paid"])
+        if role == "host"
+        else 0
+    )
     return render_to_string(
         "contracts/partials/payments_section.html",
         {
@@ -508,7 +515,11 @@ def contract_section(*, contract: Contract, user: User, request=None) -> str:
             "is_tenant": role == "tenant",
             "planned": contract.status == Contract.Status.SENT,
             "rows": rows,
-            "totals": payment_selectors.schedule_totals(rows),
+            "totals": totals,
+            "refund": contract.cancellation_refund or 0,
+            "refund_from_payouts": from_payouts,
+            "refund_by_kaguaruoo": (contract.cancellation_refund or 0) - from_payouts,
+            "paid_out": totals["paid"] - from_payouts,
             "percent": percent_text(percent),
             "card_available": stripe_gateway.card_payments_available(),
             "show_payment_options": role == "tenant" and bool(payable),

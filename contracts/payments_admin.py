@@ -1,9 +1,10 @@
-"""Staff admin for payments: bank transfer reconciliation and the commission rates.
+"""Staff admin for payments: bank transfer reconciliation, the commission rates, and the
+contracts whose cancellation leaves the tenant a refund.
 
 A payment is part of a tenant's record, so its admin is for privacy officers
 only and every look is audited (PersonalDataAdminMixin). It still shows no
 names or contact details: a transfer is matched by its reference
-(KA-000012-01), which the tenant writes on it.
+(KA-000012-01), which the tenant writes on it. The same goes for contracts.
 """
 
 import re
@@ -12,14 +13,19 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
-from django.db.models import BooleanField, ExpressionWrapper, Q, Subquery
+from django.db.models import BooleanField, ExpressionWrapper, Q, Subquery, Sum
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from contracts.models import CommissionRate, Payment, StripeEvent
-from contracts.payment_selectors import PAYABLE, transfer_reference, with_card_refunds_owed
+from contracts.models import CommissionRate, Contract, Payment, StripeEvent
+from contracts.payment_selectors import (
+    PAYABLE,
+    host_refund_share,
+    transfer_reference,
+    with_card_refunds_owed,
+)
 from contracts.payments import (
     commission_rate_set,
     commission_rate_start_check,
@@ -319,3 +325,114 @@ class CommissionRateAdmin(admin.ModelAdmin):
         for field in saved._meta.concrete_fields:
             setattr(obj, field.attname, getattr(saved, field.attname))
         obj._state.adding = False
+
+
+# --- Refunds after cancellations ------------------------------------------------------------
+
+
+def _yen(amount: int | None) -> str:
+    return "-" if amount is None else f"¥{amount:,}"
+
+
+class RefundOwedFilter(admin.SimpleListFilter):
+    """Cancelled contracts whose tenant paid more than the cancellation charge."""
+
+    title = gettext_lazy("refund to the tenant")
+    parameter_name = "refund"
+
+    def lookups(self, request, model_admin):
+        return [("owed", gettext_lazy("Refund owed to the tenant"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "owed":
+            return queryset.filter(status=Contract.Status.CANCELLED, cancellation_refund__gt=0)
+        return queryset
+
+
+@admin.register(Contract)
+class ContractAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
+    """Read-only: contracts change through their services, never here."""
+
+    list_display = [
+        "number",
+        "status",
+        "start_date",
+        "end_date",
+        "ended_at",
+        "charge",
+        "refund",
+        "refund_from_host",
+    ]
+    list_filter = [RefundOwedFilter, "status"]
+    ordering = ["-id"]
+    search_fields = ["pk"]
+    search_help_text = gettext_lazy("A contract number (KA-000012).")
+    fields = [
+        "number",
+        "status",
+        "listing",
+        "start_date",
+        "end_date",
+        "months",
+        "signed_at",
+        "ended_at",
+        "cancelled_by_role",
+        "charge",
+        "refund",
+        "refund_from_host",
+    ]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("listing")
+            .annotate(
+                received=Sum(
+                    "payments__host_payout",
+                    filter=Q(payments__status=Payment.Status.PAID),
+                    default=0,
+                )
+            )
+        )
+
+    @admin.display(description=gettext_lazy("contract"), ordering="pk")
+    def number(self, contract):
+        return contract.number
+
+    @admin.display(description=gettext_lazy("cancelled by"))
+    def cancelled_by_role(self, contract):
+        role = contract.role_of(contract.cancelled_by) if contract.cancelled_by_id else None
+        return {"tenant": _("the tenant"), "host": _("the host")}.get(role, "-")
+
+    @admin.display(description=gettext_lazy("cancellation charge"))
+    def charge(self, contract):
+        return _yen(contract.cancellation_charge)
+
+    @admin.display(description=gettext_lazy("refund to the tenant"))
+    def refund(self, contract):
+        return _yen(contract.cancellation_refund)
+
+    @admin.display(description=gettext_lazy("of the refund, from the host's payouts"))
+    def refund_from_host(self, contract):
+        if not contract.cancellation_refund:
+            return "-"
+        return _yen(host_refund_share(contract=contract, received=contract.received))
+
+    def get_search_results(self, request, queryset, search_term):
+        if not search_term.strip():
+            return queryset, False
+        number = CONTRACT_NUMBER.match(search_term)
+        if number is None or number.group(2):
+            return queryset.none(), False
+        return queryset.filter(pk=int(number.group(1))), False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
