@@ -354,7 +354,7 @@ class ContractAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
     """Read-only: contracts change through their services, never here."""
 
     list_display = [
-        "number",
+        "contract_number",
         "status",
         "start_date",
         "end_date",
@@ -365,10 +365,10 @@ class ContractAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
     ]
     list_filter = [RefundOwedFilter, "status"]
     ordering = ["-id"]
-    search_fields = ["pk"]
+    search_fields = ["pk"]  # shows the search box; get_search_results reads a contract number
     search_help_text = gettext_lazy("A contract number (KA-000012).")
     fields = [
-        "number",
+        "contract_number",
         "status",
         "listing",
         "start_date",
@@ -398,13 +398,15 @@ class ContractAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
         )
 
     @admin.display(description=gettext_lazy("contract"), ordering="pk")
-    def number(self, contract):
+    def contract_number(self, contract):
         return contract.number
 
     @admin.display(description=gettext_lazy("cancelled by"))
     def cancelled_by_role(self, contract):
-        role = contract.role_of(contract.cancelled_by) if contract.cancelled_by_id else None
-        return {"tenant": _("the tenant"), "host": _("the host")}.get(role, "-")
+        # Which party, not who: the page names nobody.
+        if contract.cancelled_by_id is None:
+            return "-"
+        return _("the tenant") if contract.cancelled_by_id == contract.tenant_id else _("the host")
 
     @admin.display(description=gettext_lazy("cancellation charge"))
     def charge(self, contract):

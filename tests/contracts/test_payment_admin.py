@@ -268,6 +268,9 @@ def test_staff_list_the_cancelled_contracts_that_owe_the_tenant_a_refund(staff_c
     assert f"{first.host_payout:,}" in page  # of it, from the host's payouts
     assert refunded.tenant.email not in page
     assert refunded.tenant.last_name not in page
+    detail = staff_client.get(f"{CONTRACTS}{refunded.pk}/change/").text
+    assert '<div class="readonly">the host</div>' in detail
+    assert refunded.host.last_name not in detail
 
 
 def test_staff_find_a_contract_by_its_number(staff_client):
