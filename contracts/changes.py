@@ -545,11 +545,15 @@ def contract_cancel(
     if not reason:
         raise ValidationError(_("Say why you cancel the contract."), code="reason")
     with transaction.atomic():
+        # The contract's row only: its parties' rows stay free for the writers that refer to them.
         contract = (
-            Contract.objects.select_for_update()
+            Contract.objects.select_for_update(of=("self",))
             .select_related("tenant", "host", "thread", "listing")
             .get(pk=contract.pk)
         )
+        # Then its payments, in the order every writer of payments locks (contract first): a
+        # card payment confirmed meanwhile either waits for the cancellation or is in the quote.
+        list(contract.payments.select_for_update().order_by("pk").values_list("pk", flat=True))
         cancellation_check(contract=contract)
         quote = cancellation_quote(contract=contract, by=by)
         if confirmed_due is not None and (quote.due, quote.refund) != (

@@ -2,20 +2,27 @@
 
 The tenant sees the tenant's commission and what they pay; the host sees the
 host's commission and what they receive (the payout). Neither sees the other's.
+
+A cancellation may leave the tenant a refund (`Contract.cancellation_refund`):
+what they paid beyond the charge. The host keeps the payout of the charge (its
+rent and fees less the host's commission) and gives back the rest of what their
+payouts brought; KaguAruoo gives back the commissions beyond those on the charge.
 """
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Case, Count, Q, QuerySet, Sum, When
 from django.utils.translation import gettext as _
 
 from contracts.models import Contract, Payment
-from contracts.schedule import FIRST_PAYMENT_DAYS
+from contracts.schedule import FIRST_PAYMENT_DAYS, commission_of
 
 # The states in which the tenant still owes a payment.
 PAYABLE = (Payment.Status.DUE, Payment.Status.OVERDUE)
 PLANNED = "planned"
+CHECKOUT_COMPLETED = "checkout.session.completed"
 
 
 @dataclass(frozen=True)
@@ -125,6 +132,68 @@ def first_payment_rule() -> str:
 # --- A host's payouts -----------------------------------------------------------------------
 
 
+def _charge_base(charge: int, tenant_percent: Decimal) -> int:
+    """The rent and fees in a cancellation charge, which adds the tenant's commission on them.
+
+    base + commission_of(base) grows by at least one yen with each yen of base, so one
+    base gives the charge: the largest whose charge is not above it.
+    """
+    base = int(Decimal(charge) * 100 // (100 + Decimal(tenant_percent)))
+    while base + 1 + commission_of(base + 1, tenant_percent) <= charge:
+        base += 1
+    return base
+
+
+def host_refund_share(*, contract: Contract, received: int) -> int:
+    """What of the tenant's refund after a cancellation comes out of the host's payouts.
+
+    `received`: the payouts of the contract's paid payments.
+    """
+    refund = contract.cancellation_refund or 0
+    if not refund:
+        return 0
+    base = _charge_base(contract.cancellation_charge or 0, contract.tenant_commission_percent)
+    kept = base - commission_of(base, contract.host_commission_percent)
+    return min(max(received - kept, 0), refund)
+
+
+@dataclass(frozen=True)
+class RefundRow:
+    contract: Contract
+    refund: int  # to the tenant
+    from_payouts: int  # the host's share of it
+
+
+def refunds_for_host(*, user) -> QuerySet[Contract]:
+    """The host's cancelled contracts that leave the tenant a refund, latest first."""
+    return (
+        Contract.objects.filter(
+            host=user, status=Contract.Status.CANCELLED, cancellation_refund__gt=0
+        )
+        .select_related("listing")
+        .annotate(
+            received=Sum(
+                "payments__host_payout",
+                filter=Q(payments__status=Payment.Status.PAID),
+                default=0,
+            )
+        )
+        .order_by("-ended_at", "-id")
+    )
+
+
+def refund_rows(contracts) -> list[RefundRow]:
+    """Contracts of `refunds_for_host`, each with the refund and the host's share of it."""
+    return [
+        RefundRow(
+            contract=contract,
+            refund=contract.cancellation_refund,
+            from_payouts=host_refund_share(contract=contract, received=contract.received),
+        )
+        for contract in contracts
+    ]
+
+
 def payouts_for_host(*, user) -> QuerySet[Payment]:
     """The payments of the host's contracts, each paying the host out; cancelled ones left out."""
     return (
@@ -135,10 +204,36 @@ def payouts_for_host(*, user) -> QuerySet[Payment]:
 
 
 def payout_totals(*, user, today: datetime.date) -> dict:
-    """What the host receives from payments due this month, what of it is paid, what is late."""
+    """What the host receives from payments due this month, what of it is paid, what is late.
+
+    With how many payouts are to come, how many were received and how many cancelled
+    contracts leave a refund, for the pages of each. (A refund is of money paid, so
+    such a contract always has a paid payment here.)
+    """
     this_month = Q(due_date__year=today.year, due_date__month=today.month)
+    paid = Q(status=Payment.Status.PAID)
+    refund = Q(contract__status=Contract.Status.CANCELLED, contract__cancellation_refund__gt=0)
     return payouts_for_host(user=user).aggregate(
         month=Sum("host_payout", filter=this_month, default=0),
-        month_paid=Sum("host_payout", filter=this_month & Q(status=Payment.Status.PAID), default=0),
+        month_paid=Sum("host_payout", filter=this_month & paid, default=0),
         overdue=Sum("host_payout", filter=Q(status=Payment.Status.OVERDUE), default=0),
+        upcoming_count=Count("pk", filter=Q(status__in=PAYABLE)),
+        received_count=Count("pk", filter=paid),
+        refund_count=Count("contract", filter=paid & refund, distinct=True),
     )
+
+
+# --- Card payments to refund ----------------------------------------------------------------
+
+
+def with_card_refunds_owed(payments: QuerySet[Payment]) -> QuerySet[Payment]:
+    """`payments` with `card_refunds_owed`: paid Checkout Sessions that they did not count.
+
+    The StripeEvent of every paid session naming a known payment is linked to it. If
+    the payment is paid by card, one of them paid it; every other one took money that
+    the site did not count (the payment was paid already, cancelled, or the amount
+    was wrong), which is to be refunded in Stripe.
+    """
+    counted = Case(When(status=Payment.Status.PAID, method=Payment.Method.CARD, then=1), default=0)
+    completed = Count("stripe_events", filter=Q(stripe_events__type=CHECKOUT_COMPLETED))
+    return payments.annotate(card_refunds_owed=completed - counted)

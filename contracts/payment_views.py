@@ -22,7 +22,7 @@ from contracts.models import Payment
 
 logger = logging.getLogger(__name__)
 
-PAST_PAYOUTS_PER_PAGE = 50
+PAYOUTS_PER_PAGE = 50
 
 
 def _tenant_payment(request, contract_pk: int, payment_pk: int) -> Payment:
@@ -92,6 +92,8 @@ def payment_checkout(request, contract_pk, payment_pk):
             success_url=f"{settings.SITE_URL}{return_path}?result=paid",
             cancel_url=f"{settings.SITE_URL}{return_path}?result=cancelled",
         )
+    except ValidationError as error:  # the payment changed while the session was made
+        return _refused(request, payment, " ".join(error.messages), status=400)
     except stripe_gateway.PaymentProviderError as error:
         logger.warning("Checkout for payment %s failed: %s", payment.pk, error)
         text = _("Card payment could not be started just now. Try again in a few minutes.")
@@ -140,26 +142,51 @@ def stripe_webhook(request):
     return JsonResponse({"received": True, "outcome": outcome})
 
 
+def _payouts_page(payouts, *, count: int, number):
+    paginator = Paginator(payouts, PAYOUTS_PER_PAGE)
+    # Counted by the totals' query already: the page costs no COUNT query of its own.
+    paginator.count = count
+    return paginator.get_page(number)
+
+
 @login_required
 @require_GET
 def payouts(request):
-    """A host's payouts: what each tenant payment brings them, to come and received."""
+    """A host's payouts: what each tenant payment brings them, to come and received; and
+    what refunds to tenants after cancellations take back.
+
+    Each list is paged (`upcoming`, `page` and `refunds` in the query string, each
+    keeping the others' place).
+    """
     payouts = payment_selectors.payouts_for_host(user=request.user)
-    upcoming = payouts.filter(status__in=payment_selectors.PAYABLE).order_by(
-        "due_date", "contract_id", "sequence"
-    )
-    past = Paginator(
-        payouts.filter(status=Payment.Status.PAID).order_by("-paid_at", "-id"),
-        PAST_PAYOUTS_PER_PAGE,
-    ).get_page(request.GET.get("page"))
     today = timezone.localdate()
+    totals = payment_selectors.payout_totals(user=request.user, today=today)
+    upcoming = _payouts_page(
+        payouts.filter(status__in=payment_selectors.PAYABLE).order_by(
+            "due_date", "contract_id", "sequence"
+        ),
+        count=totals["upcoming_count"],
+        number=request.GET.get("upcoming"),
+    )
+    past = _payouts_page(
+        payouts.filter(status=Payment.Status.PAID).order_by("-paid_at", "-id"),
+        count=totals["received_count"],
+        number=request.GET.get("page"),
+    )
+    refunds = _payouts_page(
+        payment_selectors.refunds_for_host(user=request.user),
+        count=totals["refund_count"],
+        number=request.GET.get("refunds"),
+    )
     return render(
         request,
         "contracts/payment_payouts.html",
         {
-            "upcoming": list(upcoming),
+            "upcoming": upcoming,
             "past": past,
-            "totals": payment_selectors.payout_totals(user=request.user, today=today),
+            "refunds": refunds,
+            "refund_rows": payment_selectors.refund_rows(refunds.object_list),
+            "totals": totals,
             "today": today,
         },
     )

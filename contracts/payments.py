@@ -6,27 +6,37 @@ says how they are computed). A payment moves only through
 by bank transfer, reconciled by staff), due -> overdue (a daily task, which
 also reminds the tenant once), overdue -> paid, and due/overdue -> cancelled
 when the contract ends early.
+
+A card payment starts a Stripe Checkout Session. Only the payment's newest
+session can be paid: a new one expires the one before, and a payment leaving the
+payable states has its session expired by a task. Money that still arrives for a
+payment that cannot take it (or for another amount) is kept on record by its
+StripeEvent row, and the support mailbox is asked to refund it in Stripe.
 """
 
 import datetime
 import logging
 from decimal import Decimal
+from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet, Sum
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from contracts import payment_selectors, stripe_gateway
 from contracts.models import CommissionRate, Contract, ContractEvent, Payment, StripeEvent
 from contracts.notify import contract_mail_send
-from contracts.payment_selectors import PAYABLE, transfer_reference
+from contracts.payment_selectors import CHECKOUT_COMPLETED, PAYABLE, transfer_reference
 from contracts.schedule import schedule_plan
 from contracts.services import IllegalTransition, contract_event_record
+from kaguaruoo.mail import email_queue
 from listings.pricing import stay_cost
 
 logger = logging.getLogger(__name__)
@@ -90,6 +100,16 @@ def payments_create(*, contract: Contract) -> list[Payment]:
 # --- States ---------------------------------------------------------------------------------
 
 
+def contract_lock(*, contract_id: int) -> None:
+    """Lock a contract's row before any of its payments' rows, as a cancellation does.
+
+    Every writer taking the two in this one order waits for the other instead of
+    deadlocking with it (a payment's event row refers to the contract, whose row a
+    cancellation holds while it moves the payments).
+    """
+    Contract.objects.select_for_update().filter(pk=contract_id).values_list("pk").first()
+
+
 def payment_transition(*, payment: Payment, to: str, **fields) -> Payment:
     """The one way a payment changes state; raises if the move is illegal or lost a race."""
     if (payment.status, to) not in PAYMENT_TRANSITIONS:
@@ -109,7 +129,15 @@ def _payments_transition(*, payments: QuerySet[Payment], to: str, **fields) -> i
 
 def payments_cancel_unpaid(*, contract: Contract) -> int:
     """Cancel the payments not paid yet (the contract ended early); the count cancelled."""
-    return _payments_transition(payments=Payment.objects.filter(contract=contract), to=P.CANCELLED)
+    payments = Payment.objects.filter(contract=contract)
+    with_session = list(
+        payments.filter(status__in=PAYABLE)
+        .exclude(checkout_session_id="")
+        .values_list("pk", flat=True)
+    )
+    cancelled = _payments_transition(payments=payments, to=P.CANCELLED)
+    _checkout_sessions_close(payment_ids=with_session)
+    return cancelled
 
 
 def payments_paid_total(*, contract: Contract) -> int:
@@ -120,9 +148,19 @@ def payments_paid_total(*, contract: Contract) -> int:
 
 @transaction.atomic
 def payment_mark_paid(
-    *, payment: Payment, method: str, reference: str, reconciled_by: User | None = None
+    *,
+    payment: Payment,
+    method: str,
+    reference: str,
+    reconciled_by: User | None = None,
+    session_id: str = "",
 ) -> Payment:
-    """The money of a payment arrived: record it, tell both parties."""
+    """The money of a payment arrived: record it, tell both parties.
+
+    `session_id`: the Checkout Session that paid it, if one did; any other session
+    of the payment still open is expired.
+    """
+    contract_lock(contract_id=payment.contract_id)
     payment_transition(
         payment=payment,
         to=P.PAID,
@@ -131,6 +169,8 @@ def payment_mark_paid(
         paid_at=timezone.now(),
         reconciled_by=reconciled_by,
     )
+    if payment.checkout_session_id not in ("", session_id):
+        _checkout_sessions_close(payment_ids=[payment.pk])
     contract = payment.contract
     contract_event_record(
         contract=contract,
@@ -198,6 +238,10 @@ def payment_checkout_start(
     Raises ValidationError, CardPaymentsUnavailable or stripe_gateway.PaymentProviderError.
     """
     payment_card_check(payment=payment, user=user)
+    previous = payment.checkout_session_id
+    if previous:
+        # Only the newest session may take the money: two open ones could both be paid.
+        stripe_gateway.checkout_session_expire(session_id=previous)
     session = stripe_gateway.checkout_session_create(
         payment_id=payment.pk,
         amount=payment.amount,
@@ -208,9 +252,47 @@ def payment_checkout_start(
         success_url=success_url,
         cancel_url=cancel_url,
     )
-    Payment.objects.filter(pk=payment.pk).update(checkout_session_id=session.id)
+    # Kept only if nothing changed meanwhile: the payment was not paid or cancelled, and no
+    # other checkout (a second tab) replaced the previous session first.
+    kept = Payment.objects.filter(
+        pk=payment.pk, status__in=PAYABLE, checkout_session_id=previous
+    ).update(checkout_session_id=session.id)
+    if not kept:
+        stripe_gateway.checkout_session_expire(session_id=session.id)
+        payment.refresh_from_db()
+        payment_card_check(payment=payment, user=user)
+        raise ValidationError(
+            _("A card payment was started for this payment meanwhile. Try again in a moment.")
+        )
     payment.checkout_session_id = session.id
     return session.url
+
+
+def _checkout_sessions_close(*, payment_ids: list[int]) -> None:
+    """Once the transaction commits, a task expires these payments' Checkout Sessions.
+
+    Robust: the payments' change is committed by then, and a failure to queue (or, when
+    tasks run in-process, to reach Stripe) must not turn it into an error page; the
+    session expires by itself after `CHECKOUT_LIFETIME` anyway.
+    """
+    from contracts.tasks import payment_checkout_expire  # the tasks module imports this one
+
+    for payment_id in payment_ids:
+        transaction.on_commit(partial(payment_checkout_expire.delay, payment_id), robust=True)
+
+
+def payment_checkout_expire(*, payment: Payment) -> bool:
+    """Expire the Checkout Session of a payment that can no longer be paid; whether it was open."""
+    if payment.status in PAYABLE or not payment.checkout_session_id:
+        return False
+    if not stripe_gateway.card_payments_available():
+        logger.warning(
+            "Payment %s: no Stripe key to expire session %s with",
+            payment.pk,
+            payment.checkout_session_id,
+        )
+        return False
+    return stripe_gateway.checkout_session_expire(session_id=payment.checkout_session_id)
 
 
 @transaction.atomic
@@ -227,23 +309,32 @@ def stripe_event_handle(*, event: dict) -> str:
             record = StripeEvent.objects.create(event_id=event["id"], type=event["type"])
     except IntegrityError:
         return "replay"
-    if event["type"] != "checkout.session.completed":
+    if event["type"] != CHECKOUT_COMPLETED:
         return "ignored"
     return _checkout_completed(record=record, session=event["data"]["object"])
+
+
+def _payment_lock(payment_id: int) -> Payment | None:
+    """The payment, locked after its contract: the order a cancellation locks them in."""
+    contract_id = (
+        Payment.objects.filter(pk=payment_id).values_list("contract_id", flat=True).first()
+    )
+    if contract_id is None:
+        return None
+    contract_lock(contract_id=contract_id)
+    return (
+        Payment.objects.select_for_update(of=("self",))
+        .select_related("contract__tenant", "contract__host")
+        .filter(pk=payment_id)
+        .first()
+    )
 
 
 def _checkout_completed(*, record: StripeEvent, session: dict) -> str:
     if session.get("payment_status") != "paid":
         return "not paid"
     payment_id = str((session.get("metadata") or {}).get("payment_id", ""))
-    payment = None
-    if payment_id.isdigit():
-        payment = (
-            Payment.objects.select_for_update(of=("self",))
-            .select_related("contract__tenant", "contract__host")
-            .filter(pk=int(payment_id))
-            .first()
-        )
+    payment = _payment_lock(int(payment_id)) if payment_id.isdigit() else None
     if payment is None:
         logger.warning("Stripe event %s names no known payment (%r)", record.event_id, payment_id)
         return "unknown payment"
@@ -259,6 +350,7 @@ def _checkout_completed(*, record: StripeEvent, session: dict) -> str:
             payment.pk,
             payment.amount,
         )
+        _card_refund_ask(record=record, payment=payment, session=session, outcome="amount mismatch")
         return "amount mismatch"
     if payment.status not in PAYABLE:
         logger.warning(
@@ -268,13 +360,48 @@ def _checkout_completed(*, record: StripeEvent, session: dict) -> str:
             payment.status,
             session.get("id"),
         )
+        _card_refund_ask(record=record, payment=payment, session=session, outcome="not payable")
         return "not payable"
     payment_mark_paid(
         payment=payment,
         method=Payment.Method.CARD,
         reference=str(session.get("payment_intent") or session.get("id") or ""),
+        session_id=str(session.get("id") or ""),
     )
     return "paid"
+
+
+def _card_refund_ask(*, record: StripeEvent, payment: Payment, session: dict, outcome: str):
+    """Card money the site did not count: ask the support mailbox to refund it in Stripe.
+
+    The event's row, linked to the payment, is the lasting record (admin lists such
+    payments as "card payments to refund"); the mail names what to look up in Stripe.
+    """
+    context = {
+        "outcome": outcome,
+        "payment": payment,
+        "contract": payment.contract,
+        "transfer_reference": transfer_reference(payment),
+        "still_owed": payment.status in PAYABLE,
+        "event_id": record.event_id,
+        "session_id": session.get("id") or "",
+        "payment_intent": session.get("payment_intent") or "",
+        "amount": session.get("amount_total"),
+        "currency": str(session.get("currency", "")).upper(),
+        "site_url": settings.SITE_URL,
+        "admin_path": reverse("admin:contracts_payment_change", args=[payment.pk]),
+    }
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string("contracts/emails/payment_refund_staff.subject.txt", context)
+        body = render_to_string("contracts/emails/payment_refund_staff.txt", context)
+    email_queue(
+        message=EmailMessage(
+            subject=" ".join(subject.split()),
+            body=body,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[settings.SUPPORT_EMAIL],
+        )
+    )
 
 
 # --- Overdue payments -----------------------------------------------------------------------
@@ -374,6 +501,13 @@ def contract_section(*, contract: Contract, user: User, request=None) -> str:
     percent = (
         contract.tenant_commission_percent if role == "tenant" else contract.host_commission_percent
     )
+    totals = payment_selectors.schedule_totals(rows)
+    # The host's part of a refund to the tenant comes off what their payouts brought.
+    from_payouts = (
+        payment_selectors.host_refund_share(contract=contract, received=totals["paid"])
+        if role == "host"
+        else 0
+    )
     return render_to_string(
         "contracts/partials/payments_section.html",
         {
@@ -381,7 +515,11 @@ def contract_section(*, contract: Contract, user: User, request=None) -> str:
             "is_tenant": role == "tenant",
             "planned": contract.status == Contract.Status.SENT,
             "rows": rows,
-            "totals": payment_selectors.schedule_totals(rows),
+            "totals": totals,
+            "refund": contract.cancellation_refund or 0,
+            "refund_from_payouts": from_payouts,
+            "refund_by_kaguaruoo": (contract.cancellation_refund or 0) - from_payouts,
+            "paid_out": totals["paid"] - from_payouts,
             "percent": percent_text(percent),
             "card_available": stripe_gateway.card_payments_available(),
             "show_payment_options": role == "tenant" and bool(payable),

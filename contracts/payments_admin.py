@@ -1,9 +1,10 @@
-"""Staff admin for payments: bank transfer reconciliation and the commission rates.
+"""Staff admin for payments: bank transfer reconciliation, the commission rates, and the
+contracts whose cancellation leaves the tenant a refund.
 
 A payment is part of a tenant's record, so its admin is for privacy officers
 only and every look is audited (PersonalDataAdminMixin). It still shows no
 names or contact details: a transfer is matched by its reference
-(KA-000012-01), which the tenant writes on it.
+(KA-000012-01), which the tenant writes on it. The same goes for contracts.
 """
 
 import re
@@ -12,14 +13,19 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
-from django.db.models import BooleanField, ExpressionWrapper, Q, Subquery
+from django.db.models import BooleanField, ExpressionWrapper, Q, Subquery, Sum
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
-from contracts.models import CommissionRate, Payment, StripeEvent
-from contracts.payment_selectors import PAYABLE, transfer_reference
+from contracts.models import CommissionRate, Contract, Payment, StripeEvent
+from contracts.payment_selectors import (
+    PAYABLE,
+    host_refund_share,
+    transfer_reference,
+    with_card_refunds_owed,
+)
 from contracts.payments import (
     commission_rate_set,
     commission_rate_start_check,
@@ -27,7 +33,7 @@ from contracts.payments import (
 )
 from contracts.services import IllegalTransition
 from privacy.models import StaffAuditLog
-from privacy.staff_access import PersonalDataAdminMixin, audit_record
+from privacy.staff_access import PersonalDataAdminMixin, audit_record, is_privacy_officer
 
 # "KA-000012", "ka12" (a contract) or "KA-000012-01" (one of its payments).
 CONTRACT_NUMBER = re.compile(r"^\s*KA-?0*(\d+)(?:-0*(\d+))?\s*$", re.IGNORECASE)
@@ -41,11 +47,31 @@ class StripeEventInline(admin.TabularInline):
     can_delete = False
     verbose_name_plural = gettext_lazy("Stripe events")
 
+    def has_view_permission(self, request, obj=None):
+        # Shown on a payment's page, to whoever may read the payment: the events are how
+        # staff find a card payment to refund in Stripe.
+        return is_privacy_officer(request.user)
+
     def has_add_permission(self, request, obj=None):
         return False
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class CardRefundFilter(admin.SimpleListFilter):
+    """Payments for which Stripe took card money that the site did not count."""
+
+    title = gettext_lazy("card payments to refund")
+    parameter_name = "card_refund"
+
+    def lookups(self, request, model_admin):
+        return [("owed", gettext_lazy("Card payments to refund"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "owed":
+            return with_card_refunds_owed(queryset).filter(card_refunds_owed__gt=0)
+        return queryset
 
 
 class BankTransferForm(forms.Form):
@@ -77,7 +103,7 @@ class PaymentAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
         "method",
         "paid_at",
     ]
-    list_filter = ["status", "method", "kind", "due_date"]
+    list_filter = [CardRefundFilter, "status", "method", "kind", "due_date"]
     date_hierarchy = "due_date"
     ordering = ["due_date", "contract_id", "sequence"]
     search_fields = ["reference", "checkout_session_id"]
@@ -110,6 +136,7 @@ class PaymentAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
         "paid_at",
         "reconciled_by",
         "checkout_session_id",
+        "card_refunds",
         "reminded_at",
         "created_at",
     ]
@@ -122,6 +149,23 @@ class PaymentAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
     @admin.display(description=gettext_lazy("contract"))
     def contract_number(self, payment):
         return payment.contract.number
+
+    @admin.display(description=gettext_lazy("card payments to refund"))
+    def card_refunds(self, payment):
+        owed = (
+            with_card_refunds_owed(Payment.objects.filter(pk=payment.pk))
+            .values_list("card_refunds_owed", flat=True)
+            .get()
+        )
+        if not owed:
+            return _("None")
+        return ngettext(
+            "%(count)s: refund it in Stripe (its Stripe event is listed below; "
+            "the support mailbox was sent its session and payment intent).",
+            "%(count)s: refund them in Stripe (their Stripe events are listed below; "
+            "the support mailbox was sent their sessions and payment intents).",
+            owed,
+        ) % {"count": owed}
 
     def get_search_results(self, request, queryset, search_term):
         number = CONTRACT_NUMBER.match(search_term)
@@ -281,3 +325,116 @@ class CommissionRateAdmin(admin.ModelAdmin):
         for field in saved._meta.concrete_fields:
             setattr(obj, field.attname, getattr(saved, field.attname))
         obj._state.adding = False
+
+
+# --- Refunds after cancellations ------------------------------------------------------------
+
+
+def _yen(amount: int | None) -> str:
+    return "-" if amount is None else f"¥{amount:,}"
+
+
+class RefundOwedFilter(admin.SimpleListFilter):
+    """Cancelled contracts whose tenant paid more than the cancellation charge."""
+
+    title = gettext_lazy("refund to the tenant")
+    parameter_name = "refund"
+
+    def lookups(self, request, model_admin):
+        return [("owed", gettext_lazy("Refund owed to the tenant"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "owed":
+            return queryset.filter(status=Contract.Status.CANCELLED, cancellation_refund__gt=0)
+        return queryset
+
+
+@admin.register(Contract)
+class ContractAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
+    """Read-only: contracts change through their services, never here."""
+
+    list_display = [
+        "contract_number",
+        "status",
+        "start_date",
+        "end_date",
+        "ended_at",
+        "charge",
+        "refund",
+        "refund_from_host",
+    ]
+    list_filter = [RefundOwedFilter, "status"]
+    ordering = ["-id"]
+    search_fields = ["pk"]  # shows the search box; get_search_results reads a contract number
+    search_help_text = gettext_lazy("A contract number (KA-000012).")
+    fields = [
+        "contract_number",
+        "status",
+        "listing",
+        "start_date",
+        "end_date",
+        "months",
+        "signed_at",
+        "ended_at",
+        "cancelled_by_role",
+        "charge",
+        "refund",
+        "refund_from_host",
+    ]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("listing")
+            .annotate(
+                received=Sum(
+                    "payments__host_payout",
+                    filter=Q(payments__status=Payment.Status.PAID),
+                    default=0,
+                )
+            )
+        )
+
+    @admin.display(description=gettext_lazy("contract"), ordering="pk")
+    def contract_number(self, contract):
+        return contract.number
+
+    @admin.display(description=gettext_lazy("cancelled by"))
+    def cancelled_by_role(self, contract):
+        # Which party, not who: the page names nobody.
+        if contract.cancelled_by_id is None:
+            return "-"
+        return _("the tenant") if contract.cancelled_by_id == contract.tenant_id else _("the host")
+
+    @admin.display(description=gettext_lazy("cancellation charge"))
+    def charge(self, contract):
+        return _yen(contract.cancellation_charge)
+
+    @admin.display(description=gettext_lazy("refund to the tenant"))
+    def refund(self, contract):
+        return _yen(contract.cancellation_refund)
+
+    @admin.display(description=gettext_lazy("of the refund, from the host's payouts"))
+    def refund_from_host(self, contract):
+        if not contract.cancellation_refund:
+            return "-"
+        return _yen(host_refund_share(contract=contract, received=contract.received))
+
+    def get_search_results(self, request, queryset, search_term):
+        if not search_term.strip():
+            return queryset, False
+        number = CONTRACT_NUMBER.match(search_term)
+        if number is None or number.group(2):
+            return queryset.none(), False
+        return queryset.filter(pk=int(number.group(1))), False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

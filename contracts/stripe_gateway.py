@@ -4,13 +4,19 @@ Card payments use Stripe Checkout: the site creates a Checkout Session for one
 payment and sends the tenant to the page Stripe hosts; Stripe then reports the
 result to the webhook, whose signature `event_verify` checks. Amounts are in
 yen, which Stripe treats as a zero-decimal currency (¥1,000 is `1000`).
+
+A session lives `CHECKOUT_LIFETIME` unless expired sooner: one that outlives the
+payment's need (paid otherwise, cancelled, replaced by a newer session) could
+still take the tenant's money.
 """
 
+import datetime
 import json
 from dataclasses import dataclass
 
 import stripe
 from django.conf import settings
+from django.utils import timezone
 
 CURRENCY = "jpy"
 # Where Checkout's pages live: the checkout page's form-action must allow a redirect there.
@@ -18,10 +24,17 @@ CHECKOUT_ORIGIN = "https://checkout.stripe.com"
 SIGNATURE_TOLERANCE = 300  # seconds; an older signed event is refused as a possible replay
 # (connect, read) seconds: a tenant waits on this request, so a slow provider fails fast.
 TIMEOUT = (5, 20)
+# Stripe's shortest: 30 minutes from the session's creation. The extra minute covers the
+# request's way there (and a retry) and a clock a little ahead of ours.
+CHECKOUT_LIFETIME = datetime.timedelta(minutes=31)
 
 
 class PaymentProviderError(Exception):
     """Stripe refused the request or could not be reached."""
+
+
+class PaymentProviderUnreachable(PaymentProviderError):
+    """Stripe could not be reached or was overloaded: worth trying again later."""
 
 
 class WebhookRefused(Exception):
@@ -78,14 +91,39 @@ def checkout_session_create(
         "payment_intent_data": {"metadata": metadata, "description": description},
         "success_url": success_url,
         "cancel_url": cancel_url,
+        "expires_at": int((timezone.now() + CHECKOUT_LIFETIME).timestamp()),
     }
     try:
         session = _client().v1.checkout.sessions.create(params=params).to_dict()
     except stripe.StripeError as error:
-        raise PaymentProviderError(str(error)) from error
+        raise _provider_error(error) from error
     if not session.get("id") or not session.get("url"):
         raise PaymentProviderError("Stripe answered without a session id or URL")
     return CheckoutSession(id=session["id"], url=session["url"])
+
+
+def checkout_session_expire(*, session_id: str) -> bool:
+    """Close a Checkout Session so that it can no longer be paid; False if it was not open.
+
+    Stripe refuses to expire a session that is complete or expired already (or that
+    it does not know): either way nobody can pay it any more.
+    """
+    try:
+        _client().v1.checkout.sessions.expire(session_id)
+    except stripe.InvalidRequestError:
+        return False
+    except stripe.StripeError as error:
+        raise _provider_error(error) from error
+    return True
+
+
+def _provider_error(error: stripe.StripeError) -> PaymentProviderError:
+    if (
+        isinstance(error, stripe.APIConnectionError | stripe.RateLimitError)
+        or (error.http_status or 0) >= 500
+    ):
+        return PaymentProviderUnreachable(str(error))
+    return PaymentProviderError(str(error))
 
 
 def event_verify(*, payload: bytes, signature: str | None) -> dict:

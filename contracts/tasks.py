@@ -2,7 +2,8 @@
 
 from celery import shared_task
 
-from contracts import guides, payments, services
+from contracts import guides, payments, services, stripe_gateway
+from contracts.models import Payment
 
 
 @shared_task
@@ -21,3 +22,15 @@ def house_guide_reminders_send() -> int:
 def payments_overdue_mark() -> dict:
     """Daily (Celery beat): payments past their due date become overdue; tenants are reminded."""
     return payments.payments_overdue_mark()
+
+
+@shared_task(
+    autoretry_for=(stripe_gateway.PaymentProviderUnreachable,),
+    retry_backoff=True,
+    retry_backoff_max=600,
+    max_retries=10,
+)
+def payment_checkout_expire(payment_id: int) -> bool:
+    """A payment paid otherwise or cancelled: its open Stripe Checkout page can take no money."""
+    payment = Payment.objects.filter(pk=payment_id).first()
+    return payment is not None and payments.payment_checkout_expire(payment=payment)

@@ -6,6 +6,7 @@ import hmac
 import json
 import threading
 import time
+from contextlib import contextmanager
 from decimal import Decimal
 from html.parser import HTMLParser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -49,7 +50,13 @@ def stripe_signature(payload: str, *, secret=WEBHOOK_SECRET, timestamp=None) -> 
 
 
 def checkout_completed_event(
-    payment, *, event_id="evt_1", amount=None, currency="jpy", payment_status="paid"
+    payment,
+    *,
+    event_id="evt_1",
+    session_id="cs_test_123",
+    amount=None,
+    currency="jpy",
+    payment_status="paid",
 ) -> dict:
     return {
         "id": event_id,
@@ -57,7 +64,7 @@ def checkout_completed_event(
         "type": "checkout.session.completed",
         "data": {
             "object": {
-                "id": "cs_test_123",
+                "id": session_id,
                 "object": "checkout.session",
                 "amount_total": payment.amount if amount is None else amount,
                 "currency": currency,
@@ -93,16 +100,20 @@ def staff_create(*codenames):
 
 
 class FakeStripe:
-    """Stripe's API for Checkout Sessions on 127.0.0.1: records each POST, answers as told."""
+    """Stripe's API for Checkout Sessions on 127.0.0.1: records each POST, answers as told.
+
+    Each new session gets the next id (cs_test_fake_1, cs_test_fake_2, ...) unless
+    `answer` says otherwise. Expiring a session succeeds, unless `expire_statuses`
+    queues other HTTP statuses for the next expire requests: 400 is Stripe's answer
+    for a session that is complete or expired already, 5xx an outage.
+    """
 
     def __init__(self):
         self.requests = []
         self.status = 200
-        self.answer = {
-            "id": "cs_test_fake_1",
-            "object": "checkout.session",
-            "url": "https://checkout.stripe.com/c/pay/cs_test_fake_1",
-        }
+        self.answer = None
+        self.expire_statuses = []
+        self.sessions = 0
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -115,8 +126,9 @@ class FakeStripe:
                         "form": dict(parse_qsl(body)),
                     }
                 )
-                answer = json.dumps(fake.answer).encode()
-                self.send_response(fake.status)
+                status, answer = fake.respond(self.path)
+                answer = json.dumps(answer).encode()
+                self.send_response(status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(answer)))
                 self.end_headers()
@@ -129,12 +141,59 @@ class FakeStripe:
         self.url = f"http://127.0.0.1:{self.server.server_port}"
         self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
+    def respond(self, path: str) -> tuple[int, dict]:
+        if path.endswith("/expire"):
+            return self._expire(session_id=path.split("/")[-2])
+        if self.answer is not None:
+            return self.status, self.answer
+        self.sessions += 1
+        session_id = f"cs_test_fake_{self.sessions}"
+        return self.status, {
+            "id": session_id,
+            "object": "checkout.session",
+            "status": "open",
+            "url": f"https://checkout.stripe.com/c/pay/{session_id}",
+        }
+
+    def _expire(self, *, session_id: str) -> tuple[int, dict]:
+        status = self.expire_statuses.pop(0) if self.expire_statuses else 200
+        if status == 200:
+            return 200, {"id": session_id, "object": "checkout.session", "status": "expired"}
+        if status == 400:
+            message = (
+                'Only Checkout Sessions with a status in ["open"] can be expired. '
+                "This Checkout Session has a status of `complete`."
+            )
+            return 400, {"error": {"type": "invalid_request_error", "message": message}}
+        return status, {"error": {"type": "api_error", "message": "Stripe is having a moment."}}
+
+    def expired(self) -> list[str]:
+        """The ids of the sessions the site asked Stripe to expire, in order."""
+        return [
+            request["path"].split("/")[-2]
+            for request in self.requests
+            if request["path"].endswith("/expire")
+        ]
+
     def start(self):
         self._thread.start()
 
     def stop(self):
         self.server.shutdown()
         self.server.server_close()
+
+
+@contextmanager
+def stripe_faked(settings):
+    """The site talks to a FakeStripe for as long as the block runs."""
+    fake = FakeStripe()
+    fake.start()
+    settings.STRIPE_SECRET_KEY = "sk_test_suite"
+    settings.STRIPE_API_BASE = fake.url
+    try:
+        yield fake
+    finally:
+        fake.stop()
 
 
 class _TableReader(HTMLParser):

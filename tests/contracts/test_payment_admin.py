@@ -7,7 +7,9 @@ from django.contrib.admin.models import LogEntry
 from django.core import mail
 from django.utils import timezone
 
+from contracts import changes
 from contracts.models import CommissionRate, ContractEvent, Payment
+from contracts.payments import payment_bank_transfer_record
 from contracts.services import commission_rate_current
 from privacy.models import StaffAuditLog
 from tests.contracts.payment_builders import commission_rates, signed_contract_at, staff_create
@@ -232,3 +234,74 @@ def test_the_rate_list_tells_which_rate_is_in_force(staff_client):
     assert response.text.count(">In force<") == 1
     assert response.text.count(">Superseded<") == 1
     assert response.text.count(">Scheduled<") == 1
+
+
+# --- Contracts whose cancellation leaves a refund -------------------------------------------
+
+CONTRACTS = "/admin/contracts/contract/"
+
+
+def listed_contracts(client, **query):
+    response = client.get(CONTRACTS, query)
+    assert response.status_code == 200
+    return list(response.context["cl"].result_list)
+
+
+def test_staff_list_the_cancelled_contracts_that_owe_the_tenant_a_refund(staff_client):
+    refunded = signed_contract_at()
+    payment_bank_transfer_record(
+        payment=refunded.payments.get(sequence=1), reference="REF", by=staff_client.staff
+    )
+    changes.contract_cancel(contract=refunded, by=refunded.host, reason="Water damage.")
+    nothing_paid = signed_contract_at()
+    changes.contract_cancel(contract=nothing_paid, by=nothing_paid.host, reason="Water damage.")
+    running = signed_contract_at()
+    first = refunded.payments.get(sequence=1)
+
+    owed = listed_contracts(staff_client, refund="owed")
+    everything = listed_contracts(staff_client)
+    page = staff_client.get(CONTRACTS, {"refund": "owed"}).text
+
+    assert owed == [refunded]
+    assert {c.pk for c in everything} == {refunded.pk, nothing_paid.pk, running.pk}
+    assert f"{first.amount:,}" in page  # the refund to the tenant
+    assert f"{first.host_payout:,}" in page  # of it, from the host's payouts
+    assert refunded.tenant.email not in page
+    assert refunded.tenant.last_name not in page
+    detail = staff_client.get(f"{CONTRACTS}{refunded.pk}/change/").text
+    assert '<div class="readonly">the host</div>' in detail
+    assert refunded.host.last_name not in detail
+
+
+def test_staff_find_a_contract_by_its_number(staff_client):
+    wanted, other = signed_contract_at(), signed_contract_at()
+
+    found = listed_contracts(staff_client, q=wanted.number)
+
+    assert found == [wanted]
+    assert listed_contracts(staff_client, q="Shibuya") == []
+    assert other not in found
+
+
+def test_a_contract_in_admin_can_be_read_but_not_changed(staff_client):
+    contract = signed_contract_at()
+    url = f"{CONTRACTS}{contract.pk}/change/"
+
+    page = staff_client.get(url)
+    staff_client.post(url, {"status": "cancelled"})
+    deleted = staff_client.post(f"{CONTRACTS}{contract.pk}/delete/", {"post": "yes"})
+
+    assert page.status_code == 200
+    assert 'name="status"' not in page.text
+    assert deleted.status_code == 403
+    contract.refresh_from_db()
+    assert contract.status == "signed"
+    assert sorted(
+        StaffAuditLog.objects.filter(model="contracts.Contract").values_list("action", flat=True)
+    ) == ["view"]
+
+
+def test_staff_who_are_not_privacy_officers_cannot_see_contracts(client):
+    sign_in_with_second_factor(client, staff_create("view_contract"))
+
+    assert client.get(CONTRACTS).status_code == 403

@@ -4,13 +4,17 @@ Stripe's API is faked by a small HTTP server on 127.0.0.1 that records what
 the site sends; the stripe library talks to it as it would to Stripe.
 """
 
+import time
+from unittest import mock
+
 import pytest
 from django.conf import settings as django_settings
 
+from contracts import stripe_gateway
 from contracts.models import Payment
 from contracts.payments import payment_mark_paid
 from tests.accounts.factories import UserFactory
-from tests.contracts.payment_builders import FakeStripe, signed_contract_at
+from tests.contracts.payment_builders import signed_contract_at, stripe_faked
 from tests.services import free_port
 
 pytestmark = pytest.mark.django_db
@@ -20,12 +24,8 @@ SESSIONS_PATH = "/v1/checkout/sessions"
 
 @pytest.fixture
 def fake_stripe(settings):
-    fake = FakeStripe()
-    fake.start()
-    settings.STRIPE_SECRET_KEY = "sk_test_suite"
-    settings.STRIPE_API_BASE = fake.url
-    yield fake
-    fake.stop()
+    with stripe_faked(settings) as fake:
+        yield fake
 
 
 @pytest.fixture
@@ -197,3 +197,120 @@ def test_the_way_back_from_stripe_is_the_tenants_only(client, contract, payment)
     response = client.get(f"{checkout_url(payment)}return/?result=paid")
 
     assert response.status_code == 404
+
+
+# --- One open session per payment -----------------------------------------------------------
+
+
+def test_a_second_checkout_expires_the_first_session_before_making_its_own(
+    client, fake_stripe, contract, payment
+):
+    client.force_login(contract.tenant)
+
+    first = client.post(checkout_url(payment))
+    second = client.post(checkout_url(payment))
+
+    assert first["Location"].endswith("cs_test_fake_1")
+    assert second["Location"].endswith("cs_test_fake_2")
+    assert [request["path"] for request in fake_stripe.requests] == [
+        SESSIONS_PATH,
+        f"{SESSIONS_PATH}/cs_test_fake_1/expire",
+        SESSIONS_PATH,
+    ]
+    payment.refresh_from_db()
+    assert payment.checkout_session_id == "cs_test_fake_2"
+
+
+def test_a_session_can_be_paid_for_thirty_minutes_only(client, fake_stripe, contract, payment):
+    client.force_login(contract.tenant)
+    before = time.time()
+
+    client.post(checkout_url(payment))
+
+    [sent] = fake_stripe.requests
+    lifetime = int(sent["form"]["expires_at"]) - before
+    # Stripe refuses less than 30 minutes from its own clock: a minute to spare for the way there.
+    assert 30 * 60 < lifetime <= 31 * 60 + 1
+
+
+def test_a_previous_session_already_paid_or_expired_does_not_stop_a_new_checkout(
+    client, fake_stripe, contract, payment
+):
+    Payment.objects.filter(pk=payment.pk).update(checkout_session_id="cs_test_old")
+    fake_stripe.expire_statuses = [400]
+    client.force_login(contract.tenant)
+
+    response = client.post(checkout_url(payment))
+
+    assert response.status_code == 303
+    assert fake_stripe.expired() == ["cs_test_old"]
+    payment.refresh_from_db()
+    assert payment.checkout_session_id == "cs_test_fake_1"
+
+
+@pytest.mark.parametrize("outage", ["unreachable", "failing"])
+def test_stripe_down_while_expiring_the_previous_session_gives_a_message_and_no_new_session(
+    client, fake_stripe, settings, contract, payment, outage
+):
+    Payment.objects.filter(pk=payment.pk).update(checkout_session_id="cs_test_old")
+    if outage == "unreachable":
+        settings.STRIPE_API_BASE = f"http://127.0.0.1:{free_port()}"
+    else:
+        fake_stripe.expire_statuses = [503, 503]  # the library tries twice
+    client.force_login(contract.tenant)
+
+    response = client.post(checkout_url(payment))
+
+    assert response.status_code == 503
+    assert "Card payment could not be started just now" in response.text
+    assert SESSIONS_PATH not in [request["path"] for request in fake_stripe.requests]
+    payment.refresh_from_db()
+    assert payment.checkout_session_id == "cs_test_old"
+
+
+def test_a_payment_paid_while_its_session_was_made_refuses_it_and_expires_it(
+    client, fake_stripe, contract, payment
+):
+    made = stripe_gateway.checkout_session_create
+
+    def made_while_staff_record_a_transfer(**kwargs):
+        session = made(**kwargs)
+        payment_mark_paid(payment=payment, method=Payment.Method.BANK_TRANSFER, reference="B-1")
+        return session
+
+    client.force_login(contract.tenant)
+
+    with mock.patch.object(
+        stripe_gateway, "checkout_session_create", made_while_staff_record_a_transfer
+    ):
+        response = client.post(checkout_url(payment))
+
+    assert response.status_code == 400
+    assert "This payment is paid: there is nothing to pay." in response.text
+    assert fake_stripe.expired() == ["cs_test_fake_1"]
+    payment.refresh_from_db()
+    assert payment.checkout_session_id == ""
+
+
+def test_a_checkout_started_meanwhile_in_another_tab_asks_to_try_again(
+    client, fake_stripe, contract, payment
+):
+    made = stripe_gateway.checkout_session_create
+
+    def made_while_another_tab_starts_one(**kwargs):
+        session = made(**kwargs)
+        Payment.objects.filter(pk=payment.pk).update(checkout_session_id="cs_test_other_tab")
+        return session
+
+    client.force_login(contract.tenant)
+
+    with mock.patch.object(
+        stripe_gateway, "checkout_session_create", made_while_another_tab_starts_one
+    ):
+        response = client.post(checkout_url(payment))
+
+    assert response.status_code == 400
+    assert "A card payment was started for this payment meanwhile" in response.text
+    assert fake_stripe.expired() == ["cs_test_fake_1"]
+    payment.refresh_from_db()
+    assert payment.checkout_session_id == "cs_test_other_tab"

@@ -1,4 +1,5 @@
-"""Payments with the real Celery worker and SMTP: one overdue reminder, receipts by mail."""
+"""Payments with the real Celery worker and SMTP: one overdue reminder, receipts by mail,
+card money to refund reported to support."""
 
 import datetime
 import time
@@ -6,6 +7,7 @@ import time
 import pytest
 from django.utils import timezone
 
+from contracts import changes
 from contracts.models import Payment
 from contracts.tasks import payments_overdue_mark
 from kaguaruoo.tasks import send_email
@@ -75,3 +77,20 @@ def test_a_card_payment_sends_the_tenant_a_receipt_and_the_host_a_note(
     assert "pi_test_456" in text
     [note] = mails_with(smtp_sink, contract.host.email, "was received")
     assert f"¥{payment.host_payout:,}" in note.get_body(preferencelist=("plain",)).get_content()
+
+
+def test_a_card_payment_after_the_contract_was_cancelled_reaches_support_to_refund(
+    client, settings, live_worker, smtp_sink
+):
+    settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
+    contract = signed_contract_at()
+    payment = contract.payments.get(sequence=1)
+    changes.contract_cancel(contract=contract, by=contract.tenant, reason="Visa refused.")
+
+    response = post_webhook(client, checkout_completed_event(payment, session_id="cs_test_late"))
+
+    assert response.json()["outcome"] == "not payable"
+    [refund] = mails_with(smtp_sink, settings.SUPPORT_EMAIL, f"{contract.number}-01")
+    text = refund.get_body(preferencelist=("plain",)).get_content()
+    assert "refund it in Stripe" in text
+    assert "cs_test_late" in text and "pi_test_456" in text

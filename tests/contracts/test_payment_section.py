@@ -2,6 +2,7 @@
 
 import pytest
 
+from contracts import changes
 from contracts.models import Contract, Payment
 from contracts.payments import (
     contract_section,
@@ -9,6 +10,7 @@ from contracts.payments import (
     payment_transition,
     payments_cancel_unpaid,
 )
+from contracts.schedule import commission_of
 from contracts.selectors import contract_get_for_party
 from contracts.services import contract_decline, contract_transition
 from tests.accounts.factories import UserFactory
@@ -232,6 +234,50 @@ def test_after_an_early_end_the_cancelled_payments_are_left_out_of_the_totals(co
     assert [row[7] for row in schedule(html)][1:] == ["Cancelled"] * (len(schedule(html)) - 1)
     assert totals_row(html)[4] == yen(first.amount)
     assert "Pay by card" not in html
+
+
+def test_after_the_host_cancels_they_see_the_refund_to_the_tenant_taken_off_their_payouts(
+    contract,
+):
+    first = paid(contract.payments.get(sequence=1))
+    changes.contract_cancel(contract=contract, by=contract.host, reason="Water damage.")
+    contract.refresh_from_db()
+
+    html = contract_section(contract=contract, user=contract.host)
+
+    commission = first.amount - first.host_payout
+    assert "Paid out so far: ¥0. Still to come: ¥0." in html
+    assert (
+        f"After the cancellation, {yen(first.amount)} is refunded to the tenant: "
+        f"{yen(first.host_payout)} of it comes out of your payouts" in html
+    )
+    assert f"KaguAruoo returns the other {yen(commission)}, its commission." in html
+
+
+def test_after_the_tenant_cancels_the_host_keeps_the_payout_of_the_charge(contract):
+    first = paid(contract.payments.get(sequence=1))
+    quote = changes.cancellation_quote(contract=contract, by=contract.tenant)
+    changes.contract_cancel(contract=contract, by=contract.tenant, reason="Visa refused.")
+    contract.refresh_from_db()
+    kept = quote.charge_base - commission_of(quote.charge_base, contract.host_commission_percent)
+    assert quote.refund > 0
+
+    host_html = contract_section(contract=contract, user=contract.host)
+    tenant_html = contract_section(contract=contract, user=contract.tenant)
+
+    assert f"Paid out so far: {yen(kept)}." in host_html
+    assert f"{yen(first.host_payout - kept)} of it comes out of your payouts" in host_html
+    assert f"After the cancellation, {yen(quote.refund)} is refunded to you." in tenant_html
+    assert f"Paid so far: {yen(first.amount)}." in tenant_html
+
+
+def test_a_contract_cancelled_without_refund_shows_none(contract):
+    changes.contract_cancel(contract=contract, by=contract.tenant, reason="Visa refused.")
+    contract.refresh_from_db()
+
+    html = contract_section(contract=contract, user=contract.host)
+
+    assert 'data-testid="cancellation-refund"' not in html
 
 
 def test_a_cancellation_charge_left_after_an_early_end_can_still_be_paid(
