@@ -41,7 +41,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Sum
+from django.db.models import Max
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -50,7 +50,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from contracts.models import Contract, ContractEvent, ExtensionRequest, Payment
 from contracts.notify import contract_mail_send
-from contracts.payments import contract_stay_cost, payments_cancel_unpaid
+from contracts.payments import contract_stay_cost, payments_cancel_unpaid, payments_paid
 from contracts.schedule import FIRST_PAYMENT_DAYS, PlannedPayment, commission_of
 from contracts.services import (
     IllegalTransition,
@@ -454,12 +454,6 @@ def _tenant_charge(contract: Contract, cost: StayCost, on: datetime.date) -> tup
     ) % {"end": notice_end.isoformat(), "notice": NOTICE_DAYS}
 
 
-def _paid(contract: Contract) -> dict:
-    return Payment.objects.filter(contract=contract, status=Payment.Status.PAID).aggregate(
-        amount=Sum("amount", default=0), commission=Sum("tenant_commission", default=0)
-    )
-
-
 def cancellation_quote(
     *, contract: Contract, by: User, on: datetime.date | None = None
 ) -> CancellationQuote:
@@ -475,7 +469,7 @@ def cancellation_quote(
         base, why = _tenant_charge(contract, cost, on)
     if cost.deposit:
         why = f"{why} {_('The deposit is refunded in full.')}"
-    paid = _paid(contract)
+    paid = payments_paid(contract=contract)
     return CancellationQuote(
         on=on,
         by_host=role == "host",

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -15,6 +15,7 @@ from storages.backends.s3 import S3Storage
 
 from contracts import guides
 from contracts.forms_guides import HouseGuideForm
+from messaging.attachments import attachment_response
 from privacy.net import client_ip
 
 # An S3 link to a guide works for this long: enough to follow the redirect, too
@@ -78,7 +79,14 @@ def _guide_response(guide):
     """The guide itself: its URL, a short-lived S3 link, or the file streamed from disk."""
     if guide.url:
         response = HttpResponseRedirect(guide.url)
-    elif isinstance(guide.file.storage, S3Storage):
+    elif not isinstance(guide.file.storage, S3Storage):
+        return attachment_response(
+            file=guide.file,
+            content_type=guide.content_type,
+            filename=_download_name(guide),
+            download=False,
+        )
+    else:
         response = HttpResponseRedirect(
             guide.file.storage.url(
                 guide.file.name,
@@ -90,10 +98,6 @@ def _guide_response(guide):
                     "ResponseCacheControl": "private, no-store",
                 },
             )
-        )
-    else:
-        response = FileResponse(
-            guide.file.open("rb"), content_type=guide.content_type, filename=_download_name(guide)
         )
     response["Cache-Control"] = "private, no-store"
     return response

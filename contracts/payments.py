@@ -140,10 +140,12 @@ def payments_cancel_unpaid(*, contract: Contract) -> int:
     return cancelled
 
 
-def payments_paid_total(*, contract: Contract) -> int:
-    """What the tenant has paid so far, commission and deposit included, in yen."""
-    paid = Payment.objects.filter(contract=contract, status=P.PAID).aggregate(total=Sum("amount"))
-    return paid["total"] or 0
+def payments_paid(*, contract: Contract) -> dict:
+    """What the tenant has paid so far (`amount`, commission and deposit included) and
+    the tenant's commission in it (`commission`), in yen."""
+    return Payment.objects.filter(contract=contract, status=P.PAID).aggregate(
+        amount=Sum("amount", default=0), commission=Sum("tenant_commission", default=0)
+    )
 
 
 @transaction.atomic

@@ -32,7 +32,7 @@ def reservation_get_for_party(*, user, pk: int) -> ReservationRequest:
 
 
 def thread_reservations(*, thread) -> QuerySet[ReservationRequest]:
-    return thread.reservation_requests.select_related("contract").order_by("-id")
+    return thread.reservation_requests.order_by("-id")
 
 
 def thread_contracts(*, thread) -> list[Contract]:

@@ -12,6 +12,7 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -30,11 +31,11 @@ from contracts.models import (
     SigningCode,
 )
 from contracts.notify import contract_mail_send
-from contracts.schedule import plan_totals, schedule_plan
+from contracts.schedule import PlannedPayment, plan_totals, schedule_plan
 from contracts.selectors import thread_contracts
 from contracts.terms import terms_snapshot, terms_text_render
 from listings.models import Listing
-from listings.pricing import listing_stay_cost, stay_end
+from listings.pricing import StayCost, listing_stay_cost, stay_end
 from listings.services import listing_dates_book, listing_dates_release
 from messaging import services as messaging
 from messaging.models import Thread
@@ -363,8 +364,34 @@ def commission_rate_current() -> tuple:
     """(tenant %, host %) in force now; none set by staff means no commission."""
     rate = CommissionRate.objects.filter(effective_from__lte=timezone.now()).first()
     if rate is None:
-        return (0, 0)
+        return (Decimal(0), Decimal(0))
     return (rate.tenant_percent, rate.host_percent)
+
+
+@dataclass(frozen=True)
+class ContractOffer:
+    """What a contract for a stay would say about money, at today's listing and rates."""
+
+    cost: StayCost
+    plan: list[PlannedPayment]
+    tenant_percent: Decimal
+    host_percent: Decimal
+
+    @property
+    def totals(self) -> dict:
+        return plan_totals(self.plan)
+
+
+def contract_offer(*, listing: Listing, stay: Stay) -> ContractOffer:
+    """The schedule the host previews is the one `contract_send` writes."""
+    tenant_percent, host_percent = commission_rate_current()
+    cost = listing_stay_cost(listing=listing, move_in=stay.move_in, months=stay.months)
+    plan = schedule_plan(cost=cost, tenant_percent=tenant_percent, host_percent=host_percent)
+    return ContractOffer(cost, plan, tenant_percent, host_percent)
+
+
+def reservation_stay(reservation: ReservationRequest) -> Stay:
+    return Stay(move_in=reservation.move_in, months=reservation.months, people=reservation.people)
 
 
 def terms_hash(text: str) -> str:
@@ -381,7 +408,7 @@ def contract_send(
 ) -> Contract:
     """The host accepts the request and sends the contract; the dates are held for 72 hours."""
     listing = Listing.objects.select_for_update().get(pk=reservation.listing_id)
-    stay = Stay(move_in=reservation.move_in, months=reservation.months, people=reservation.people)
+    stay = reservation_stay(reservation)
     if by.pk != listing.host_id:
         raise PermissionDenied
     stay_check(listing=listing, stay=stay)
@@ -395,9 +422,9 @@ def contract_send(
         source=Consent.Source.CONTRACT,
     )
     _contract_parties_provide(reservation=reservation, host=by, listing=listing)
-    tenant_percent, host_percent = commission_rate_current()
-    cost = listing_stay_cost(listing=listing, move_in=stay.move_in, months=stay.months)
-    plan = schedule_plan(cost=cost, tenant_percent=tenant_percent, host_percent=host_percent)
+    offer = contract_offer(listing=listing, stay=stay)
+    cost, plan = offer.cost, offer.plan
+    tenant_percent, host_percent = offer.tenant_percent, offer.host_percent
     terms = terms_snapshot(
         listing=listing,
         tenant=reservation.tenant,
@@ -424,7 +451,7 @@ def contract_send(
         tenant_commission_percent=tenant_percent,
         host_commission_percent=host_percent,
         total=cost.total,
-        tenant_total=plan_totals(plan)["amount"],
+        tenant_total=offer.totals["amount"],
         terms=terms,
         terms_text=text,
         terms_sha256=terms_hash(text),

@@ -12,18 +12,14 @@ from contracts import support
 from contracts.selectors import contract_get_for_party
 from contracts.services import IllegalTransition
 from contracts.support_forms import SupportMessageForm, SupportRequestForm
+from messaging.attachments import attachment_response
 
 
 def support_attachment_response(message) -> FileResponse:
     """A file of a support message, for its opener or for staff: never kept by a cache."""
-    response = FileResponse(
-        message.file.open("rb"),
-        content_type=message.content_type,
-        as_attachment=message.content_type == "application/pdf",
-        filename=message.original_name,
+    return attachment_response(
+        file=message.file, content_type=message.content_type, filename=message.original_name
     )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @login_required

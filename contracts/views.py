@@ -13,7 +13,6 @@ from django.views.decorators.http import require_POST
 from contracts import page_sections, selectors, services
 from contracts.forms import ReservationForm, SigningCodeForm
 from contracts.models import Contract, ReservationRequest
-from contracts.schedule import plan_totals, schedule_plan
 from listings.pricing import listing_stay_cost
 from listings.selectors import listing_get_public
 from messaging import services as messaging
@@ -133,19 +132,11 @@ def reservation_accept(request, pk):
         messages.success(request, _("The contract was sent. The dates are held for 72 hours."))
         return redirect(contract)
     listing = reservation.listing
-    cost = listing_stay_cost(
-        listing=listing, move_in=reservation.move_in, months=reservation.months
-    )
-    tenant_percent, host_percent = services.commission_rate_current()
-    plan = schedule_plan(cost=cost, tenant_percent=tenant_percent, host_percent=host_percent)
+    stay = services.reservation_stay(reservation)
+    offer = services.contract_offer(listing=listing, stay=stay)
     problem = None
     try:
-        services.stay_check(
-            listing=listing,
-            stay=services.Stay(
-                move_in=reservation.move_in, months=reservation.months, people=reservation.people
-            ),
-        )
+        services.stay_check(listing=listing, stay=stay)
     except ValidationError as error:
         problem = " ".join(error.messages)
     return render(
@@ -154,11 +145,10 @@ def reservation_accept(request, pk):
         {
             "reservation": reservation,
             "listing": listing,
-            "cost": cost,
-            "plan": plan,
-            "totals": plan_totals(plan),
-            "tenant_percent": tenant_percent,
-            "host_percent": host_percent,
+            "plan": offer.plan,
+            "totals": offer.totals,
+            "tenant_percent": offer.tenant_percent,
+            "host_percent": offer.host_percent,
             "problem": problem,
         },
     )

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.http import FileResponse
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
@@ -55,3 +56,20 @@ def attachment_check(file: UploadedFile) -> CheckedFile:
         )
     content_type = IMAGE_TYPES[kind]
     return CheckedFile(content_type, EXTENSIONS[content_type])
+
+
+def attachment_response(
+    *, file, content_type: str, filename: str, download: bool | None = None
+) -> FileResponse:
+    """A checked file served to someone already let in: never kept by a shared cache.
+
+    PDFs download and images show in the page, unless `download` says otherwise.
+    Messages, support requests and House Guides all serve their files this way.
+    """
+    if download is None:
+        download = content_type == "application/pdf"
+    response = FileResponse(
+        file.open("rb"), content_type=content_type, as_attachment=download, filename=filename
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from listings.selectors import listing_get_public
 from messaging import extensions, selectors, services
+from messaging.attachments import attachment_response
 from messaging.forms import (
     DeliveryRejectForm,
     DeliveryRequestForm,
@@ -170,14 +171,11 @@ def message_create(request, pk):
 def attachment_download(request, pk, attachment_pk):
     thread = selectors.thread_get_for_party(user=request.user, pk=pk)
     attachment = selectors.attachment_get_for_thread(thread=thread, pk=attachment_pk)
-    response = FileResponse(
-        attachment.file.open("rb"),
+    return attachment_response(
+        file=attachment.file,
         content_type=attachment.content_type,
-        as_attachment=attachment.content_type == "application/pdf",
         filename=attachment.original_name,
     )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @login_required

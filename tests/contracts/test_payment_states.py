@@ -19,7 +19,7 @@ from contracts.payments import (
     payment_transition,
     payments_cancel_unpaid,
     payments_overdue_mark,
-    payments_paid_total,
+    payments_paid,
 )
 from contracts.services import IllegalTransition, commission_rate_current, contract_transition
 from contracts.tasks import payments_overdue_mark as payments_overdue_task
@@ -148,13 +148,13 @@ def test_cancelling_the_unpaid_payments_leaves_the_paid_ones(contract):
 
 def test_the_paid_total_counts_only_paid_payments(contract):
     payments = list(contract.payments.order_by("sequence"))
-    assert payments_paid_total(contract=contract) == 0
+    assert payments_paid(contract=contract)["amount"] == 0
 
     in_state(payments[0], S.PAID)
     in_state(payments[1], S.PAID)
     in_state(payments[2], S.OVERDUE)
 
-    assert payments_paid_total(contract=contract) == payments[0].amount + payments[1].amount
+    assert payments_paid(contract=contract)["amount"] == payments[0].amount + payments[1].amount
 
 
 # --- Overdue --------------------------------------------------------------------------------
