@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import PROFILE_FIELDS_WITH_VISIBILITY, VISIBILITY_CHOICES_EXPLAINED, User
 from accounts.services import user_identity_update
-from privacy.net import client_ip
+from kaguaruoo.net import client_ip
 from privacy.services import signup_consents_record
 
 

@@ -51,9 +51,9 @@ def bench_user(email: str, **fields):
 
 
 def seed(*, contracts: int, messages: int, views: int) -> None:
-    from contracts.guides import house_guide_upload, house_guide_view_record
+    from contracts.guides.services import house_guide_upload, house_guide_view_record
     from contracts.models import Contract
-    from contracts.payments import commission_rate_set, payment_bank_transfer_record
+    from contracts.payments.services import commission_rate_set, payment_bank_transfer_record
     from messaging.services import message_post
     from tests.contracts.builders import contract_listing, sent_contract, signed_contract
     from tests.contracts.stays import first_of_month_after

@@ -17,8 +17,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from accounts.models import User
-from contracts import guides, payments, services
+from contracts.booking import services
+from contracts.guides import services as guides
 from contracts.models import CommissionRate, Contract, ReservationRequest
+from contracts.payments import services as payments
 from listings.demo import SHIBUYA_TITLE
 from listings.models import Listing
 from messaging.models import Thread

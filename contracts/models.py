@@ -1,6 +1,4 @@
 import datetime
-import uuid
-from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -8,6 +6,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from kaguaruoo.uploads import upload_path
 
 
 class ReservationRequest(models.Model):
@@ -283,8 +283,7 @@ class SigningCode(models.Model):
 
 
 def house_guide_upload_to(guide, filename):
-    suffix = PurePosixPath(filename).suffix.lower()
-    return f"house-guides/{guide.listing_id}/{uuid.uuid4().hex}{suffix}"
+    return upload_path(f"house-guides/{guide.listing_id}", filename)
 
 
 class HouseGuide(models.Model):
@@ -545,8 +544,7 @@ class SupportRequest(models.Model):
 
 
 def support_upload_to(message, filename):
-    suffix = PurePosixPath(filename).suffix.lower()
-    return f"support/{message.request_id}/{uuid.uuid4().hex}{suffix}"
+    return upload_path(f"support/{message.request_id}", filename)
 
 
 class SupportMessage(models.Model):

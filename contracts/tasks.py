@@ -2,8 +2,11 @@
 
 from celery import shared_task
 
-from contracts import guides, payments, services, stripe_gateway
+from contracts.booking import services
+from contracts.guides import services as guides
 from contracts.models import Payment
+from contracts.payments import services as payments
+from contracts.payments import stripe_gateway
 
 
 @shared_task

@@ -1,13 +1,11 @@
 from django.urls import path
 
-from contracts import (
-    change_views,
-    guide_views,
-    payment_views,
-    review_views,
-    support_views,
-    views,
-)
+from contracts.booking import views
+from contracts.changes import views as change_views
+from contracts.guides import views as guide_views
+from contracts.payments import views as payment_views
+from contracts.reviews import views as review_views
+from contracts.support import views as support_views
 
 app_name = "contracts"
 urlpatterns = [

@@ -2,8 +2,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kaguaruoo.uploads import MAX_ATTACHMENT_BYTES
 from listings.models import Listing
-from messaging.attachments import MAX_ATTACHMENT_BYTES
 from messaging.models import DeliveryRequest, NotificationPreference
 
 

@@ -1,11 +1,10 @@
-import uuid
-from pathlib import PurePosixPath
-
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from kaguaruoo.uploads import upload_path
 
 
 class Thread(models.Model):
@@ -89,8 +88,7 @@ class Message(models.Model):
 
 
 def attachment_upload_to(attachment, filename):
-    suffix = PurePosixPath(filename).suffix.lower()
-    return f"messaging/{attachment.message.thread_id}/{uuid.uuid4().hex}{suffix}"
+    return upload_path(f"messaging/{attachment.message.thread_id}", filename)
 
 
 class Attachment(models.Model):

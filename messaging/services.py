@@ -6,19 +6,17 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from kaguaruoo.mail import email_queue
+from kaguaruoo.mail import mail_send
+from kaguaruoo.uploads import attachment_check
 from listings.models import Listing
 from messaging import extensions
-from messaging.attachments import attachment_check
 from messaging.masking import mask_contact_details
 from messaging.models import (
     Attachment,
@@ -279,18 +277,7 @@ def message_notification_send(*, message: Message) -> bool:
         "thread_url": settings.SITE_URL + thread.get_absolute_url(),
         "preferences_url": settings.SITE_URL + reverse("messaging:preferences"),
     }
-    subject = render_to_string("messaging/emails/new_message.subject.txt", context).strip()
-    mail = EmailMultiAlternatives(
-        subject=subject,
-        body=render_to_string("messaging/emails/new_message.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[recipient.email],
-    )
-    mail.attach_alternative(
-        render_to_string("messaging/emails/new_message.html", context), "text/html"
-    )
-    email_queue(message=mail)
-    return True
+    return mail_send(to=recipient, template="messaging/emails/new_message", context=context)
 
 
 # Delivery requests: (from, to) -> who may make the move.

@@ -10,9 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kaguaruoo.uploads import attachment_response
 from listings.selectors import listing_get_public
 from messaging import extensions, selectors, services
-from messaging.attachments import attachment_response
 from messaging.forms import (
     DeliveryRejectForm,
     DeliveryRequestForm,

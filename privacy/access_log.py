@@ -9,8 +9,8 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from django.core.cache import cache
 from django.utils import timezone
 
+from kaguaruoo.net import client_ip
 from privacy.models import AccessLog
-from privacy.net import client_ip
 
 NOT_LOGGED_PREFIXES = ("/static/", "/media/", "/healthz", "/favicon")
 # Paths whose segments are secrets: e-mail confirmation keys, password-reset keys,

@@ -10,16 +10,14 @@ from collections.abc import Callable
 from django.conf import settings
 from django.core import signing
 from django.core.files.base import ContentFile
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Max
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kaguaruoo.mail import email_queue
+from kaguaruoo.mail import mail_send
 from privacy import registry
 from privacy.models import (
     AccessLog,
@@ -406,18 +404,8 @@ def archive_token_read(*, token: str) -> int | None:
 
 def _request_mail(privacy_request: PrivacyRequest, template: str, **extra) -> None:
     user = privacy_request.user
-    context = {"privacy_request": privacy_request, "user": user, "site_url": settings.SITE_URL}
-    context.update(extra)
-    subject = render_to_string(f"privacy/emails/{template}.subject.txt", context).strip()
-    body = render_to_string(f"privacy/emails/{template}.txt", context)
-    email_queue(
-        message=EmailMessage(
-            subject=f"[KaguAruoo] {subject}",
-            body=body,
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[user.email],
-        )
-    )
+    context = {"privacy_request": privacy_request, "user": user, **extra}
+    mail_send(to=user.email, template=f"privacy/emails/{template}", context=context)
 
 
 # --- Identity verification ---------------------------------------------------------------

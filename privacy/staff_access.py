@@ -25,9 +25,9 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from kaguaruoo.net import client_ip
 from privacy import registry
 from privacy.models import StaffAuditLog
-from privacy.net import client_ip
 
 PRIVACY_OFFICERS_GROUP = "Privacy officers"
 

@@ -12,6 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kaguaruoo.net import client_ip
 from privacy import analytics, registry
 from privacy.anonymised import MINIMUM_GROUP, published_items
 from privacy.forms import ConsentsForm, IdentityDocumentForm, PrivacyRequestForm
@@ -21,7 +22,6 @@ from privacy.models import (
     PrivacyRequest,
     StaffAuditLog,
 )
-from privacy.net import client_ip
 from privacy.selectors import (
     USER_CHOSEN_PURPOSES,
     anonymised_exports_published,

@@ -7,7 +7,11 @@ so their templates load this library: `{% listing_reviews listing %}`,
 
 from django import template
 
-from contracts.reviews import reviews_public_about, reviews_public_for_listing, reviews_summary
+from contracts.reviews.services import (
+    reviews_public_about,
+    reviews_public_for_listing,
+    reviews_summary,
+)
 
 register = template.Library()
 

@@ -2,7 +2,7 @@
 
 from django.core import mail
 
-from contracts.services import (
+from contracts.booking.services import (
     Stay,
     contract_send,
     contract_sign,

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core import mail
 
-from contracts.support import support_request_open
+from contracts.support.services import support_request_open
 from tests.contracts.builders import signed_contract
 
 ADMIN_LIST = "/admin/contracts/supportrequest/"

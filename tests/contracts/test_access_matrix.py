@@ -16,11 +16,11 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from contracts import changes
-from contracts.guides import house_guide_upload
+from contracts.booking.services import contracts_expire
+from contracts.changes import services as changes
+from contracts.guides.services import house_guide_upload
 from contracts.models import Contract
-from contracts.services import contracts_expire
-from contracts.support import support_request_open
+from contracts.support.services import support_request_open
 from messaging.services import delivery_request_create, message_post
 from tests.accounts.factories import UserFactory
 from tests.contracts.builders import contract_listing, reservation, sent_contract, signed_contract

@@ -4,8 +4,8 @@ import datetime
 
 import pytest
 
-from contracts import changes
-from contracts.services import contract_transition
+from contracts.booking.services import contract_transition
+from contracts.changes import services as changes
 from listings.models import ListingBooking
 from tests.contracts.builders import contract_listing, sent_contract, signed_contract
 from tests.contracts.stays import first_of_month_after

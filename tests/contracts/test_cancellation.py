@@ -13,7 +13,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from contracts import changes
+from contracts.changes import services as changes
 from contracts.models import CommissionRate, Contract, ContractEvent, ExtensionRequest, Payment
 from listings.pricing import add_months
 from tests.accounts.factories import UserFactory

@@ -8,9 +8,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from contracts.models import CommissionRate, Contract, Payment, SigningCode
-from contracts.notify import contract_mail_send
-from contracts.services import (
+from contracts.booking.services import (
     CODE_ATTEMPTS,
     IllegalTransition,
     contract_decline,
@@ -19,6 +17,8 @@ from contracts.services import (
     contract_withdraw,
     contracts_expire,
 )
+from contracts.core.notify import contract_mail_send
+from contracts.models import CommissionRate, Contract, Payment, SigningCode
 from messaging.services import message_post
 from privacy.models import IdentityVerification
 from tests.contracts.builders import (

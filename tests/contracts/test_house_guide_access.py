@@ -5,9 +5,9 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from contracts.guides import house_guide_upload, house_guide_visible_to
+from contracts.booking.services import contract_transition, contracts_expire
+from contracts.guides.services import house_guide_upload, house_guide_visible_to
 from contracts.models import Contract
-from contracts.services import contract_transition, contracts_expire
 from tests.accounts.factories import UserFactory
 from tests.contracts.builders import contract_listing, sent_contract, signed_contract
 from tests.listings.builders import days

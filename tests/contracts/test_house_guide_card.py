@@ -4,10 +4,10 @@ import html
 
 import pytest
 
-from contracts import guides
-from contracts.guides import house_guide_upload
+from contracts.booking.services import contract_sign
+from contracts.guides import services as guides
+from contracts.guides.services import house_guide_upload
 from contracts.models import Contract
-from contracts.services import contract_sign
 from tests.contracts.builders import code_for, sent_contract, signed_contract
 from tests.listings.builders import days
 from tests.messaging.builders import pdf_upload

@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 from django.db import connection
 
-from contracts.guides import guide_reminder_send, guide_reminders_send, house_guide_upload
+from contracts.guides.services import guide_reminder_send, guide_reminders_send, house_guide_upload
 from contracts.tasks import house_guide_reminders_send
 from kaguaruoo.celery import app as celery_app
 from kaguaruoo.tasks import send_email

@@ -7,7 +7,7 @@ import pytest
 import requests
 from django.core.files.storage import storages
 
-from contracts.guides import house_guide_upload
+from contracts.guides.services import house_guide_upload
 from contracts.models import HouseGuideView
 from tests.contracts.builders import signed_contract
 from tests.messaging.builders import PDF_BYTES, pdf_upload

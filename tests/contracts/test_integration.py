@@ -7,8 +7,8 @@ import pytest
 from django.core.mail import EmailMessage
 from django.utils import timezone
 
+from contracts.booking.services import contract_send, contract_sign, contract_signing_code_send
 from contracts.models import Contract
-from contracts.services import contract_send, contract_sign, contract_signing_code_send
 from contracts.tasks import contracts_expire
 from kaguaruoo.mail import email_queue
 from tests.contracts.builders import reservation, sent_contract

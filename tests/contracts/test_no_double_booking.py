@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from contracts.booking.services import contract_sign
 from contracts.models import Contract
-from contracts.services import contract_sign
 from tests.contracts.builders import code_for, sent_contract, signed_contract
 
 

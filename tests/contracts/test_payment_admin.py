@@ -7,10 +7,10 @@ from django.contrib.admin.models import LogEntry
 from django.core import mail
 from django.utils import timezone
 
-from contracts import changes
+from contracts.booking.services import commission_rate_current
+from contracts.changes import services as changes
 from contracts.models import CommissionRate, ContractEvent, Payment
-from contracts.payments import payment_bank_transfer_record
-from contracts.services import commission_rate_current
+from contracts.payments.services import payment_bank_transfer_record
 from privacy.models import StaffAuditLog
 from tests.contracts.payment_builders import commission_rates, signed_contract_at, staff_create
 from tests.privacy.helpers import sign_in_with_second_factor

@@ -10,9 +10,8 @@ from unittest import mock
 import pytest
 from django.conf import settings as django_settings
 
-from contracts import stripe_gateway
 from contracts.models import Payment
-from contracts.payments import payment_mark_paid
+from contracts.payments.services import payment_mark_paid, stripe_gateway
 from tests.accounts.factories import UserFactory
 from tests.contracts.payment_builders import signed_contract_at, stripe_faked
 from tests.services import free_port

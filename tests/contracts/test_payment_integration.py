@@ -7,7 +7,7 @@ import time
 import pytest
 from django.utils import timezone
 
-from contracts import changes
+from contracts.changes import services as changes
 from contracts.models import Payment
 from contracts.tasks import payments_overdue_mark
 from kaguaruoo.tasks import send_email

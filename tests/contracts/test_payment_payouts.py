@@ -6,12 +6,16 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from contracts import changes
+from contracts.booking.services import contract_transition
+from contracts.changes import services as changes
 from contracts.models import Contract, Payment
-from contracts.payment_selectors import host_refund_share
-from contracts.payments import payment_mark_paid, payment_transition, payments_cancel_unpaid
-from contracts.schedule import commission_of
-from contracts.services import contract_transition
+from contracts.payments.schedule import commission_of
+from contracts.payments.selectors import host_refund_share
+from contracts.payments.services import (
+    payment_mark_paid,
+    payment_transition,
+    payments_cancel_unpaid,
+)
 from tests.accounts.factories import UserFactory
 from tests.contracts.builders import contract_listing, signed_contract
 from tests.contracts.payment_builders import commission_rates, table_rows, yen

@@ -15,8 +15,9 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-from contracts import changes, payments
+from contracts.changes import services as changes
 from contracts.models import ContractEvent, Payment, StripeEvent
+from contracts.payments import services as payments
 from tests.contracts.payment_builders import (
     WEBHOOK_SECRET,
     checkout_completed_event,
@@ -38,8 +39,14 @@ def paused(function):
 
 # Which side holds its first lock while the other arrives: the pause comes right after it.
 PAUSE_IN = {
-    "cancellation first": ("contracts.changes.cancellation_quote", changes.cancellation_quote),
-    "card payment first": ("contracts.payments.payment_mark_paid", payments.payment_mark_paid),
+    "cancellation first": (
+        "contracts.changes.services.cancellation_quote",
+        changes.cancellation_quote,
+    ),
+    "card payment first": (
+        "contracts.payments.services.payment_mark_paid",
+        payments.payment_mark_paid,
+    ),
 }
 
 

@@ -2,17 +2,17 @@
 
 import pytest
 
-from contracts import changes
+from contracts.booking.selectors import contract_get_for_party
+from contracts.booking.services import contract_decline, contract_transition
+from contracts.changes import services as changes
 from contracts.models import Contract, Payment
-from contracts.payments import (
+from contracts.payments.schedule import commission_of
+from contracts.payments.services import (
     contract_section,
     payment_mark_paid,
     payment_transition,
     payments_cancel_unpaid,
 )
-from contracts.schedule import commission_of
-from contracts.selectors import contract_get_for_party
-from contracts.services import contract_decline, contract_transition
 from tests.accounts.factories import UserFactory
 from tests.contracts.builders import contract_listing, sent_contract, signed_contract
 from tests.contracts.payment_builders import (

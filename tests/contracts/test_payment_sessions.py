@@ -11,9 +11,10 @@ from django.conf import settings as django_settings
 from django.core import mail
 from django.test import Client
 
-from contracts import changes, tasks
+from contracts import tasks
+from contracts.changes import services as changes
 from contracts.models import ContractEvent, Payment, StripeEvent
-from contracts.payments import payment_bank_transfer_record, payment_mark_paid
+from contracts.payments.services import payment_bank_transfer_record, payment_mark_paid
 from tests.contracts.payment_builders import (
     WEBHOOK_SECRET,
     checkout_completed_event,

@@ -10,8 +10,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.utils import timezone
 
+from contracts.booking.services import (
+    IllegalTransition,
+    commission_rate_current,
+    contract_transition,
+)
 from contracts.models import CommissionRate, Contract, ContractEvent, Payment
-from contracts.payments import (
+from contracts.payments.services import (
     commission_rate_set,
     payment_bank_transfer_record,
     payment_mark_paid,
@@ -21,7 +26,6 @@ from contracts.payments import (
     payments_overdue_mark,
     payments_paid,
 )
-from contracts.services import IllegalTransition, commission_rate_current, contract_transition
 from contracts.tasks import payments_overdue_mark as payments_overdue_task
 from tests.accounts.factories import UserFactory
 from tests.contracts.builders import sent_contract

@@ -99,7 +99,7 @@ def test_a_second_session_paid_for_a_paid_payment_is_logged_not_counted_twice(
 ):
     post_webhook(client, checkout_completed_event(payment, event_id="evt_1"))
 
-    with caplog.at_level(logging.WARNING, logger="contracts.payments"):
+    with caplog.at_level(logging.WARNING, logger="contracts.payments.services"):
         response = post_webhook(client, checkout_completed_event(payment, event_id="evt_2"))
 
     assert response.status_code == 200
@@ -117,7 +117,7 @@ def test_a_session_for_another_amount_is_recorded_but_does_not_pay(
 ):
     event = checkout_completed_event(payment, amount=amount, currency=currency)
 
-    with caplog.at_level(logging.WARNING, logger="contracts.payments"):
+    with caplog.at_level(logging.WARNING, logger="contracts.payments.services"):
         response = post_webhook(client, event)
 
     assert response.status_code == 200
@@ -147,7 +147,7 @@ def test_an_event_for_an_unknown_payment_is_acknowledged(client, payment, caplog
     event = checkout_completed_event(payment)
     event["data"]["object"]["metadata"] = {"payment_id": "999999"}
 
-    with caplog.at_level(logging.WARNING, logger="contracts.payments"):
+    with caplog.at_level(logging.WARNING, logger="contracts.payments.services"):
         response = post_webhook(client, event)
 
     assert response.status_code == 200

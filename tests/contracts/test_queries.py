@@ -4,8 +4,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from contracts import changes
-from contracts.guides import house_guide_upload
+from contracts.changes import services as changes
+from contracts.guides.services import house_guide_upload
 from messaging.services import message_post
 from tests.contracts.builders import contract_listing, reservation, signed_contract
 from tests.contracts.stays import first_of_month_after, paid

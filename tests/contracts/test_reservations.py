@@ -5,14 +5,14 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.test import Client
 
-from contracts.models import ReservationRequest
-from contracts.services import (
+from contracts.booking.services import (
     IllegalTransition,
     Stay,
     reservation_decline,
     reservation_request_create,
     reservation_withdraw,
 )
+from contracts.models import ReservationRequest
 from messaging.models import Message
 from privacy.models import Consent, ProvisionRecord
 from privacy.services import consent_record

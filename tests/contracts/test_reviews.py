@@ -8,8 +8,8 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.template import Context, Template
 
-from contracts import reviews
 from contracts.models import Review
+from contracts.reviews import services as reviews
 from tests.accounts.factories import UserFactory
 from tests.contracts.builders import contract_listing, signed_contract
 from tests.contracts.stays import stay_ended

@@ -7,9 +7,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import Http404
 
+from contracts.booking.services import IllegalTransition, contract_transition
 from contracts.models import Contract, SupportMessage, SupportRequest
-from contracts.services import IllegalTransition, contract_transition
-from contracts.support import (
+from contracts.support.services import (
     contract_section,
     support_message_add,
     support_reply,

@@ -7,7 +7,7 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from contracts.models import SupportRequest
-from contracts.support import support_message_add, support_request_close
+from contracts.support.services import support_message_add, support_request_close
 from privacy.models import StaffAuditLog
 from tests.accounts.factories import UserFactory
 from tests.contracts.builders import signed_contract

@@ -12,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from contracts.models import SupportRequest
-from contracts.support import support_message_add, support_reply, support_request_close
+from contracts.support.services import support_message_add, support_reply, support_request_close
 from tests.accounts.factories import UserFactory
 from tests.contracts.builders import sent_contract, signed_contract
 from tests.contracts.support_builders import open_request

@@ -4,7 +4,7 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
-from contracts.guides import house_guide_upload
+from contracts.guides.services import house_guide_upload
 from contracts.models import Contract
 from messaging.models import Thread
 from tests.accounts.factories import UserFactory

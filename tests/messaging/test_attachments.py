@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from messaging.attachments import MAX_ATTACHMENT_BYTES, attachment_check
+from kaguaruoo.uploads import MAX_ATTACHMENT_BYTES, attachment_check
 from messaging.models import Attachment
 from messaging.services import message_post
 from tests.messaging.builders import PDF_BYTES, pdf_upload, png_upload, start_thread

@@ -14,15 +14,15 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from contracts.booking.services import IllegalTransition
 from contracts.models import SupportMessage, SupportRequest
-from contracts.services import IllegalTransition
-from contracts.support import (
+from contracts.support.forms import SupportReplyForm
+from contracts.support.services import (
     support_attachment_get,
     support_reply,
     support_request_close,
 )
-from contracts.support_forms import SupportReplyForm
-from contracts.support_views import support_attachment_response
+from contracts.support.views import support_attachment_response
 from privacy.models import StaffAuditLog
 from privacy.staff_access import PersonalDataAdminMixin, audit_record, is_privacy_officer
 

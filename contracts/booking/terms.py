@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from contracts.schedule import FIRST_PAYMENT_DAYS, PlannedPayment, plan_totals
+from contracts.payments.schedule import FIRST_PAYMENT_DAYS, PlannedPayment, plan_totals
 from listings.models import Listing
 from listings.pricing import StayCost
 

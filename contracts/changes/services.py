@@ -48,11 +48,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from contracts.models import Contract, ContractEvent, ExtensionRequest, Payment
-from contracts.notify import contract_mail_send
-from contracts.payments import contract_stay_cost, payments_cancel_unpaid, payments_paid
-from contracts.schedule import FIRST_PAYMENT_DAYS, PlannedPayment, commission_of
-from contracts.services import (
+from contracts.booking.services import (
     IllegalTransition,
     contract_dates_book,
     contract_event_record,
@@ -60,7 +56,12 @@ from contracts.services import (
     dates_taken,
     listing_dates_lock,
 )
-from contracts.terms import CANCELLATION_PAYMENT_DAYS, FREE_DAYS_BEFORE_MOVE_IN, NOTICE_DAYS
+from contracts.booking.terms import CANCELLATION_PAYMENT_DAYS, FREE_DAYS_BEFORE_MOVE_IN, NOTICE_DAYS
+from contracts.core.notify import contract_mail_send
+from contracts.core.sections import contract_section_register
+from contracts.models import Contract, ContractEvent, ExtensionRequest, Payment
+from contracts.payments.schedule import FIRST_PAYMENT_DAYS, PlannedPayment, commission_of
+from contracts.payments.services import contract_stay_cost, payments_cancel_unpaid, payments_paid
 from listings.models import Listing
 from listings.pricing import StayCost, stay_end
 from messaging import services as messaging
@@ -606,6 +607,7 @@ def _cancel(*, contract: Contract, by: User, reason: str, quote: CancellationQuo
 # --- The contract page ----------------------------------------------------------------------
 
 
+@contract_section_register(order=30)
 def contract_section(*, contract: Contract, user: User, request=None) -> str:
     """Extension history and what this party can ask or answer; the cancellation terms."""
     if contract.signed_at is None:

@@ -4,8 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from contracts.models import SupportRequest
-from contracts.support import SUBJECT_MAX_LENGTH
-from messaging.attachments import attachment_check
+from contracts.support.services import SUBJECT_MAX_LENGTH
+from kaguaruoo.uploads import attachment_check
 
 MESSAGE_MAX_LENGTH = 5000
 

@@ -21,22 +21,23 @@ from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet, Sum
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from contracts import payment_selectors, stripe_gateway
+from contracts.booking.services import IllegalTransition, contract_event_record
+from contracts.core.notify import contract_mail_send
+from contracts.core.sections import contract_section_register
 from contracts.models import CommissionRate, Contract, ContractEvent, Payment, StripeEvent
-from contracts.notify import contract_mail_send
-from contracts.payment_selectors import CHECKOUT_COMPLETED, PAYABLE, transfer_reference
-from contracts.schedule import schedule_plan
-from contracts.services import IllegalTransition, contract_event_record
-from kaguaruoo.mail import email_queue
+from contracts.payments import selectors as payment_selectors
+from contracts.payments import stripe_gateway
+from contracts.payments.schedule import schedule_plan
+from contracts.payments.selectors import CHECKOUT_COMPLETED, PAYABLE, transfer_reference
+from kaguaruoo.mail import mail_send
 from listings.pricing import stay_cost
 
 logger = logging.getLogger(__name__)
@@ -390,19 +391,10 @@ def _card_refund_ask(*, record: StripeEvent, payment: Payment, session: dict, ou
         "payment_intent": session.get("payment_intent") or "",
         "amount": session.get("amount_total"),
         "currency": str(session.get("currency", "")).upper(),
-        "site_url": settings.SITE_URL,
         "admin_path": reverse("admin:contracts_payment_change", args=[payment.pk]),
     }
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string("contracts/emails/payment_refund_staff.subject.txt", context)
-        body = render_to_string("contracts/emails/payment_refund_staff.txt", context)
-    email_queue(
-        message=EmailMessage(
-            subject=" ".join(subject.split()),
-            body=body,
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[settings.SUPPORT_EMAIL],
-        )
+    mail_send(
+        to=settings.SUPPORT_EMAIL, template="contracts/emails/payment_refund_staff", context=context
     )
 
 
@@ -491,6 +483,7 @@ def percent_text(value) -> str:
     return format(Decimal(value).normalize(), "f")
 
 
+@contract_section_register(order=10)
 def contract_section(*, contract: Contract, user: User, request=None) -> str:
     """The payment schedule as this party sees it: their commission, their amounts."""
     role = contract.role_of(user)

@@ -20,22 +20,22 @@ mail when staff close the request.
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from contracts.booking.services import IllegalTransition
+from contracts.core.notify import contract_mail_send
+from contracts.core.sections import contract_section_register
 from contracts.models import Contract, SupportMessage, SupportRequest
-from contracts.notify import contract_mail_send
-from contracts.services import IllegalTransition
-from kaguaruoo.mail import email_queue
-from messaging.attachments import CheckedFile, attachment_check
+from kaguaruoo.mail import mail_send
+from kaguaruoo.uploads import CheckedFile, attachment_check
 
 Status = SupportRequest.Status
 SUBJECT_MAX_LENGTH = SupportRequest._meta.get_field("subject").max_length
@@ -128,20 +128,9 @@ def _staff_mail_send(*, template: str, support_request: SupportRequest, role: st
     context = {
         "support_request": support_request,
         "role": role,
-        "site_url": settings.SITE_URL,
         "admin_path": reverse("admin:contracts_supportrequest_change", args=[support_request.pk]),
     }
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string(f"contracts/emails/{template}.subject.txt", context)
-        body = render_to_string(f"contracts/emails/{template}.txt", context)
-    email_queue(
-        message=EmailMessage(
-            subject=" ".join(subject.split()),
-            body=body,
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[settings.SUPPORT_EMAIL],
-        )
-    )
+    mail_send(to=settings.SUPPORT_EMAIL, template=f"contracts/emails/{template}", context=context)
 
 
 # --- Services -------------------------------------------------------------------------------
@@ -282,6 +271,7 @@ def support_attachment_get(*, support_request: SupportRequest, pk: int) -> Suppo
     return get_object_or_404(support_request.messages.exclude(file=""), pk=pk)
 
 
+@contract_section_register(order=50)
 def contract_section(*, contract: Contract, user, request=None) -> str:
     """The contract page's support part: this user's requests, and where to ask."""
     support_requests = list(contract.support_requests.filter(opened_by=user))

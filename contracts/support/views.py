@@ -8,11 +8,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from contracts import support
-from contracts.selectors import contract_get_for_party
-from contracts.services import IllegalTransition
-from contracts.support_forms import SupportMessageForm, SupportRequestForm
-from messaging.attachments import attachment_response
+from contracts.booking.selectors import contract_get_for_party
+from contracts.booking.services import IllegalTransition
+from contracts.support import services as support
+from contracts.support.forms import SupportMessageForm, SupportRequestForm
+from kaguaruoo.uploads import attachment_response
 
 
 def support_attachment_response(message) -> FileResponse:

@@ -14,10 +14,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from contracts import changes, selectors
+from contracts.booking import selectors
+from contracts.booking.services import IllegalTransition
+from contracts.changes import services as changes
 from contracts.models import ExtensionRequest
-from contracts.schedule import plan_totals
-from contracts.services import IllegalTransition
+from contracts.payments.schedule import plan_totals
 
 
 class ExtensionForm(forms.Form):

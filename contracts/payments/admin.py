@@ -19,19 +19,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from contracts.booking.services import IllegalTransition
 from contracts.models import CommissionRate, Contract, Payment, StripeEvent
-from contracts.payment_selectors import (
+from contracts.payments.selectors import (
     PAYABLE,
     host_refund_share,
     transfer_reference,
     with_card_refunds_owed,
 )
-from contracts.payments import (
+from contracts.payments.services import (
     commission_rate_set,
     commission_rate_start_check,
     payment_bank_transfer_record,
 )
-from contracts.services import IllegalTransition
 from privacy.models import StaffAuditLog
 from privacy.staff_access import PersonalDataAdminMixin, audit_record, is_privacy_officer
 

@@ -17,7 +17,7 @@ from django.db.models import Case, Count, Q, QuerySet, Sum, When
 from django.utils.translation import gettext as _
 
 from contracts.models import Contract, Payment
-from contracts.schedule import FIRST_PAYMENT_DAYS, commission_of
+from contracts.payments.schedule import FIRST_PAYMENT_DAYS, commission_of
 
 # The states in which the tenant still owes a payment.
 PAYABLE = (Payment.Status.DUE, Payment.Status.OVERDUE)

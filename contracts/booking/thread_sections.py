@@ -2,7 +2,8 @@
 
 from django.template.loader import render_to_string
 
-from contracts import guides, selectors
+from contracts.booking import selectors
+from contracts.guides import services as guides
 from contracts.models import Contract, ReservationRequest
 
 

@@ -23,6 +23,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import User
+from contracts.booking.selectors import thread_contracts
+from contracts.booking.terms import terms_snapshot, terms_text_render
+from contracts.core.notify import contract_mail_send
 from contracts.models import (
     CommissionRate,
     Contract,
@@ -30,10 +33,7 @@ from contracts.models import (
     ReservationRequest,
     SigningCode,
 )
-from contracts.notify import contract_mail_send
-from contracts.schedule import PlannedPayment, plan_totals, schedule_plan
-from contracts.selectors import thread_contracts
-from contracts.terms import terms_snapshot, terms_text_render
+from contracts.payments.schedule import PlannedPayment, plan_totals, schedule_plan
 from listings.models import Listing
 from listings.pricing import StayCost, listing_stay_cost, stay_end
 from listings.services import listing_dates_book, listing_dates_release
@@ -628,7 +628,7 @@ def contract_sign(
 
 
 def _after_signing(contract: Contract) -> None:
-    from contracts.payments import payments_create
+    from contracts.payments.services import payments_create
 
     payments_create(contract=contract)
     contract_event_record(contract=contract, kind=ContractEvent.Kind.SIGNED, actor=contract.tenant)

@@ -23,13 +23,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from contracts.booking.selectors import contract_get_for_party
+from contracts.core.notify import contract_mail_send
+from contracts.core.sections import contract_section_register
 from contracts.models import Contract, HouseGuide, HouseGuideView
-from contracts.notify import contract_mail_send
-from contracts.selectors import contract_get_for_party
+from kaguaruoo.uploads import attachment_check
 from listings.models import Listing
 from listings.selectors import listing_get_for_host
 from messaging import services as messaging
-from messaging.attachments import attachment_check
 
 URL_SCHEMES = ["http", "https"]
 
@@ -259,6 +260,7 @@ def house_guide_card_render(
     )
 
 
+@contract_section_register(order=20)
 def contract_section(*, contract, user, request=None) -> str:
     """The guide part of the contract page."""
     return house_guide_card_render(

@@ -8,7 +8,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from contracts import reviews, selectors
+from contracts.booking import selectors
+from contracts.reviews import services as reviews
 
 
 class ReviewForm(forms.Form):

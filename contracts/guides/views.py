@@ -13,10 +13,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 from storages.backends.s3 import S3Storage
 
-from contracts import guides
-from contracts.forms_guides import HouseGuideForm
-from messaging.attachments import attachment_response
-from privacy.net import client_ip
+from contracts.guides import services as guides
+from contracts.guides.forms import HouseGuideForm
+from kaguaruoo.net import client_ip
+from kaguaruoo.uploads import attachment_response
 
 # An S3 link to a guide works for this long: enough to follow the redirect, too
 # short to be worth passing on.

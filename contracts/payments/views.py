@@ -17,8 +17,11 @@ from django.views.decorators.csp import csp_override
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from contracts import payment_selectors, payments, selectors, stripe_gateway
+from contracts.booking import selectors
 from contracts.models import Payment
+from contracts.payments import selectors as payment_selectors
+from contracts.payments import services as payments
+from contracts.payments import stripe_gateway
 
 logger = logging.getLogger(__name__)
 

@@ -10,8 +10,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from contracts import page_sections, selectors, services
-from contracts.forms import ReservationForm, SigningCodeForm
+from contracts.booking import selectors, services
+from contracts.booking.forms import ReservationForm, SigningCodeForm
+from contracts.core.sections import contract_sections
 from contracts.models import Contract, ReservationRequest
 from listings.pricing import listing_stay_cost
 from listings.selectors import listing_get_public
@@ -215,7 +216,7 @@ def _contract_page(request, contract, *, code_form=None, status=200):
         "identity_verified": role != "tenant" or identity_is_verified(user=user),
         "signable": contract.status == Contract.Status.SENT
         and contract.expires_at > timezone.now(),
-        "sections": page_sections.contract_sections(contract=contract, user=user, request=request),
+        "sections": contract_sections(contract=contract, user=user, request=request),
     }
     return render(request, "contracts/contract_detail.html", context, status=status)
 

@@ -1,6 +1,13 @@
-"""What a message may carry: a PDF or an image, recognised by its content, up to 10 MB."""
+"""Files people upload: where they are stored, what they may be, how they are served.
 
+Messages, support requests and House Guides take a PDF or an image, recognised by
+its content, up to 10 MB; each is stored under a random name and served only
+through a view that checked who asks.
+"""
+
+import uuid
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -17,6 +24,12 @@ EXTENSIONS = {
     "image/gif": ".gif",
     "image/webp": ".webp",
 }
+
+
+def upload_path(folder: str, filename: str) -> str:
+    """`folder/<random>.ext`: the name a person gave the file is never a path on the store."""
+    suffix = PurePosixPath(filename).suffix.lower()
+    return f"{folder}/{uuid.uuid4().hex}{suffix}"
 
 
 @dataclass(frozen=True)

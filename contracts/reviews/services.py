@@ -17,8 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from contracts.core.notify import contract_mail_send
+from contracts.core.sections import contract_section_register
 from contracts.models import Contract, Review
-from contracts.notify import contract_mail_send
 
 REVIEW_DAYS = 14
 PUBLIC_LIST_LENGTH = 10
@@ -131,6 +132,7 @@ def reviews_summary(reviews: QuerySet[Review]) -> dict:
     return summary
 
 
+@contract_section_register(order=40)
 def contract_section(*, contract: Contract, user: User, request=None) -> str:
     """After the stay: this party's review, the other's once published, or the link to write."""
     if contract.status != Contract.Status.SIGNED or contract.end_date > timezone.localdate():
