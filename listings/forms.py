@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from listings import stays
 from listings.japanese import search_normalise
 from listings.models import Listing, ListingItem, ListingStation, Station
 from listings.postal import PostalCodeError, address_fill, postal_code_normalise
@@ -207,13 +208,9 @@ def _station_names(station: Station) -> set[str]:
 
 
 def _check_move_in(move_in):
-    """Dates far ahead are typing mistakes, and past year 9999 they cannot be priced."""
-    if move_in and move_in > timezone.localdate() + datetime.timedelta(days=MOVE_IN_HORIZON_DAYS):
-        raise forms.ValidationError(_("Choose a move-in date within the next two years."))
+    if move_in and (error := stays.move_in_horizon_error(move_in)):
+        raise forms.ValidationError(error)
     return move_in
-
-
-MOVE_IN_HORIZON_DAYS = 2 * 366
 
 
 class SearchForm(forms.Form):
@@ -289,38 +286,33 @@ class StayForm(forms.Form):
 
     def clean_move_in(self):
         move_in = _check_move_in(self.cleaned_data.get("move_in"))
-        if move_in and move_in < timezone.localdate():
-            raise forms.ValidationError(_("The move-in date has passed."))
+        if move_in and (error := stays.move_in_past_error(move_in, wording=stays.MOVE_IN_PASSED)):
+            raise forms.ValidationError(error)
         return move_in
 
     def clean(self):
         cleaned = super().clean()
         move_in, months = cleaned.get("move_in"), cleaned.get("months")
         listing = self.listing
-        if months and not listing.min_months <= months <= listing.max_months:
-            self.add_error(
-                "months",
-                _("This apartment is let for %(min)s to %(max)s months.")
-                % {"min": listing.min_months, "max": listing.max_months},
+        if months:
+            wording = stays.MONTHS_ON_LISTING_PAGE
+            self._add_error_if(
+                "months", stays.months_error(listing=listing, months=months, wording=wording)
             )
-        if move_in and move_in < listing.available_from:
-            self.add_error(
-                "move_in",
-                _("The apartment is available from %(date)s.")
-                % {"date": listing.available_from.isoformat()},
+        if move_in:
+            self._add_error_if(
+                "move_in", stays.available_from_error(listing=listing, move_in=move_in)
             )
-        if (
-            move_in
-            and months
-            and listing.available_until
-            and stay_end(move_in, months) > listing.available_until
-        ):
-            self.add_error(
-                "months",
-                _("The apartment is available until %(date)s.")
-                % {"date": listing.available_until.isoformat()},
+        if move_in and months:
+            last_night = stay_end(move_in, months)
+            self._add_error_if(
+                "months", stays.available_until_error(listing=listing, last_night=last_night)
             )
         return cleaned
+
+    def _add_error_if(self, field: str, error: str | None) -> None:
+        if error:
+            self.add_error(field, error)
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kaguaruoo.uploads import MAX_ATTACHMENT_BYTES
+from listings import stays
 from listings.models import Listing
 from messaging.models import DeliveryRequest, NotificationPreference
 
@@ -50,11 +51,9 @@ class InquiryForm(forms.Form):
 
     def clean_months(self):
         months = self.cleaned_data["months"]
-        if not self.listing.min_months <= months <= self.listing.max_months:
-            raise forms.ValidationError(
-                _("This listing takes stays of %(min)s to %(max)s months.")
-                % {"min": self.listing.min_months, "max": self.listing.max_months}
-            )
+        wording = stays.MONTHS_IN_INQUIRY
+        if error := stays.months_error(listing=self.listing, months=months, wording=wording):
+            raise forms.ValidationError(error)
         return months
 
     def clean_people(self):

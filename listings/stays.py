@@ -1,0 +1,85 @@
+"""The rules of a stay, in one place: how far ahead it may start, how long it lasts, when.
+
+The stay form on the listing page, the inquiry, the reservation request, the
+contract and its extension all ask here. Each check returns what is wrong, worded
+for the person who meets it, or None; the caller decides where the words go.
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from listings.models import Listing
+
+# "Two years ahead": dates further out are typing mistakes, and past year 9999
+# they cannot be priced. Two leap years' worth, so the same day two years on is in.
+MOVE_IN_HORIZON = datetime.timedelta(days=2 * 366)
+EXTENSION_MAX_MONTHS = 24
+
+# The months rule is worded three ways where people meet it; each wording is
+# asserted by a test of its page, so all three stay until those tests may change.
+MONTHS_ON_LISTING_PAGE = gettext_lazy("This apartment is let for %(min)s to %(max)s months.")
+MONTHS_IN_INQUIRY = gettext_lazy("This listing takes stays of %(min)s to %(max)s months.")
+MONTHS_IN_REQUEST = gettext_lazy("Stays at this apartment last %(min)s to %(max)s months.")
+
+MOVE_IN_PASSED = gettext_lazy("The move-in date has passed.")
+MOVE_IN_IN_THE_PAST = gettext_lazy("The move-in date is in the past.")
+
+
+def move_in_past_error(move_in: datetime.date, *, wording=MOVE_IN_IN_THE_PAST) -> str | None:
+    if move_in < timezone.localdate():
+        return str(wording)
+    return None
+
+
+def move_in_horizon_error(move_in: datetime.date) -> str | None:
+    if move_in > timezone.localdate() + MOVE_IN_HORIZON:
+        return _("Choose a move-in date within the next two years.")
+    return None
+
+
+def available_from_error(*, listing: Listing, move_in: datetime.date) -> str | None:
+    if move_in < listing.available_from:
+        return _("The apartment is available from %(date)s.") % {
+            "date": listing.available_from.isoformat()
+        }
+    return None
+
+
+def available_until_error(*, listing: Listing, last_night: datetime.date) -> str | None:
+    """`last_night`: the stay's last night, the day before move-out."""
+    if listing.available_until and last_night > listing.available_until:
+        return _("The apartment is available until %(date)s.") % {
+            "date": listing.available_until.isoformat()
+        }
+    return None
+
+
+def months_error(*, listing: Listing, months: int, wording=MONTHS_IN_REQUEST) -> str | None:
+    if not listing.min_months <= months <= listing.max_months:
+        return str(wording) % {"min": listing.min_months, "max": listing.max_months}
+    return None
+
+
+def extension_months_check(*, listing: Listing, months_now: int, more: int) -> None:
+    """Refuse `more` months on a stay of `months_now`: the listing's maximum counts the whole."""
+    if not 1 <= more <= EXTENSION_MAX_MONTHS:
+        raise ValidationError(
+            _("Ask for 1 to %(max)s more months.") % {"max": EXTENSION_MAX_MONTHS}
+        )
+    if months_now + more > listing.max_months:
+        raise ValidationError(
+            _(
+                "Stays at this apartment last at most %(max)s months; "
+                "this contract already runs %(months)s, so at most %(more)s more."
+            )
+            % {
+                "max": listing.max_months,
+                "months": months_now,
+                "more": max(listing.max_months - months_now, 0),
+            },
+            code="max_months",
+        )
