@@ -13,12 +13,18 @@ class ContractsConfig(AppConfig):
 
     def ready(self):
         from contracts.booking import thread_sections
-        from contracts.booking.services import contract_is_signed_for_thread
+        from contracts.booking import views as booking_views
+        from contracts.booking.services import contract_dates_book, contract_is_signed_for_thread
+        from contracts.core.hooks import contract_signed_register
+        from contracts.payments.services import payments_create
         from messaging import extensions
 
         for package in SUB_PACKAGES:
             import_module(f"contracts.{package}.services")
             import_module(f"contracts.{package}.views")
+        # At signing, in this order: the nights are booked, then the payments created.
+        contract_signed_register(contract_dates_book)
+        contract_signed_register(payments_create)
         extensions.contact_unmask_register(contract_is_signed_for_thread)
-        extensions.thread_section_register(thread_sections.contract_card)
+        extensions.thread_section_register(booking_views.contract_card)
         extensions.thread_section_register(thread_sections.house_guide_card)

@@ -1,4 +1,5 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from messaging.forms import InquiryForm
@@ -44,3 +45,16 @@ class SigningCodeForm(forms.Form):
         if not code.isdigit():
             raise forms.ValidationError(_("The code is six digits."))
         return code
+
+
+class ReasonForm(forms.Form):
+    """Why a party declines; without a valid reason, `reason_given` refuses with `missing`."""
+
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+
+    def reason_given(self, *, missing: str) -> str:
+        if not self.is_valid():
+            raise ValidationError(missing)
+        return self.cleaned_data["reason"]

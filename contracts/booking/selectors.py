@@ -1,10 +1,27 @@
-"""Reads of the contracts app. A private object of someone else's is a 404, never a 403."""
+"""Reads of reservation requests and contracts. Someone else's private object is a 404, never a 403.
+
+One access helper per role: `..._get_for_party` for the tenant or the host,
+`..._get_for_tenant` and `..._get_for_host` for a step only that party takes.
+"""
+
+import functools
+import operator
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
-from contracts.models import Contract, ReservationRequest
+from contracts.models import Contract, ContractEvent, ReservationRequest
+from kaguaruoo.roles import PARTIES, Role
+from messaging.models import Thread
+
+
+def _roles_filter(*, user, roles) -> Q:
+    """Rows where `user` holds one of `roles`; a visitor who is not logged in holds none."""
+    if not user.is_authenticated:
+        raise Http404
+    return functools.reduce(operator.or_, (Q(**{str(role): user}) for role in sorted(roles)))
 
 
 def contracts_for_user(*, user) -> QuerySet[Contract]:
@@ -13,22 +30,71 @@ def contracts_for_user(*, user) -> QuerySet[Contract]:
     )
 
 
+def _contract_get(*, user, pk: int, roles) -> Contract:
+    contracts = Contract.objects.filter(_roles_filter(user=user, roles=roles))
+    return get_object_or_404(contracts.select_related("listing", "tenant", "host", "thread"), pk=pk)
+
+
 def contract_get_for_party(*, user, pk: int) -> Contract:
     """The contract if `user` is its tenant or host; Http404 for anyone else."""
-    if not user.is_authenticated:
-        raise Http404
-    return get_object_or_404(contracts_for_user(user=user).select_related("thread"), pk=pk)
+    return _contract_get(user=user, pk=pk, roles=PARTIES)
+
+
+def contract_get_for_tenant(*, user, pk: int) -> Contract:
+    return _contract_get(user=user, pk=pk, roles={Role.TENANT})
+
+
+def contract_get_for_host(*, user, pk: int) -> Contract:
+    return _contract_get(user=user, pk=pk, roles={Role.HOST})
+
+
+def _reservation_get(*, user, pk: int, roles) -> ReservationRequest:
+    reservations = ReservationRequest.objects.filter(_roles_filter(user=user, roles=roles))
+    return get_object_or_404(
+        reservations.select_related("listing", "tenant", "host", "thread"), pk=pk
+    )
 
 
 def reservation_get_for_party(*, user, pk: int) -> ReservationRequest:
-    if not user.is_authenticated:
-        raise Http404
-    return get_object_or_404(
-        ReservationRequest.objects.filter(Q(tenant=user) | Q(host=user)).select_related(
-            "listing", "tenant", "host", "thread"
-        ),
-        pk=pk,
-    )
+    return _reservation_get(user=user, pk=pk, roles=PARTIES)
+
+
+def reservation_get_for_tenant(*, user, pk: int) -> ReservationRequest:
+    return _reservation_get(user=user, pk=pk, roles={Role.TENANT})
+
+
+def reservation_get_for_host(*, user, pk: int) -> ReservationRequest:
+    return _reservation_get(user=user, pk=pk, roles={Role.HOST})
+
+
+def reservations_open_sent(*, user) -> QuerySet[ReservationRequest]:
+    """The tenant's requests still waiting for the host's answer."""
+    return ReservationRequest.objects.filter(
+        tenant=user, status=ReservationRequest.Status.OPEN
+    ).select_related("listing", "thread")
+
+
+def reservations_open_received(*, user) -> QuerySet[ReservationRequest]:
+    """The requests waiting for this host's answer."""
+    return ReservationRequest.objects.filter(
+        host=user, status=ReservationRequest.Status.OPEN
+    ).select_related("listing", "tenant", "thread")
+
+
+def listing_thread_of_tenant(*, listing, tenant) -> Thread | None:
+    """The tenant's thread with the host about `listing`, if they wrote already."""
+    return Thread.objects.filter(listing=listing, tenant=tenant).first()
+
+
+def contract_events(*, contract: Contract) -> QuerySet[ContractEvent]:
+    return contract.events.select_related("actor")
+
+
+def signing_code_waiting(*, contract: Contract, user) -> bool:
+    """Whether a code mailed to `user` for this contract is still unused and valid."""
+    return contract.signing_codes.filter(
+        user=user, used_at__isnull=True, expires_at__gt=timezone.now()
+    ).exists()
 
 
 def thread_reservations(*, thread) -> QuerySet[ReservationRequest]:

@@ -4,7 +4,9 @@ A tenant sends a reservation request from a listing (it opens the thread if
 there is none); the host declines it with a reason or accepts it by sending a
 contract into the thread. The contract holds the dates for `HOLD`; the tenant
 clicks "Agree", receives a one-time code by mail and signs with it. States move
-only through `CONTRACT_TRANSITIONS` and `RESERVATION_TRANSITIONS`.
+only through `CONTRACT_TRANSITIONS` and `RESERVATION_TRANSITIONS`. What else
+happens at signing (nights booked, payments created) is the hook list of
+`contracts.core.hooks`.
 """
 
 import datetime
@@ -23,9 +25,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import User
-from contracts.booking.selectors import thread_contracts
+from contracts.booking.selectors import listing_thread_of_tenant, thread_contracts
 from contracts.booking.terms import terms_snapshot, terms_text_render
-from contracts.core.notify import contract_mail_send
+from contracts.core.hooks import contract_signed_run
+from contracts.core.services import contract_announce, contract_mail_send
 from contracts.models import (
     CommissionRate,
     Contract,
@@ -34,6 +37,9 @@ from contracts.models import (
     SigningCode,
 )
 from contracts.payments.schedule import PlannedPayment, plan_totals, schedule_plan
+from kaguaruoo.roles import PARTIES, Role, stay_role
+from kaguaruoo.transitions import IllegalTransition, TransitionTable, transition_move
+from listings import stays
 from listings.models import Listing
 from listings.pricing import StayCost, listing_stay_cost, stay_end
 from listings.services import listing_dates_book, listing_dates_release
@@ -50,68 +56,45 @@ from privacy.services import (
 HOLD = datetime.timedelta(hours=72)
 CODE_LIFETIME = datetime.timedelta(minutes=15)
 CODE_ATTEMPTS = 5
-MAX_ADVANCE = datetime.timedelta(days=730)
 ONE_NIGHT = datetime.timedelta(days=1)
 
 S = Contract.Status
 R = ReservationRequest.Status
 
-# (from, to) -> who may make the move: "tenant", "host", "party" (either) or "system".
-CONTRACT_TRANSITIONS = {
-    (S.SENT, S.SIGNED): "tenant",
-    (S.SENT, S.DECLINED): "tenant",
-    (S.SENT, S.CANCELLED): "host",
-    (S.SENT, S.EXPIRED): "system",
-    (S.SIGNED, S.CANCELLED): "party",
-}
-RESERVATION_TRANSITIONS = {
-    (R.OPEN, R.ACCEPTED): "host",
-    (R.OPEN, R.DECLINED): "host",
-    (R.OPEN, R.WITHDRAWN): "tenant",
-}
-
-
-class IllegalTransition(Exception):
-    """The object cannot move from its state to the one asked, or not by this user."""
-
-
-def _role(obj, user: User | None) -> str:
-    if user is None:
-        return "system"
-    if user.pk == obj.tenant_id:
-        return "tenant"
-    if user.pk == obj.host_id:
-        return "host"
-    return "stranger"
-
-
-def _allowed(table: dict, obj, to: str, user: User | None) -> None:
-    who = table.get((obj.status, to))
-    role = _role(obj, user)
-    if who is None or not (who == role or (who == "party" and role in ("tenant", "host"))):
-        raise IllegalTransition(f"{role} cannot move {obj.status} -> {to}")
-
-
-def _move(model, obj, to: str, **fields) -> None:
-    """Change the state only if nobody changed it meanwhile; raise otherwise."""
-    moved = model.objects.filter(pk=obj.pk, status=obj.status).update(status=to, **fields)
-    if not moved:
-        raise IllegalTransition(f"{obj._meta.model_name} {obj.pk} changed state meanwhile")
-    obj.refresh_from_db()
+CONTRACT_TRANSITIONS = TransitionTable.of(
+    {
+        (S.SENT, S.SIGNED): Role.TENANT,
+        (S.SENT, S.DECLINED): Role.TENANT,
+        (S.SENT, S.CANCELLED): Role.HOST,
+        (S.SENT, S.EXPIRED): Role.SYSTEM,
+        (S.SIGNED, S.CANCELLED): PARTIES,
+    }
+)
+RESERVATION_TRANSITIONS = TransitionTable.of(
+    {
+        (R.OPEN, R.ACCEPTED): Role.HOST,
+        (R.OPEN, R.DECLINED): Role.HOST,
+        (R.OPEN, R.WITHDRAWN): Role.TENANT,
+    }
+)
 
 
 def contract_transition(*, contract: Contract, to: str, by: User | None, **fields) -> Contract:
     """The one way a contract changes state (`by` None: the system).
 
-    A signed contract's nights are booked on the listing, so that search leaves
-    it out for them; they are released when the contract ends early.
+    A signed contract's nights are booked on the listing (a hook of signing), so
+    that search leaves it out for them; they are released when the contract ends early.
     """
     was_signed = contract.status == S.SIGNED
-    _allowed(CONTRACT_TRANSITIONS, contract, to, by)
-    _move(Contract, contract, to, updated_at=timezone.now(), **fields)
-    if to == S.SIGNED:
-        contract_dates_book(contract=contract)
-    elif was_signed:
+    transition_move(
+        obj=contract,
+        table=CONTRACT_TRANSITIONS,
+        to=to,
+        role=stay_role(contract, by),
+        updated_at=timezone.now(),
+        **fields,
+    )
+    if was_signed:
         listing_dates_release(reference=_booking_reference(contract))
     return contract
 
@@ -128,12 +111,6 @@ def contract_dates_book(*, contract: Contract) -> None:
         end=contract.end_date,
         reference=_booking_reference(contract),
     )
-
-
-def contract_event_record(
-    *, contract: Contract, kind: str, actor: User | None, **detail
-) -> ContractEvent:
-    return ContractEvent.objects.create(contract=contract, kind=kind, actor=actor, detail=detail)
 
 
 # --- Availability ---------------------------------------------------------------------------
@@ -177,39 +154,30 @@ class Stay:
 
 
 def stay_check(*, listing: Listing, stay: Stay) -> None:
-    """Refuse a stay the listing cannot take, naming what is wrong."""
-    today = timezone.localdate()
-    errors = []
-    if stay.move_in < today:
-        errors.append(_("The move-in date is in the past."))
-    elif stay.move_in > today + MAX_ADVANCE:
-        errors.append(_("The move-in date is more than two years ahead."))
-    if stay.move_in < listing.available_from:
-        errors.append(
-            _("The apartment is available from %(date)s.")
-            % {"date": listing.available_from.isoformat()}
-        )
-    if not listing.min_months <= stay.months <= listing.max_months:
-        errors.append(
-            _("Stays at this apartment last %(min)s to %(max)s months.")
-            % {"min": listing.min_months, "max": listing.max_months}
-        )
-    elif listing.available_until and stay.move_out - ONE_NIGHT > listing.available_until:
-        errors.append(
-            _("The apartment is available until %(date)s.")
-            % {"date": listing.available_until.isoformat()}
-        )
-    if stay.people > listing.max_occupants:
-        errors.append(
-            _("At most %(count)s people can live in this apartment.")
-            % {"count": listing.max_occupants}
-        )
+    """Refuse a stay the listing cannot take, naming what is wrong (the rules: listings.stays)."""
+    last_night = stay.move_out - ONE_NIGHT
+    found = [
+        stays.move_in_past_error(stay.move_in) or stays.move_in_horizon_error(stay.move_in),
+        stays.available_from_error(listing=listing, move_in=stay.move_in),
+        stays.months_error(listing=listing, months=stay.months)
+        or stays.available_until_error(listing=listing, last_night=last_night),
+        _people_error(listing, stay.people),
+    ]
+    errors = [error for error in found if error]
     if errors:
         raise ValidationError(errors)
     if dates_taken(listing=listing, start=stay.move_in, end=stay.move_out):
         raise ValidationError(
             _("These dates are already taken. Try another move-in date."), code="dates_taken"
         )
+
+
+def _people_error(listing: Listing, people: int) -> str | None:
+    if people > listing.max_occupants:
+        return _("At most %(count)s people can live in this apartment.") % {
+            "count": listing.max_occupants
+        }
+    return None
 
 
 # --- Reservation requests -------------------------------------------------------------------
@@ -242,6 +210,32 @@ def reservation_request_create(
     (as an inquiry does); every request records the consent that a contract,
     if the host sends one, shows the host the tenant's name and contact details.
     """
+    _reservation_allowed_check(tenant=tenant, listing=listing, contract_sharing=contract_sharing)
+    stay_check(listing=listing, stay=stay)
+    message = message.strip()
+    thread = _reservation_thread(
+        tenant=tenant,
+        listing=listing,
+        stay=stay,
+        message=message,
+        optional_fields=optional_fields or [],
+        agreed=agreed,
+        ip=ip,
+    )
+    reservation = _reservation_row_create(
+        thread=thread, listing=listing, tenant=tenant, stay=stay, message=message
+    )
+    _contract_sharing_consent_record(user=tenant, ip=ip)
+    messaging.notice_post(thread=thread, actor=tenant, text=_reservation_text(stay))
+    contract_mail_send(
+        to=listing.host,
+        template="reservation_received",
+        context={"reservation": reservation, "thread_path": thread.get_absolute_url()},
+    )
+    return reservation
+
+
+def _reservation_allowed_check(*, tenant: User, listing: Listing, contract_sharing: bool) -> None:
     if not contract_sharing:
         raise ValidationError(
             _("Agree that the contract shows the host your name and contact details."),
@@ -251,11 +245,22 @@ def reservation_request_create(
         raise ValidationError(_("You cannot apply for your own listing."))
     if listing.status != Listing.Status.PUBLISHED:
         raise ValidationError(_("This listing is not published."))
-    stay_check(listing=listing, stay=stay)
-    message = message.strip()
-    thread = Thread.objects.filter(listing=listing, tenant=tenant).first()
+
+
+def _reservation_thread(
+    *,
+    tenant: User,
+    listing: Listing,
+    stay: Stay,
+    message: str,
+    optional_fields: list[str],
+    agreed: bool,
+    ip: str | None,
+) -> Thread:
+    """The tenant's thread with the host, opened by this request if there is none yet."""
+    thread = listing_thread_of_tenant(listing=listing, tenant=tenant)
     if thread is None:
-        thread = messaging.thread_start(
+        return messaging.thread_start(
             tenant=tenant,
             listing=listing,
             inquiry=messaging.Inquiry(
@@ -264,16 +269,23 @@ def reservation_request_create(
                 people=stay.people,
                 body=message or _reservation_text(stay),
             ),
-            optional_fields=optional_fields or [],
+            optional_fields=optional_fields,
             agreed=agreed,
             ip=ip,
             notify=False,
         )
-    elif message:
+    if message:
         messaging.message_post(thread=thread, sender=tenant, body=message, notify=False)
+    return thread
+
+
+def _reservation_row_create(
+    *, thread: Thread, listing: Listing, tenant: User, stay: Stay, message: str
+) -> ReservationRequest:
+    """The request itself; a second open one in the thread is refused by the database."""
     try:
         with transaction.atomic():
-            reservation = ReservationRequest.objects.create(
+            return ReservationRequest.objects.create(
                 thread=thread,
                 listing=listing,
                 tenant=tenant,
@@ -288,20 +300,16 @@ def reservation_request_create(
             _("You already have a reservation request waiting for this host's answer."),
             code="duplicate",
         ) from error
+
+
+def _contract_sharing_consent_record(*, user: User, ip: str | None) -> None:
     consent_record(
-        user=tenant,
+        user=user,
         purpose=Consent.Purpose.CONTRACT_SHARING,
         granted=True,
         ip=ip,
         source=Consent.Source.CONTRACT,
     )
-    messaging.notice_post(thread=thread, actor=tenant, text=_reservation_text(stay))
-    contract_mail_send(
-        to=listing.host,
-        template="reservation_received",
-        context={"reservation": reservation, "thread_path": thread.get_absolute_url()},
-    )
-    return reservation
 
 
 def _masked_for(thread: Thread, *, text: str, author: User) -> str:
@@ -320,8 +328,14 @@ def _masked_for(thread: Thread, *, text: str, author: User) -> str:
 def _reservation_transition(
     *, reservation: ReservationRequest, to: str, by: User, **fields
 ) -> ReservationRequest:
-    _allowed(RESERVATION_TRANSITIONS, reservation, to, by)
-    _move(ReservationRequest, reservation, to, decided_at=timezone.now(), **fields)
+    transition_move(
+        obj=reservation,
+        table=RESERVATION_TRANSITIONS,
+        to=to,
+        role=stay_role(reservation, by),
+        decided_at=timezone.now(),
+        **fields,
+    )
     return reservation
 
 
@@ -414,43 +428,53 @@ def contract_send(
     stay_check(listing=listing, stay=stay)
     _reservation_transition(reservation=reservation, to=R.ACCEPTED, by=by)
     # Sending is the host's agreement that the contract shows their details too.
-    consent_record(
-        user=by,
-        purpose=Consent.Purpose.CONTRACT_SHARING,
-        granted=True,
-        ip=ip,
-        source=Consent.Source.CONTRACT,
-    )
+    _contract_sharing_consent_record(user=by, ip=ip)
     _contract_parties_provide(reservation=reservation, host=by, listing=listing)
+    contract = _contract_create(
+        reservation=reservation, listing=listing, host=by, stay=stay, ip=ip, user_agent=user_agent
+    )
+    contract_announce(
+        contract=contract,
+        kind=ContractEvent.Kind.SENT,
+        actor=by,
+        notice=_("%(host)s accepted the reservation request and sent contract %(number)s.")
+        % {"host": by.public_name, "number": contract.number},
+        mail="contract_sent",
+        to=[contract.tenant],
+    )
+    return contract
+
+
+def _contract_create(
+    *,
+    reservation: ReservationRequest,
+    listing: Listing,
+    host: User,
+    stay: Stay,
+    ip: str | None,
+    user_agent: str,
+) -> Contract:
+    """The contract row: its terms frozen from today's listing and rates, held for `HOLD`."""
     offer = contract_offer(listing=listing, stay=stay)
-    cost, plan = offer.cost, offer.plan
-    tenant_percent, host_percent = offer.tenant_percent, offer.host_percent
-    terms = terms_snapshot(
-        listing=listing,
-        tenant=reservation.tenant,
-        host=by,
-        stay=stay,
-        cost=cost,
-        plan=plan,
-        tenant_percent=tenant_percent,
-        host_percent=host_percent,
+    terms = _contract_terms(
+        listing=listing, tenant=reservation.tenant, host=host, stay=stay, offer=offer
     )
     text = terms_text_render(terms)
     now = timezone.now()
-    contract = Contract.objects.create(
+    return Contract.objects.create(
         thread=reservation.thread,
         listing=listing,
         tenant=reservation.tenant,
-        host=by,
+        host=host,
         reservation=reservation,
         start_date=stay.move_in,
         end_date=stay.move_out,
         months=stay.months,
         people=stay.people,
         cancellation_policy=listing.cancellation_policy,
-        tenant_commission_percent=tenant_percent,
-        host_commission_percent=host_percent,
-        total=cost.total,
+        tenant_commission_percent=offer.tenant_percent,
+        host_commission_percent=offer.host_percent,
+        total=offer.cost.total,
         tenant_total=offer.totals["amount"],
         terms=terms,
         terms_text=text,
@@ -460,16 +484,21 @@ def contract_send(
         host_ip=ip,
         host_user_agent=user_agent[:300],
     )
-    contract_event_record(contract=contract, kind=ContractEvent.Kind.SENT, actor=by)
-    messaging.notice_post(
-        thread=contract.thread,
-        actor=by,
-        text=_("%(host)s accepted the reservation request and sent contract %(number)s.")
-        % {"host": by.public_name, "number": contract.number},
-        link=contract.get_absolute_url(),
+
+
+def _contract_terms(
+    *, listing: Listing, tenant: User, host: User, stay: Stay, offer: ContractOffer
+) -> dict:
+    return terms_snapshot(
+        listing=listing,
+        tenant=tenant,
+        host=host,
+        stay=stay,
+        cost=offer.cost,
+        plan=offer.plan,
+        tenant_percent=offer.tenant_percent,
+        host_percent=offer.host_percent,
     )
-    contract_mail_send(to=contract.tenant, template="contract_sent", context={"contract": contract})
-    return contract
 
 
 TENANT_DATA_IN_CONTRACT = ["full_name", "email", "phone"]
@@ -512,7 +541,7 @@ def _code_digest(contract: Contract, code: str) -> str:
 
 
 def _check_signable(contract: Contract, user: User) -> None:
-    _allowed(CONTRACT_TRANSITIONS, contract, S.SIGNED, user)
+    CONTRACT_TRANSITIONS.check(current=contract.status, to=S.SIGNED, role=stay_role(contract, user))
     if contract.expires_at <= timezone.now():
         raise ValidationError(
             _("This contract expired: its dates were held for 72 hours."), code="expired"
@@ -628,19 +657,16 @@ def contract_sign(
 
 
 def _after_signing(contract: Contract) -> None:
-    from contracts.payments.services import payments_create
-
-    payments_create(contract=contract)
-    contract_event_record(contract=contract, kind=ContractEvent.Kind.SIGNED, actor=contract.tenant)
-    messaging.notice_post(
-        thread=contract.thread,
+    contract_signed_run(contract)
+    contract_announce(
+        contract=contract,
+        kind=ContractEvent.Kind.SIGNED,
         actor=contract.tenant,
-        text=_("%(tenant)s signed contract %(number)s.")
+        notice=_("%(tenant)s signed contract %(number)s.")
         % {"tenant": contract.tenant.public_name, "number": contract.number},
-        link=contract.get_absolute_url(),
+        mail="contract_signed",
+        to=[contract.tenant, contract.host],
     )
-    for party in (contract.tenant, contract.host):
-        contract_mail_send(to=party, template="contract_signed", context={"contract": contract})
 
 
 @transaction.atomic
@@ -652,23 +678,16 @@ def contract_decline(*, contract: Contract, by: User, reason: str) -> Contract:
     contract_transition(
         contract=contract, to=S.DECLINED, by=by, decline_reason=reason, ended_at=timezone.now()
     )
-    contract_event_record(
-        contract=contract, kind=ContractEvent.Kind.DECLINED, actor=by, reason=reason
-    )
-    messaging.notice_post(
-        thread=contract.thread,
+    contract_announce(
+        contract=contract,
+        kind=ContractEvent.Kind.DECLINED,
         actor=by,
-        text=_("Contract %(number)s declined: %(reason)s")
+        detail={"reason": reason},
+        notice=_("Contract %(number)s declined: %(reason)s")
         % {"number": contract.number, "reason": reason},
-        link=contract.get_absolute_url(),
-    )
-    contract_mail_send(
-        to=contract.host,
-        template="contract_declined",
-        context={
-            "contract": contract,
-            "reason": _masked_for(contract.thread, text=reason, author=by),
-        },
+        mail="contract_declined",
+        to=[contract.host],
+        context={"reason": _masked_for(contract.thread, text=reason, author=by)},
     )
     return contract
 
@@ -681,15 +700,13 @@ def contract_withdraw(*, contract: Contract, by: User) -> Contract:
     contract_transition(
         contract=contract, to=S.CANCELLED, by=by, cancelled_by=by, ended_at=timezone.now()
     )
-    contract_event_record(contract=contract, kind=ContractEvent.Kind.CANCELLED, actor=by)
-    messaging.notice_post(
-        thread=contract.thread,
+    contract_announce(
+        contract=contract,
+        kind=ContractEvent.Kind.CANCELLED,
         actor=by,
-        text=_("Contract %(number)s was withdrawn by the host.") % {"number": contract.number},
-        link=contract.get_absolute_url(),
-    )
-    contract_mail_send(
-        to=contract.tenant, template="contract_withdrawn", context={"contract": contract}
+        notice=_("Contract %(number)s was withdrawn by the host.") % {"number": contract.number},
+        mail="contract_withdrawn",
+        to=[contract.tenant],
     )
     return contract
 
@@ -706,18 +723,16 @@ def contracts_expire() -> int:
                 )
             except IllegalTransition:
                 continue  # signed or expired by someone else meanwhile
-            contract_event_record(contract=contract, kind=ContractEvent.Kind.EXPIRED, actor=None)
-            messaging.notice_post(
-                thread=contract.thread,
-                actor=contract.host,
-                text=_("Contract %(number)s expired unsigned after 72 hours.")
+            contract_announce(
+                contract=contract,
+                kind=ContractEvent.Kind.EXPIRED,
+                actor=None,
+                poster=contract.host,
+                notice=_("Contract %(number)s expired unsigned after 72 hours.")
                 % {"number": contract.number},
-                link=contract.get_absolute_url(),
+                mail="contract_expired",
+                to=[contract.tenant, contract.host],
             )
-            for party in (contract.tenant, contract.host):
-                contract_mail_send(
-                    to=party, template="contract_expired", context={"contract": contract}
-                )
             expired += 1
     return expired
 

@@ -1,19 +1,22 @@
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from contracts.booking import selectors, services
-from contracts.booking.forms import ReservationForm, SigningCodeForm
+from contracts.booking.forms import ReasonForm, ReservationForm, SigningCodeForm
 from contracts.core.sections import contract_sections
 from contracts.models import Contract, ReservationRequest
+from kaguaruoo.actions import action_redirect
+from kaguaruoo.net import client_ip
+from kaguaruoo.roles import Role
+from kaguaruoo.transitions import IllegalTransition
 from listings.pricing import listing_stay_cost
 from listings.selectors import listing_get_public
 from messaging import services as messaging
@@ -24,10 +27,7 @@ CONTRACTS_PER_PAGE = 30
 
 
 def _client(request) -> dict:
-    return {
-        "ip": request.META.get("REMOTE_ADDR"),
-        "user_agent": request.headers.get("user-agent", ""),
-    }
+    return {"ip": client_ip(request), "user_agent": request.headers.get("user-agent", "")}
 
 
 @login_required
@@ -36,17 +36,18 @@ def contract_list(request):
         selectors.contracts_for_user(user=request.user).defer("terms", "terms_text"),
         CONTRACTS_PER_PAGE,
     ).get_page(request.GET.get("page"))
-    reservations = ReservationRequest.objects.filter(
-        tenant=request.user, status=ReservationRequest.Status.OPEN
-    ).select_related("listing", "thread")
-    incoming = ReservationRequest.objects.filter(
-        host=request.user, status=ReservationRequest.Status.OPEN
-    ).select_related("listing", "tenant", "thread")
     return render(
         request,
         "contracts/contract_list.html",
-        {"page": contracts, "reservations": reservations, "incoming": incoming},
+        {
+            "page": contracts,
+            "reservations": selectors.reservations_open_sent(user=request.user),
+            "incoming": selectors.reservations_open_received(user=request.user),
+        },
     )
+
+
+# --- Reservation requests -------------------------------------------------------------------
 
 
 @login_required
@@ -55,8 +56,32 @@ def reservation_create(request, listing_pk):
     listing = listing_get_public(pk=listing_pk)
     if listing.host_id == request.user.pk:
         raise Http404
-    thread = listing.threads.filter(tenant=request.user).first()
+    thread = selectors.listing_thread_of_tenant(listing=listing, tenant=request.user)
     earlier = messaging.sharing_agreement_with(tenant=request.user, host=listing.host)
+    form = ReservationForm(
+        request.POST or None,
+        listing=listing,
+        needs_consent=thread is None and earlier is None,
+        initial=_reservation_initial(request, listing=listing, thread=thread),
+    )
+    if request.method == "POST" and form.is_valid():
+        reservation = _reservation_send(request, listing=listing, form=form)
+        if reservation is not None:
+            messages.success(request, _("Your reservation request was sent to the host."))
+            return redirect(reservation.thread)
+    context = {
+        "form": form,
+        "listing": listing,
+        "thread": thread,
+        "earlier_fields": earlier["shared_fields"] if earlier else None,
+        "cost": _form_stay_cost(form, listing=listing),
+    }
+    status = 400 if form.is_bound else 200
+    return render(request, "contracts/reservationrequest_form.html", context, status=status)
+
+
+def _reservation_initial(request, *, listing, thread) -> dict:
+    """The stay of the tenant's inquiry, if any; the stay priced on the listing page wins."""
     suggested = max(
         listing.available_from,
         timezone.localdate() + timezone.timedelta(days=SUGGESTED_NOTICE_DAYS),
@@ -66,72 +91,65 @@ def reservation_create(request, listing_pk):
         "months": thread.months if thread else listing.min_months,
         "people": thread.people if thread else 1,
     }
-    # The stay priced on the listing page comes along in the link.
     initial.update({key: request.GET[key] for key in ("move_in", "months") if request.GET.get(key)})
-    form = ReservationForm(
-        request.POST or None,
-        listing=listing,
-        needs_consent=thread is None and earlier is None,
-        initial=initial,
-    )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            reservation = services.reservation_request_create(
-                tenant=request.user,
-                listing=listing,
-                stay=services.Stay(
-                    move_in=data["move_in"], months=data["months"], people=data["people"]
-                ),
-                message=data["message"],
-                optional_fields=form.optional_fields(),
-                agreed=bool(data.get("agree")),
-                contract_sharing=data["contract_sharing"],
-                ip=request.META.get("REMOTE_ADDR"),
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Your reservation request was sent to the host."))
-            return redirect(reservation.thread)
-    cost = None
-    if form.is_bound and form.is_valid():
-        data = form.cleaned_data
-        cost = listing_stay_cost(listing=listing, move_in=data["move_in"], months=data["months"])
-    return render(
-        request,
-        "contracts/reservationrequest_form.html",
-        {
-            "form": form,
-            "listing": listing,
-            "thread": thread,
-            "earlier_fields": earlier["shared_fields"] if earlier else None,
-            "cost": cost,
-        },
-        status=400 if form.is_bound else 200,
-    )
+    return initial
+
+
+def _reservation_send(request, *, listing, form) -> ReservationRequest | None:
+    """The request, or None with the refusal added to the form."""
+    data = form.cleaned_data
+    try:
+        return services.reservation_request_create(
+            tenant=request.user,
+            listing=listing,
+            stay=services.Stay(
+                move_in=data["move_in"], months=data["months"], people=data["people"]
+            ),
+            message=data["message"],
+            optional_fields=form.optional_fields(),
+            agreed=bool(data.get("agree")),
+            contract_sharing=data["contract_sharing"],
+            ip=client_ip(request),
+        )
+    except ValidationError as error:
+        form.add_error(None, error)
+        return None
+
+
+def _form_stay_cost(form, *, listing):
+    if not (form.is_bound and form.is_valid()):
+        return None
+    data = form.cleaned_data
+    return listing_stay_cost(listing=listing, move_in=data["move_in"], months=data["months"])
 
 
 @login_required
 def reservation_accept(request, pk):
     """The host reads what the contract will say, then sends it."""
-    reservation = selectors.reservation_get_for_party(user=request.user, pk=pk)
-    if reservation.host_id != request.user.pk:
-        raise Http404
+    reservation = selectors.reservation_get_for_host(user=request.user, pk=pk)
     if reservation.status != ReservationRequest.Status.OPEN:
         messages.info(request, _("This reservation request has already been answered."))
         return redirect(reservation.thread)
     if request.method == "POST":
-        try:
-            contract = services.contract_send(
-                reservation=reservation, by=request.user, **_client(request)
-            )
-        except (ValidationError, services.IllegalTransition, PermissionDenied) as error:
-            text = " ".join(error.messages) if isinstance(error, ValidationError) else ""
-            messages.error(request, text or _("This request can no longer be accepted."))
-            return redirect(reservation.thread)
-        messages.success(request, _("The contract was sent. The dates are held for 72 hours."))
-        return redirect(contract)
+        return _contract_send(request, reservation=reservation)
+    return render(request, "contracts/reservation_accept.html", _accept_preview(reservation))
+
+
+def _contract_send(request, *, reservation):
+    try:
+        contract = services.contract_send(
+            reservation=reservation, by=request.user, **_client(request)
+        )
+    except (ValidationError, IllegalTransition, PermissionDenied) as error:
+        text = " ".join(error.messages) if isinstance(error, ValidationError) else ""
+        messages.error(request, text or _("This request can no longer be accepted."))
+        return redirect(reservation.thread)
+    messages.success(request, _("The contract was sent. The dates are held for 72 hours."))
+    return redirect(contract)
+
+
+def _accept_preview(reservation) -> dict:
+    """What the contract would say if sent now, and why it could not be, if so."""
     listing = reservation.listing
     stay = services.reservation_stay(reservation)
     offer = services.contract_offer(listing=listing, stay=stay)
@@ -140,62 +158,49 @@ def reservation_accept(request, pk):
         services.stay_check(listing=listing, stay=stay)
     except ValidationError as error:
         problem = " ".join(error.messages)
-    return render(
-        request,
-        "contracts/reservation_accept.html",
-        {
-            "reservation": reservation,
-            "listing": listing,
-            "plan": offer.plan,
-            "totals": offer.totals,
-            "tenant_percent": offer.tenant_percent,
-            "host_percent": offer.host_percent,
-            "problem": problem,
-        },
-    )
-
-
-class ReasonForm(forms.Form):
-    reason = forms.CharField(
-        label=gettext_lazy("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
-    )
+    return {
+        "reservation": reservation,
+        "listing": listing,
+        "plan": offer.plan,
+        "totals": offer.totals,
+        "tenant_percent": offer.tenant_percent,
+        "host_percent": offer.host_percent,
+        "problem": problem,
+    }
 
 
 @login_required
 @require_POST
 def reservation_decline(request, pk):
-    reservation = selectors.reservation_get_for_party(user=request.user, pk=pk)
-    if reservation.host_id != request.user.pk:
-        raise Http404
+    reservation = selectors.reservation_get_for_host(user=request.user, pk=pk)
     form = ReasonForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError(_("Tell the tenant why you decline."))
-        services.reservation_decline(
-            reservation=reservation, by=request.user, reason=form.cleaned_data["reason"]
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    except services.IllegalTransition:
-        messages.error(request, _("This reservation request has already been answered."))
-    else:
-        messages.success(request, _("You declined the reservation request."))
-    return redirect(reservation.thread)
+    return action_redirect(
+        request,
+        lambda: services.reservation_decline(
+            reservation=reservation,
+            by=request.user,
+            reason=form.reason_given(missing=_("Tell the tenant why you decline.")),
+        ),
+        done=_("You declined the reservation request."),
+        to=reservation.thread,
+        illegal=_("This reservation request has already been answered."),
+    )
 
 
 @login_required
 @require_POST
 def reservation_withdraw(request, pk):
-    reservation = selectors.reservation_get_for_party(user=request.user, pk=pk)
-    if reservation.tenant_id != request.user.pk:
-        raise Http404
-    try:
-        services.reservation_withdraw(reservation=reservation, by=request.user)
-    except services.IllegalTransition:
-        messages.error(request, _("This reservation request has already been answered."))
-    else:
-        messages.success(request, _("You withdrew your reservation request."))
-    return redirect(reservation.thread)
+    reservation = selectors.reservation_get_for_tenant(user=request.user, pk=pk)
+    return action_redirect(
+        request,
+        lambda: services.reservation_withdraw(reservation=reservation, by=request.user),
+        done=_("You withdrew your reservation request."),
+        to=reservation.thread,
+        illegal=_("This reservation request has already been answered."),
+    )
+
+
+# --- Contracts ------------------------------------------------------------------------------
 
 
 def _contract_page(request, contract, *, code_form=None, status=200):
@@ -205,15 +210,13 @@ def _contract_page(request, contract, *, code_form=None, status=200):
         "contract": contract,
         "terms": contract.terms,
         "role": role,
-        "is_tenant": role == "tenant",
-        "is_host": role == "host",
-        "events": contract.events.select_related("actor"),
+        "is_tenant": role == Role.TENANT,
+        "is_host": role == Role.HOST,
+        "events": selectors.contract_events(contract=contract),
         "code_form": code_form or SigningCodeForm(),
-        "code_sent": contract.signing_codes.filter(
-            user=user, used_at__isnull=True, expires_at__gt=timezone.now()
-        ).exists(),
+        "code_sent": selectors.signing_code_waiting(contract=contract, user=user),
         "decline_form": ReasonForm(),
-        "identity_verified": role != "tenant" or identity_is_verified(user=user),
+        "identity_verified": role != Role.TENANT or identity_is_verified(user=user),
         "signable": contract.status == Contract.Status.SENT
         and contract.expires_at > timezone.now(),
         "sections": contract_sections(contract=contract, user=user, request=request),
@@ -231,82 +234,93 @@ def contract_detail(request, pk):
 @require_POST
 def contract_agree(request, pk):
     """The tenant clicks "Agree": a one-time code is mailed to confirm it."""
-    contract = selectors.contract_get_for_party(user=request.user, pk=pk)
-    if contract.tenant_id != request.user.pk:
-        raise Http404
-    try:
-        services.contract_signing_code_send(contract=contract, user=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    except services.IllegalTransition:
-        messages.error(request, _("This contract can no longer be signed."))
-    else:
-        messages.success(
-            request,
-            _("We emailed you a one-time code to %(email)s. Enter it below to sign.")
-            % {"email": request.user.email},
-        )
-    return redirect(contract.get_absolute_url() + "#sign")
+    contract = selectors.contract_get_for_tenant(user=request.user, pk=pk)
+    return action_redirect(
+        request,
+        lambda: services.contract_signing_code_send(contract=contract, user=request.user),
+        done=_("We emailed you a one-time code to %(email)s. Enter it below to sign.")
+        % {"email": request.user.email},
+        to=contract.get_absolute_url() + "#sign",
+        illegal=_("This contract can no longer be signed."),
+    )
 
 
 @login_required
 @require_POST
 def contract_sign(request, pk):
-    contract = selectors.contract_get_for_party(user=request.user, pk=pk)
-    if contract.tenant_id != request.user.pk:
-        raise Http404
+    contract = selectors.contract_get_for_tenant(user=request.user, pk=pk)
     form = SigningCodeForm(request.POST)
-    if form.is_valid():
-        try:
-            services.contract_sign(
-                contract=contract,
-                user=request.user,
-                code=form.cleaned_data["code"],
-                **_client(request),
-            )
-        except ValidationError as error:
-            form.add_error("code", error)
-        except services.IllegalTransition:
-            form.add_error("code", _("This contract can no longer be signed."))
-        else:
-            messages.success(request, _("You signed the contract."))
-            return redirect(contract)
+    if form.is_valid() and _contract_sign(request, contract=contract, form=form):
+        messages.success(request, _("You signed the contract."))
+        return redirect(contract)
     contract.refresh_from_db()
     return _contract_page(request, contract, code_form=form, status=400)
+
+
+def _contract_sign(request, *, contract, form) -> bool:
+    """Whether the code signed the contract; why not is added to the form."""
+    try:
+        services.contract_sign(
+            contract=contract, user=request.user, code=form.cleaned_data["code"], **_client(request)
+        )
+    except ValidationError as error:
+        form.add_error("code", error)
+    except IllegalTransition:
+        form.add_error("code", _("This contract can no longer be signed."))
+    else:
+        return True
+    return False
 
 
 @login_required
 @require_POST
 def contract_decline(request, pk):
-    contract = selectors.contract_get_for_party(user=request.user, pk=pk)
-    if contract.tenant_id != request.user.pk:
-        raise Http404
+    contract = selectors.contract_get_for_tenant(user=request.user, pk=pk)
     form = ReasonForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError(_("Tell the host why you decline."))
-        services.contract_decline(
-            contract=contract, by=request.user, reason=form.cleaned_data["reason"]
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    except services.IllegalTransition:
-        messages.error(request, _("This contract can no longer be declined."))
-    else:
-        messages.success(request, _("You declined the contract."))
-    return redirect(contract)
+    return action_redirect(
+        request,
+        lambda: services.contract_decline(
+            contract=contract,
+            by=request.user,
+            reason=form.reason_given(missing=_("Tell the host why you decline.")),
+        ),
+        done=_("You declined the contract."),
+        to=contract,
+        illegal=_("This contract can no longer be declined."),
+    )
 
 
 @login_required
 @require_POST
 def contract_withdraw(request, pk):
-    contract = selectors.contract_get_for_party(user=request.user, pk=pk)
-    if contract.host_id != request.user.pk:
-        raise Http404
-    try:
-        services.contract_withdraw(contract=contract, by=request.user)
-    except services.IllegalTransition:
-        messages.error(request, _("Only a contract not signed yet can be withdrawn."))
-    else:
-        messages.success(request, _("You withdrew the contract."))
-    return redirect(contract)
+    contract = selectors.contract_get_for_host(user=request.user, pk=pk)
+    return action_redirect(
+        request,
+        lambda: services.contract_withdraw(contract=contract, by=request.user),
+        done=_("You withdrew the contract."),
+        to=contract,
+        illegal=_("Only a contract not signed yet can be withdrawn."),
+    )
+
+
+# --- The thread's card ----------------------------------------------------------------------
+
+
+def contract_card(*, thread, user, request=None) -> str:
+    """Reservation requests and contracts of the thread, with what this party can do next."""
+    reservations = list(selectors.thread_reservations(thread=thread))
+    open_reservations = [r for r in reservations if r.status == ReservationRequest.Status.OPEN]
+    contracts = list(selectors.thread_contracts(thread=thread))
+    if not reservations and not contracts:
+        return ""
+    return render_to_string(
+        "contracts/partials/thread_contract_card.html",
+        {
+            "thread": thread,
+            "is_host": user.pk == thread.host_id,
+            "open_reservations": open_reservations,
+            "contracts": contracts,
+            "SENT": Contract.Status.SENT,
+        },
+        request=request,
+    )

@@ -49,25 +49,25 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from contracts.booking.services import (
-    IllegalTransition,
     contract_dates_book,
-    contract_event_record,
     contract_transition,
     dates_taken,
     listing_dates_lock,
 )
 from contracts.booking.terms import CANCELLATION_PAYMENT_DAYS, FREE_DAYS_BEFORE_MOVE_IN, NOTICE_DAYS
-from contracts.core.notify import contract_mail_send
 from contracts.core.sections import contract_section_register
+from contracts.core.services import contract_event_record, contract_mail_send
 from contracts.models import Contract, ContractEvent, ExtensionRequest, Payment
 from contracts.payments.schedule import FIRST_PAYMENT_DAYS, PlannedPayment, commission_of
 from contracts.payments.services import contract_stay_cost, payments_cancel_unpaid, payments_paid
+from kaguaruoo.transitions import IllegalTransition
 from listings.models import Listing
 from listings.pricing import StayCost, stay_end
+from listings.stays import EXTENSION_MAX_MONTHS as EXTENSION_MAX_MONTHS  # the form offers as many
+from listings.stays import available_until_error, extension_months_check
 from messaging import services as messaging
 
 E = ExtensionRequest.Status
-EXTENSION_MAX_MONTHS = 24
 # (from, to) -> who may make the move; "system": a cancellation closes a pending request.
 EXTENSION_TRANSITIONS = {
     (E.PENDING, E.APPROVED): {"host"},
@@ -107,32 +107,12 @@ def extension_check(*, contract: Contract, months: int) -> None:
         raise ValidationError(_("Only a signed contract can be extended."), code="not_signed")
     if contract.end_date <= timezone.localdate():
         raise ValidationError(_("This stay has ended; it can no longer be extended."))
-    if not 1 <= months <= EXTENSION_MAX_MONTHS:
-        raise ValidationError(
-            _("Ask for 1 to %(max)s more months.") % {"max": EXTENSION_MAX_MONTHS}
-        )
     listing = contract.listing
-    total = contract.months + months
-    if total > listing.max_months:
-        raise ValidationError(
-            _(
-                "Stays at this apartment last at most %(max)s months; "
-                "this contract already runs %(months)s, so at most %(more)s more."
-            )
-            % {
-                "max": listing.max_months,
-                "months": contract.months,
-                "more": max(listing.max_months - contract.months, 0),
-            },
-            code="max_months",
-        )
+    extension_months_check(listing=listing, months_now=contract.months, more=months)
     new_end = extension_end_date(contract=contract, months=months)
-    if listing.available_until and new_end - datetime.timedelta(days=1) > listing.available_until:
-        raise ValidationError(
-            _("The apartment is available until %(date)s.")
-            % {"date": listing.available_until.isoformat()},
-            code="available_until",
-        )
+    last_night = new_end - datetime.timedelta(days=1)
+    if until := available_until_error(listing=listing, last_night=last_night):
+        raise ValidationError(until, code="available_until")
     if dates_taken(listing=listing, start=contract.end_date, end=new_end, exclude_pk=contract.pk):
         raise ValidationError(
             _("The apartment is booked after your move-out day: it cannot be extended so far."),

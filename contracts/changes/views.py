@@ -15,10 +15,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from contracts.booking import selectors
-from contracts.booking.services import IllegalTransition
 from contracts.changes import services as changes
 from contracts.models import ExtensionRequest
 from contracts.payments.schedule import plan_totals
+from kaguaruoo.transitions import IllegalTransition
 
 
 class ExtensionForm(forms.Form):

@@ -24,8 +24,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from contracts.booking.selectors import contract_get_for_party
-from contracts.core.notify import contract_mail_send
 from contracts.core.sections import contract_section_register
+from contracts.core.services import contract_mail_send
 from contracts.models import Contract, HouseGuide, HouseGuideView
 from kaguaruoo.uploads import attachment_check
 from listings.models import Listing

@@ -19,7 +19,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from contracts.booking.services import IllegalTransition
 from contracts.models import CommissionRate, Contract, Payment, StripeEvent
 from contracts.payments.selectors import (
     PAYABLE,
@@ -32,6 +31,7 @@ from contracts.payments.services import (
     commission_rate_start_check,
     payment_bank_transfer_record,
 )
+from kaguaruoo.transitions import IllegalTransition
 from privacy.models import StaffAuditLog
 from privacy.staff_access import PersonalDataAdminMixin, audit_record, is_privacy_officer
 

@@ -29,15 +29,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from contracts.booking.services import IllegalTransition, contract_event_record
-from contracts.core.notify import contract_mail_send
 from contracts.core.sections import contract_section_register
+from contracts.core.services import contract_event_record, contract_mail_send
 from contracts.models import CommissionRate, Contract, ContractEvent, Payment, StripeEvent
 from contracts.payments import selectors as payment_selectors
 from contracts.payments import stripe_gateway
 from contracts.payments.schedule import schedule_plan
 from contracts.payments.selectors import CHECKOUT_COMPLETED, PAYABLE, transfer_reference
 from kaguaruoo.mail import mail_send
+from kaguaruoo.transitions import IllegalTransition
 from listings.pricing import stay_cost
 
 logger = logging.getLogger(__name__)

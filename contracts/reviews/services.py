@@ -17,8 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from contracts.core.notify import contract_mail_send
 from contracts.core.sections import contract_section_register
+from contracts.core.services import contract_mail_send
 from contracts.models import Contract, Review
 
 REVIEW_DAYS = 14

@@ -14,7 +14,6 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from contracts.booking.services import IllegalTransition
 from contracts.models import SupportMessage, SupportRequest
 from contracts.support.forms import SupportReplyForm
 from contracts.support.services import (
@@ -23,6 +22,7 @@ from contracts.support.services import (
     support_request_close,
 )
 from contracts.support.views import support_attachment_response
+from kaguaruoo.transitions import IllegalTransition
 from privacy.models import StaffAuditLog
 from privacy.staff_access import PersonalDataAdminMixin, audit_record, is_privacy_officer
 

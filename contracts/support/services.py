@@ -30,11 +30,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from contracts.booking.services import IllegalTransition
-from contracts.core.notify import contract_mail_send
 from contracts.core.sections import contract_section_register
+from contracts.core.services import contract_mail_send
 from contracts.models import Contract, SupportMessage, SupportRequest
 from kaguaruoo.mail import mail_send
+from kaguaruoo.transitions import IllegalTransition
 from kaguaruoo.uploads import CheckedFile, attachment_check
 
 Status = SupportRequest.Status

@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from contracts.booking.selectors import contract_get_for_party
-from contracts.booking.services import IllegalTransition
 from contracts.support import services as support
 from contracts.support.forms import SupportMessageForm, SupportRequestForm
+from kaguaruoo.transitions import IllegalTransition
 from kaguaruoo.uploads import attachment_response
 
 

@@ -17,7 +17,7 @@ from contracts.booking.services import (
     contract_withdraw,
     contracts_expire,
 )
-from contracts.core.notify import contract_mail_send
+from contracts.core.services import contract_mail_send
 from contracts.models import CommissionRate, Contract, Payment, SigningCode
 from messaging.services import message_post
 from privacy.models import IdentityVerification

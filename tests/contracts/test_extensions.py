@@ -10,9 +10,10 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
 
-from contracts.booking.services import IllegalTransition, contract_sign
+from contracts.booking.services import contract_sign
 from contracts.changes import services as changes
 from contracts.models import CommissionRate, ContractEvent, ExtensionRequest, Payment
+from kaguaruoo.transitions import IllegalTransition
 from listings.pricing import add_months, stay_cost
 from tests.contracts.builders import code_for, contract_listing, sent_contract, signed_contract
 from tests.contracts.stays import first_of_month_after, stay_ended

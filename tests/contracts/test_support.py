@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import Http404
 
-from contracts.booking.services import IllegalTransition, contract_transition
+from contracts.booking.services import contract_transition
 from contracts.models import Contract, SupportMessage, SupportRequest
 from contracts.support.services import (
     contract_section,
@@ -16,6 +16,7 @@ from contracts.support.services import (
     support_request_close,
     support_request_get_for_party,
 )
+from kaguaruoo.transitions import IllegalTransition
 from privacy import registry
 from tests.accounts.factories import UserFactory
 from tests.contracts.builders import sent_contract, signed_contract
