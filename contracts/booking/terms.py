@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from contracts.core.money import ContractMoney
 from contracts.payments.schedule import FIRST_PAYMENT_DAYS, PlannedPayment, plan_totals
 from listings.models import Listing
 from listings.pricing import StayCost
@@ -141,12 +142,14 @@ def terms_snapshot(
 
 
 def _yen(amount: int) -> str:
+    # Not kaguaruoo.money.yen: that one follows the active locale, and the signed
+    # text (and its hash) must read the same whatever language renders it.
     return f"¥{amount:,}"
 
 
 def terms_text_render(terms: dict) -> str:
     """The contract as plain text, in English, from the snapshot only."""
-    money, stay = terms["money"], terms["stay"]
+    money, stay = ContractMoney.from_terms(terms), terms["stay"]
     lines = [
         "KaguAruoo monthly apartment contract",
         "",
@@ -163,17 +166,17 @@ def terms_text_render(terms: dict) -> str:
         f"Length: {stay['months']} months",
         f"Occupants: {stay['people']}",
         "",
-        f"Monthly rent: {_yen(money['rent'])}",
-        f"Monthly utilities and management fee: {_yen(money['monthly_fee'])}",
-        f"Cleaning fee (once): {_yen(money['cleaning_fee'])}",
-        f"Linen fee (once): {_yen(money['linen_fee'])}",
-        f"Key money (once): {_yen(money['key_money'])}",
-        f"Deposit (refundable): {_yen(money['deposit'])}",
+        f"Monthly rent: {_yen(money.rent)}",
+        f"Monthly utilities and management fee: {_yen(money.monthly_fee)}",
+        f"Cleaning fee (once): {_yen(money.cleaning_fee)}",
+        f"Linen fee (once): {_yen(money.linen_fee)}",
+        f"Key money (once): {_yen(money.key_money)}",
+        f"Deposit (refundable): {_yen(money.deposit)}",
         "Calendar months stayed in only partly are charged by the day.",
-        f"Stay total: {_yen(money['stay_total'])}",
-        f"Platform commission on the tenant: {money['tenant_commission_percent']}% "
-        f"({_yen(money['total_tenant_commission'])})",
-        f"The tenant pays in all: {_yen(money['total_amount'])}, deposit included",
+        f"Stay total: {_yen(money.stay_total)}",
+        f"Platform commission on the tenant: {money.tenant_commission_percent}% "
+        f"({_yen(money.total_tenant_commission)})",
+        f"The tenant pays in all: {_yen(money.total_amount)}, deposit included",
         "",
         "House rules:",
         *(f"- {rule}" for rule in terms["house_rules"]),
