@@ -37,13 +37,12 @@ Cancellation (by the contract's own copy of the listing's policy)
 import calendar
 import copy
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
-from django.shortcuts import get_object_or_404
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -55,12 +54,18 @@ from contracts.booking.services import (
     listing_dates_lock,
 )
 from contracts.booking.terms import CANCELLATION_PAYMENT_DAYS, FREE_DAYS_BEFORE_MOVE_IN, NOTICE_DAYS
-from contracts.core.sections import contract_section_register
 from contracts.core.services import contract_event_record, contract_mail_send
 from contracts.models import Contract, ContractEvent, ExtensionRequest, Payment
 from contracts.payments.schedule import FIRST_PAYMENT_DAYS, PlannedPayment, commission_of
-from contracts.payments.services import contract_stay_cost, payments_cancel_unpaid, payments_paid
-from kaguaruoo.transitions import IllegalTransition
+from contracts.payments.services import (
+    contract_stay_cost,
+    payment_from_plan,
+    payments_cancel_unpaid,
+    payments_paid,
+)
+from kaguaruoo.money import yen
+from kaguaruoo.roles import PARTIES, Role, stay_role
+from kaguaruoo.transitions import TransitionTable, transition_move
 from listings.models import Listing
 from listings.pricing import StayCost, stay_end
 from listings.stays import EXTENSION_MAX_MONTHS as EXTENSION_MAX_MONTHS  # the form offers as many
@@ -68,18 +73,16 @@ from listings.stays import available_until_error, extension_months_check
 from messaging import services as messaging
 
 E = ExtensionRequest.Status
-# (from, to) -> who may make the move; "system": a cancellation closes a pending request.
-EXTENSION_TRANSITIONS = {
-    (E.PENDING, E.APPROVED): {"host"},
-    (E.PENDING, E.DECLINED): {"host"},
-    (E.PENDING, E.WITHDRAWN): {"tenant", "system"},
-}
+# (from, to) -> who may make the move; the system: a cancellation closes a pending request.
+EXTENSION_TRANSITIONS = TransitionTable.of(
+    {
+        (E.PENDING, E.APPROVED): Role.HOST,
+        (E.PENDING, E.DECLINED): Role.HOST,
+        (E.PENDING, E.WITHDRAWN): {Role.TENANT, Role.SYSTEM},
+    }
+)
 
 Policy = Listing.CancellationPolicy
-
-
-def _yen(amount: int) -> str:
-    return f"¥{amount:,}"
 
 
 def _cost_for_months(contract: Contract, months: int) -> StayCost:
@@ -163,16 +166,15 @@ def extension_plan(
 def _extension_transition(
     *, extension: ExtensionRequest, to: str, by: User | None, **fields
 ) -> ExtensionRequest:
-    role = "system" if by is None else extension.contract.role_of(by) or "stranger"
-    if role not in EXTENSION_TRANSITIONS.get((extension.status, to), set()):
-        raise IllegalTransition(f"{role} cannot move extension {extension.status} -> {to}")
-    moved = ExtensionRequest.objects.filter(pk=extension.pk, status=extension.status).update(
-        status=to, decided_at=timezone.now(), **fields
+    """Answer or withdraw the request (`by` None: the system); raises IllegalTransition."""
+    return transition_move(
+        obj=extension,
+        table=EXTENSION_TRANSITIONS,
+        to=to,
+        role=stay_role(extension.contract, by),
+        decided_at=timezone.now(),
+        **fields,
     )
-    if not moved:
-        raise IllegalTransition(f"extension {extension.pk} changed state meanwhile")
-    extension.refresh_from_db()
-    return extension
 
 
 def _extension_detail(extension: ExtensionRequest) -> dict:
@@ -184,15 +186,44 @@ def _extension_detail(extension: ExtensionRequest) -> dict:
     }
 
 
-def _extension_announce(*, extension: ExtensionRequest, by: User, text: str, template: str):
-    """Post the step into the thread and mail the other party."""
-    contract = extension.contract
+def _announce(
+    *,
+    contract: Contract,
+    kind: str,
+    actor: User | None,
+    notice: str,
+    mail: str,
+    to: Iterable[User],
+    context: dict | None = None,
+    detail: dict | None = None,
+) -> ContractEvent:
+    """The ending of every step here: the event in the contract's history, the notice in
+    its thread (posted as `actor`), the mail `mail` to each of `to` with the contract."""
+    event = contract_event_record(contract=contract, kind=kind, actor=actor, **(detail or {}))
     messaging.notice_post(
-        thread=contract.thread, actor=by, text=text, link=contract.get_absolute_url()
+        thread=contract.thread, actor=actor, text=notice, link=contract.get_absolute_url()
     )
-    other = contract.host if by.pk == contract.tenant_id else contract.tenant
-    contract_mail_send(
-        to=other, template=template, context={"contract": contract, "extension": extension}
+    for recipient in to:
+        contract_mail_send(
+            to=recipient, template=mail, context={"contract": contract, **(context or {})}
+        )
+    return event
+
+
+def _extension_announce(
+    *, extension: ExtensionRequest, kind: str, by: User, notice: str, mail: str, **detail
+) -> None:
+    """A step of an extension, told to the other party."""
+    contract = extension.contract
+    _announce(
+        contract=contract,
+        kind=kind,
+        actor=by,
+        notice=notice,
+        mail=mail,
+        to=[contract.host if by.pk == contract.tenant_id else contract.tenant],
+        context={"extension": extension},
+        detail={**detail, **_extension_detail(extension)},
     )
 
 
@@ -219,16 +250,11 @@ def extension_request(
             _("You already asked for an extension. Wait for the host's answer or withdraw it."),
             code="duplicate",
         ) from error
-    contract_event_record(
-        contract=contract,
-        kind=ContractEvent.Kind.EXTENSION_REQUESTED,
-        actor=by,
-        **_extension_detail(extension),
-    )
     _extension_announce(
         extension=extension,
+        kind=ContractEvent.Kind.EXTENSION_REQUESTED,
         by=by,
-        text=_(
+        notice=_(
             "%(tenant)s asks to extend contract %(number)s by %(months)s months "
             "(move-out on %(date)s)."
         )
@@ -238,7 +264,7 @@ def extension_request(
             "months": months,
             "date": extension.new_end_date.isoformat(),
         },
-        template="extension_requested",
+        mail="extension_requested",
     )
     return extension
 
@@ -272,18 +298,15 @@ def extension_approve(*, extension: ExtensionRequest, by: User) -> ExtensionRequ
         ) from error
     contract.refresh_from_db()
     contract_dates_book(contract=contract)
-    Payment.objects.bulk_create(_payment_of(contract, planned) for planned in plan)
-    contract_event_record(
-        contract=contract,
-        kind=ContractEvent.Kind.EXTENSION_APPROVED,
-        actor=by,
-        added=sum(p.amount for p in plan),
-        **_extension_detail(extension),
+    Payment.objects.bulk_create(
+        payment_from_plan(contract=contract, planned=planned) for planned in plan
     )
     _extension_announce(
         extension=extension,
+        kind=ContractEvent.Kind.EXTENSION_APPROVED,
         by=by,
-        text=_(
+        added=sum(p.amount for p in plan),
+        notice=_(
             "%(host)s approved the extension: contract %(number)s now runs until "
             "move-out on %(date)s."
         )
@@ -292,27 +315,9 @@ def extension_approve(*, extension: ExtensionRequest, by: User) -> ExtensionRequ
             "number": contract.number,
             "date": contract.end_date.isoformat(),
         },
-        template="extension_approved",
+        mail="extension_approved",
     )
     return extension
-
-
-def _payment_of(contract: Contract, planned: PlannedPayment) -> Payment:
-    return Payment(
-        contract=contract,
-        sequence=planned.sequence,
-        kind=planned.kind,
-        due_date=planned.due_date,
-        period_start=planned.period_start,
-        period_end=planned.period_end,
-        rent=planned.rent,
-        fees=planned.fees,
-        base=planned.base,
-        tenant_commission=planned.tenant_commission,
-        host_commission=planned.host_commission,
-        amount=planned.amount,
-        host_payout=planned.host_payout,
-    )
 
 
 @transaction.atomic
@@ -322,19 +327,14 @@ def extension_decline(*, extension: ExtensionRequest, by: User, reason: str) -> 
         raise ValidationError(_("Tell the tenant why you decline."), code="reason")
     _extension_transition(extension=extension, to=E.DECLINED, by=by, reason=reason)
     contract = extension.contract
-    contract_event_record(
-        contract=contract,
-        kind=ContractEvent.Kind.EXTENSION_DECLINED,
-        actor=by,
-        reason=reason,
-        **_extension_detail(extension),
-    )
     _extension_announce(
         extension=extension,
+        kind=ContractEvent.Kind.EXTENSION_DECLINED,
         by=by,
-        text=_("%(host)s declined the extension of contract %(number)s: %(reason)s")
+        reason=reason,
+        notice=_("%(host)s declined the extension of contract %(number)s: %(reason)s")
         % {"host": by.public_name, "number": contract.number, "reason": reason},
-        template="extension_declined",
+        mail="extension_declined",
     )
     return extension
 
@@ -343,26 +343,14 @@ def extension_decline(*, extension: ExtensionRequest, by: User, reason: str) -> 
 def extension_withdraw(*, extension: ExtensionRequest, by: User) -> ExtensionRequest:
     _extension_transition(extension=extension, to=E.WITHDRAWN, by=by)
     contract = extension.contract
-    contract_event_record(
-        contract=contract,
-        kind=ContractEvent.Kind.EXTENSION_WITHDRAWN,
-        actor=by,
-        **_extension_detail(extension),
-    )
     _extension_announce(
         extension=extension,
+        kind=ContractEvent.Kind.EXTENSION_WITHDRAWN,
         by=by,
-        text=_("%(tenant)s withdrew the request to extend contract %(number)s.")
+        notice=_("%(tenant)s withdrew the request to extend contract %(number)s.")
         % {"tenant": by.public_name, "number": contract.number},
-        template="extension_withdrawn",
+        mail="extension_withdrawn",
     )
-    return extension
-
-
-def extension_get_for_party(*, contract: Contract, pk: int) -> ExtensionRequest:
-    """An extension of a contract already fetched with `contract_get_for_party`; 404 otherwise."""
-    extension = get_object_or_404(contract.extensions, pk=pk)
-    extension.contract = contract
     return extension
 
 
@@ -440,11 +428,11 @@ def cancellation_quote(
 ) -> CancellationQuote:
     """What the tenant owes or gets back if `by` cancels the contract on `on` (today)."""
     on = on or timezone.localdate()
-    role = contract.role_of(by)
-    if role is None:
+    role = stay_role(contract, by)
+    if role not in PARTIES:
         raise PermissionDenied
     cost = contract_stay_cost(contract=contract)
-    if role == "host":
+    if role == Role.HOST:
         base, why = 0, _("The host cancels: the tenant owes nothing and gets back all they paid.")
     else:
         base, why = _tenant_charge(contract, cost, on)
@@ -453,7 +441,7 @@ def cancellation_quote(
     paid = payments_paid(contract=contract)
     return CancellationQuote(
         on=on,
-        by_host=role == "host",
+        by_host=role == Role.HOST,
         policy=str(Policy(contract.cancellation_policy).label),
         charge_base=base,
         charge_commission=commission_of(base, contract.tenant_commission_percent),
@@ -496,9 +484,9 @@ def _cancellation_text(contract: Contract, by: User, quote: CancellationQuote) -
         "reason": contract.cancellation_reason,
     }
     if quote.due:
-        return f"{text} {_('The tenant owes %(amount)s.') % {'amount': _yen(quote.due)}}"
+        return f"{text} {_('The tenant owes %(amount)s.') % {'amount': yen(quote.due)}}"
     if quote.refund:
-        amount = _yen(quote.refund)
+        amount = yen(quote.refund)
         return f"{text} {_('%(amount)s is refunded to the tenant.') % {'amount': amount}}"
     return text
 
@@ -560,57 +548,19 @@ def _cancel(*, contract: Contract, by: User, reason: str, quote: CancellationQuo
         _extension_transition(
             extension=extension, to=E.WITHDRAWN, by=None, reason=_("The contract was cancelled.")
         )
-    contract_event_record(
+    _announce(
         contract=contract,
         kind=ContractEvent.Kind.CANCELLED,
         actor=by,
-        reason=reason,
-        charge=quote.charge,
-        paid=quote.paid,
-        due=quote.due,
-        refund=quote.refund,
-    )
-    messaging.notice_post(
-        thread=contract.thread,
-        actor=by,
-        text=_cancellation_text(contract, by, quote),
-        link=contract.get_absolute_url(),
-    )
-    for party in (contract.tenant, contract.host):
-        contract_mail_send(
-            to=party,
-            template="cancellation_made",
-            context={"contract": contract, "quote": quote, "payment": payment, "by": by},
-        )
-
-
-# --- The contract page ----------------------------------------------------------------------
-
-
-@contract_section_register(order=30)
-def contract_section(*, contract: Contract, user: User, request=None) -> str:
-    """Extension history and what this party can ask or answer; the cancellation terms."""
-    if contract.signed_at is None:
-        return ""
-    role = contract.role_of(user)
-    extensions = list(contract.extensions.select_related("requested_by"))
-    pending = next((e for e in extensions if e.status == E.PENDING), None)
-    signed = contract.status == Contract.Status.SIGNED
-    running = signed and contract.end_date > timezone.localdate()
-    return render_to_string(
-        "contracts/partials/changes_section.html",
-        {
-            "contract": contract,
-            "role": role,
-            "extensions": extensions,
-            "pending": pending,
-            "can_request": running and role == "tenant" and pending is None,
-            "quote": cancellation_quote(contract=contract, by=user) if running else None,
-            "cancellation_payment": (
-                contract.payments.filter(kind=Payment.Kind.CANCELLATION).first()
-                if contract.status == Contract.Status.CANCELLED
-                else None
-            ),
+        notice=_cancellation_text(contract, by, quote),
+        mail="cancellation_made",
+        to=[contract.tenant, contract.host],
+        context={"quote": quote, "payment": payment, "by": by},
+        detail={
+            "reason": reason,
+            "charge": quote.charge,
+            "paid": quote.paid,
+            "due": quote.due,
+            "refund": quote.refund,
         },
-        request=request,
     )

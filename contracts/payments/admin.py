@@ -31,6 +31,8 @@ from contracts.payments.services import (
     commission_rate_start_check,
     payment_bank_transfer_record,
 )
+from kaguaruoo.admin import ReadOnlyAdminMixin
+from kaguaruoo.money import yen
 from kaguaruoo.transitions import IllegalTransition
 from privacy.models import StaffAuditLog
 from privacy.staff_access import PersonalDataAdminMixin, audit_record, is_privacy_officer
@@ -330,10 +332,6 @@ class CommissionRateAdmin(admin.ModelAdmin):
 # --- Refunds after cancellations ------------------------------------------------------------
 
 
-def _yen(amount: int | None) -> str:
-    return "-" if amount is None else f"¥{amount:,}"
-
-
 class RefundOwedFilter(admin.SimpleListFilter):
     """Cancelled contracts whose tenant paid more than the cancellation charge."""
 
@@ -350,7 +348,7 @@ class RefundOwedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Contract)
-class ContractAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
+class ContractAdmin(ReadOnlyAdminMixin, PersonalDataAdminMixin, admin.ModelAdmin):
     """Read-only: contracts change through their services, never here."""
 
     list_display = [
@@ -410,17 +408,17 @@ class ContractAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("cancellation charge"))
     def charge(self, contract):
-        return _yen(contract.cancellation_charge)
+        return yen(contract.cancellation_charge, empty="-")
 
     @admin.display(description=gettext_lazy("refund to the tenant"))
     def refund(self, contract):
-        return _yen(contract.cancellation_refund)
+        return yen(contract.cancellation_refund, empty="-")
 
     @admin.display(description=gettext_lazy("of the refund, from the host's payouts"))
     def refund_from_host(self, contract):
         if not contract.cancellation_refund:
             return "-"
-        return _yen(host_refund_share(contract=contract, received=contract.received))
+        return yen(host_refund_share(contract=contract, received=contract.received), empty="-")
 
     def get_search_results(self, request, queryset, search_term):
         if not search_term.strip():
@@ -429,12 +427,3 @@ class ContractAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
         if number is None or number.group(2):
             return queryset.none(), False
         return queryset.filter(pk=int(number.group(1))), False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

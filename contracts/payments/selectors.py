@@ -14,10 +14,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Case, Count, Q, QuerySet, Sum, When
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
+from contracts.booking.selectors import contract_get_for_party
 from contracts.models import Contract, Payment
 from contracts.payments.schedule import FIRST_PAYMENT_DAYS, commission_of
+from kaguaruoo.roles import Role
 
 # The states in which the tenant still owes a payment.
 PAYABLE = (Payment.Status.DUE, Payment.Status.OVERDUE)
@@ -125,6 +129,60 @@ def schedule_totals(rows: list[ScheduleRow]) -> dict:
     }
 
 
+@dataclass(frozen=True)
+class PartySchedule:
+    """A contract's payments as one party sees them, with what a cancellation refunds."""
+
+    role: Role  # TENANT or HOST
+    planned: bool  # the contract is not signed yet: the rows are its terms' plan
+    rows: list[ScheduleRow]
+    totals: dict
+    commission_percent: Decimal
+    refund: int  # to the tenant, after a cancellation
+    refund_from_payouts: int  # the host's share of it
+
+    @property
+    def payable(self) -> bool:
+        return any(row.payable for row in self.rows)
+
+    @property
+    def refund_by_kaguaruoo(self) -> int:
+        return self.refund - self.refund_from_payouts
+
+    @property
+    def paid_out(self) -> int:
+        """What the host's payouts brought, less their share of a refund."""
+        return self.totals["paid"] - self.refund_from_payouts
+
+
+def party_schedule(*, contract: Contract, role: Role) -> PartySchedule:
+    """The schedule for the contract's tenant or host: their commission, their amounts."""
+    rows = schedule_rows(contract=contract, role=role)
+    totals = schedule_totals(rows)
+    is_tenant = role == Role.TENANT
+    # The host's part of a refund to the tenant comes off what their payouts brought.
+    from_payouts = 0 if is_tenant else host_refund_share(contract=contract, received=totals["paid"])
+    return PartySchedule(
+        role=role,
+        planned=contract.status == Contract.Status.SENT,
+        rows=rows,
+        totals=totals,
+        commission_percent=(
+            contract.tenant_commission_percent if is_tenant else contract.host_commission_percent
+        ),
+        refund=contract.cancellation_refund or 0,
+        refund_from_payouts=from_payouts,
+    )
+
+
+def payment_get_for_tenant(*, user, contract_pk: int, pk: int) -> Payment:
+    """A payment of a contract whose tenant `user` is; Http404 for the host and anyone else."""
+    contract = contract_get_for_party(user=user, pk=contract_pk)
+    if contract.tenant_id != user.pk:
+        raise Http404
+    return get_object_or_404(contract.payments, pk=pk)
+
+
 def first_payment_rule() -> str:
     return _("%(days)s days after signing, no later than move-in") % {"days": FIRST_PAYMENT_DAYS}
 
@@ -200,6 +258,22 @@ def payouts_for_host(*, user) -> QuerySet[Payment]:
         Payment.objects.filter(contract__host=user)
         .exclude(status=Payment.Status.CANCELLED)
         .select_related("contract__listing")
+    )
+
+
+def payouts_upcoming_for_host(*, user) -> QuerySet[Payment]:
+    """The host's payouts still to come, soonest first."""
+    return (
+        payouts_for_host(user=user)
+        .filter(status__in=PAYABLE)
+        .order_by("due_date", "contract_id", "sequence")
+    )
+
+
+def payouts_received_for_host(*, user) -> QuerySet[Payment]:
+    """The host's payouts of payments made, latest first."""
+    return (
+        payouts_for_host(user=user).filter(status=Payment.Status.PAID).order_by("-paid_at", "-id")
     )
 
 

@@ -1,6 +1,6 @@
 """Payments of a contract: the schedule's rows, card payments through Stripe, bank transfers.
 
-Each signed contract has one Payment row per instalment (contracts/schedule.py
+Each signed contract has one Payment row per instalment (payments/schedule.py
 says how they are computed). A payment moves only through
 `PAYMENT_TRANSITIONS`: due -> paid (by card, confirmed by Stripe's webhook, or
 by bank transfer, reconciled by staff), due -> overdue (a daily task, which
@@ -17,39 +17,45 @@ StripeEvent row, and the support mailbox is asked to refund it in Stripe.
 import datetime
 import logging
 from decimal import Decimal
+from enum import StrEnum
 from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet, Sum
-from django.template.loader import render_to_string
+from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from contracts.core.sections import contract_section_register
 from contracts.core.services import contract_event_record, contract_mail_send
 from contracts.models import CommissionRate, Contract, ContractEvent, Payment, StripeEvent
-from contracts.payments import selectors as payment_selectors
 from contracts.payments import stripe_gateway
-from contracts.payments.schedule import schedule_plan
+from contracts.payments.schedule import PlannedPayment, schedule_plan
 from contracts.payments.selectors import CHECKOUT_COMPLETED, PAYABLE, transfer_reference
 from kaguaruoo.mail import mail_send
-from kaguaruoo.transitions import IllegalTransition
+from kaguaruoo.transitions import (
+    TransitionTable,
+    transition_move,
+    transition_move_many,
+)
 from listings.pricing import stay_cost
 
 logger = logging.getLogger(__name__)
 
 P = Payment.Status
-PAYMENT_TRANSITIONS = {
-    (P.DUE, P.PAID),
-    (P.OVERDUE, P.PAID),
-    (P.DUE, P.OVERDUE),
-    (P.DUE, P.CANCELLED),
-    (P.OVERDUE, P.CANCELLED),
-}
+# Who moves a payment is the service's concern (the webhook, staff, the daily task, a
+# cancellation): the table says only which moves exist.
+PAYMENT_TRANSITIONS = TransitionTable.unguarded(
+    [
+        (P.DUE, P.PAID),
+        (P.OVERDUE, P.PAID),
+        (P.DUE, P.OVERDUE),
+        (P.DUE, P.CANCELLED),
+        (P.OVERDUE, P.CANCELLED),
+    ]
+)
 
 
 def contract_stay_cost(*, contract: Contract):
@@ -77,24 +83,28 @@ def payments_create(*, contract: Contract) -> list[Payment]:
         signed_on=timezone.localdate(contract.signed_at) if contract.signed_at else None,
     )
     return Payment.objects.bulk_create(
-        Payment(
-            contract=contract,
-            sequence=planned.sequence,
-            kind=planned.kind,
-            due_date=planned.due_date,
-            period_start=planned.period_start,
-            period_end=planned.period_end,
-            rent=planned.rent,
-            fees=planned.fees,
-            one_time=planned.one_time,
-            deposit=planned.deposit,
-            base=planned.base,
-            tenant_commission=planned.tenant_commission,
-            host_commission=planned.host_commission,
-            amount=planned.amount,
-            host_payout=planned.host_payout,
-        )
-        for planned in plan
+        payment_from_plan(contract=contract, planned=planned) for planned in plan
+    )
+
+
+def payment_from_plan(*, contract: Contract, planned: PlannedPayment) -> Payment:
+    """The (unsaved) payment row of one line of a plan: the schedule's or an extension's."""
+    return Payment(
+        contract=contract,
+        sequence=planned.sequence,
+        kind=planned.kind,
+        due_date=planned.due_date,
+        period_start=planned.period_start,
+        period_end=planned.period_end,
+        rent=planned.rent,
+        fees=planned.fees,
+        one_time=planned.one_time,
+        deposit=planned.deposit,
+        base=planned.base,
+        tenant_commission=planned.tenant_commission,
+        host_commission=planned.host_commission,
+        amount=planned.amount,
+        host_payout=planned.host_payout,
     )
 
 
@@ -112,20 +122,9 @@ def contract_lock(*, contract_id: int) -> None:
 
 
 def payment_transition(*, payment: Payment, to: str, **fields) -> Payment:
-    """The one way a payment changes state; raises if the move is illegal or lost a race."""
-    if (payment.status, to) not in PAYMENT_TRANSITIONS:
-        raise IllegalTransition(f"payment {payment.pk} cannot move {payment.status} -> {to}")
-    moved = Payment.objects.filter(pk=payment.pk, status=payment.status).update(status=to, **fields)
-    if not moved:
-        raise IllegalTransition(f"payment {payment.pk} changed state meanwhile")
-    payment.refresh_from_db()
-    return payment
-
-
-def _payments_transition(*, payments: QuerySet[Payment], to: str, **fields) -> int:
-    """Move every payment of `payments` that the table lets reach `to`; the count moved."""
-    movable = {start for start, end in PAYMENT_TRANSITIONS if end == to}
-    return payments.filter(status__in=movable).update(status=to, **fields)
+    """The one way a payment changes state; raises IllegalTransition if the move is illegal
+    or lost a race."""
+    return transition_move(obj=payment, table=PAYMENT_TRANSITIONS, to=to, **fields)
 
 
 def payments_cancel_unpaid(*, contract: Contract) -> int:
@@ -136,7 +135,7 @@ def payments_cancel_unpaid(*, contract: Contract) -> int:
         .exclude(checkout_session_id="")
         .values_list("pk", flat=True)
     )
-    cancelled = _payments_transition(payments=payments, to=P.CANCELLED)
+    cancelled = transition_move_many(queryset=payments, table=PAYMENT_TRANSITIONS, to=P.CANCELLED)
     _checkout_sessions_close(payment_ids=with_session)
     return cancelled
 
@@ -298,9 +297,21 @@ def payment_checkout_expire(*, payment: Payment) -> bool:
     return stripe_gateway.checkout_session_expire(session_id=payment.checkout_session_id)
 
 
+class WebhookOutcome(StrEnum):
+    """What a Stripe event came to: the webhook answers it to Stripe, the log keeps it."""
+
+    REPLAY = "replay"
+    IGNORED = "ignored"
+    NOT_PAID = "not paid"
+    UNKNOWN_PAYMENT = "unknown payment"
+    AMOUNT_MISMATCH = "amount mismatch"
+    NOT_PAYABLE = "not payable"
+    PAID = "paid"
+
+
 @transaction.atomic
-def stripe_event_handle(*, event: dict) -> str:
-    """Act on a verified Stripe event once; what was done, for the log and the tests.
+def stripe_event_handle(*, event: dict) -> WebhookOutcome:
+    """Act on a verified Stripe event once; what it came to.
 
     The StripeEvent row is written first in the same transaction: a replay, even
     one arriving while the first is being handled, fails on its unique event id
@@ -311,9 +322,9 @@ def stripe_event_handle(*, event: dict) -> str:
         with transaction.atomic():
             record = StripeEvent.objects.create(event_id=event["id"], type=event["type"])
     except IntegrityError:
-        return "replay"
+        return WebhookOutcome.REPLAY
     if event["type"] != CHECKOUT_COMPLETED:
-        return "ignored"
+        return WebhookOutcome.IGNORED
     return _checkout_completed(record=record, session=event["data"]["object"])
 
 
@@ -333,14 +344,14 @@ def _payment_lock(payment_id: int) -> Payment | None:
     )
 
 
-def _checkout_completed(*, record: StripeEvent, session: dict) -> str:
+def _checkout_completed(*, record: StripeEvent, session: dict) -> WebhookOutcome:
     if session.get("payment_status") != "paid":
-        return "not paid"
+        return WebhookOutcome.NOT_PAID
     payment_id = str((session.get("metadata") or {}).get("payment_id", ""))
     payment = _payment_lock(int(payment_id)) if payment_id.isdigit() else None
     if payment is None:
         logger.warning("Stripe event %s names no known payment (%r)", record.event_id, payment_id)
-        return "unknown payment"
+        return WebhookOutcome.UNKNOWN_PAYMENT
     StripeEvent.objects.filter(pk=record.pk).update(payment=payment)
     amount, currency = session.get("amount_total"), str(session.get("currency", "")).lower()
     if amount != payment.amount or currency != stripe_gateway.CURRENCY:
@@ -353,8 +364,9 @@ def _checkout_completed(*, record: StripeEvent, session: dict) -> str:
             payment.pk,
             payment.amount,
         )
-        _card_refund_ask(record=record, payment=payment, session=session, outcome="amount mismatch")
-        return "amount mismatch"
+        outcome = WebhookOutcome.AMOUNT_MISMATCH
+        _card_refund_ask(record=record, payment=payment, session=session, outcome=outcome)
+        return outcome
     if payment.status not in PAYABLE:
         logger.warning(
             "Stripe event %s: payment %s is already %s; session %s needs a refund",
@@ -363,18 +375,21 @@ def _checkout_completed(*, record: StripeEvent, session: dict) -> str:
             payment.status,
             session.get("id"),
         )
-        _card_refund_ask(record=record, payment=payment, session=session, outcome="not payable")
-        return "not payable"
+        outcome = WebhookOutcome.NOT_PAYABLE
+        _card_refund_ask(record=record, payment=payment, session=session, outcome=outcome)
+        return outcome
     payment_mark_paid(
         payment=payment,
         method=Payment.Method.CARD,
         reference=str(session.get("payment_intent") or session.get("id") or ""),
         session_id=str(session.get("id") or ""),
     )
-    return "paid"
+    return WebhookOutcome.PAID
 
 
-def _card_refund_ask(*, record: StripeEvent, payment: Payment, session: dict, outcome: str):
+def _card_refund_ask(
+    *, record: StripeEvent, payment: Payment, session: dict, outcome: WebhookOutcome
+):
     """Card money the site did not count: ask the support mailbox to refund it in Stripe.
 
     The event's row, linked to the payment, is the lasting record (admin lists such
@@ -408,7 +423,7 @@ def payments_overdue_mark() -> dict:
     still due there (a cancellation charge) is owed like any other payment.
     """
     late = Payment.objects.filter(due_date__lt=timezone.localdate())
-    overdue = _payments_transition(payments=late, to=P.OVERDUE)
+    overdue = transition_move_many(queryset=late, table=PAYMENT_TRANSITIONS, to=P.OVERDUE)
     unreminded = Payment.objects.filter(status=P.OVERDUE, reminded_at__isnull=True).select_related(
         "contract__tenant", "contract__host", "contract__listing"
     )
@@ -473,53 +488,3 @@ def commission_rate_set(
     rate.full_clean()
     rate.save()
     return rate
-
-
-# --- The contract page's section ------------------------------------------------------------
-
-
-def percent_text(value) -> str:
-    """5.00 -> "5", 3.50 -> "3.5"."""
-    return format(Decimal(value).normalize(), "f")
-
-
-@contract_section_register(order=10)
-def contract_section(*, contract: Contract, user: User, request=None) -> str:
-    """The payment schedule as this party sees it: their commission, their amounts."""
-    role = contract.role_of(user)
-    if role is None:
-        return ""
-    rows = payment_selectors.schedule_rows(contract=contract, role=role)
-    if not rows:
-        return ""
-    payable = [row for row in rows if row.status in PAYABLE]
-    percent = (
-        contract.tenant_commission_percent if role == "tenant" else contract.host_commission_percent
-    )
-    totals = payment_selectors.schedule_totals(rows)
-    # The host's part of a refund to the tenant comes off what their payouts brought.
-    from_payouts = (
-        payment_selectors.host_refund_share(contract=contract, received=totals["paid"])
-        if role == "host"
-        else 0
-    )
-    return render_to_string(
-        "contracts/partials/payments_section.html",
-        {
-            "contract": contract,
-            "is_tenant": role == "tenant",
-            "planned": contract.status == Contract.Status.SENT,
-            "rows": rows,
-            "totals": totals,
-            "refund": contract.cancellation_refund or 0,
-            "refund_from_payouts": from_payouts,
-            "refund_by_kaguaruoo": (contract.cancellation_refund or 0) - from_payouts,
-            "paid_out": totals["paid"] - from_payouts,
-            "percent": percent_text(percent),
-            "card_available": stripe_gateway.card_payments_available(),
-            "show_payment_options": role == "tenant" and bool(payable),
-            "bank_account": settings.BANK_TRANSFER_ACCOUNT,
-            "first_payment_rule": payment_selectors.first_payment_rule(),
-        },
-        request=request,
-    )

@@ -1,6 +1,8 @@
-"""Pages of payments: card payment through Stripe Checkout, Stripe's webhook, a host's payouts."""
+"""Pages of payments: card payment through Stripe Checkout, Stripe's webhook, a host's payouts;
+and the payment schedule's section of the contract page."""
 
 import logging
+from decimal import Decimal
 from functools import wraps
 
 from django.conf import settings
@@ -8,8 +10,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponseRedirect, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpResponseRedirect, JsonResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,23 +20,21 @@ from django.views.decorators.csp import csp_override
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from contracts.booking import selectors
-from contracts.models import Payment
+from contracts.core.sections import contract_section_register
+from contracts.models import Contract, Payment
 from contracts.payments import selectors as payment_selectors
 from contracts.payments import services as payments
 from contracts.payments import stripe_gateway
+from kaguaruoo.roles import Role, stay_role
 
 logger = logging.getLogger(__name__)
 
 PAYOUTS_PER_PAGE = 50
 
 
-def _tenant_payment(request, contract_pk: int, payment_pk: int) -> Payment:
-    """The payment if the user is the contract's tenant; 404 for the host and anyone else."""
-    contract = selectors.contract_get_for_party(user=request.user, pk=contract_pk)
-    if contract.tenant_id != request.user.pk:
-        raise Http404
-    return get_object_or_404(contract.payments, pk=payment_pk)
+def percent_text(value) -> str:
+    """5.00 -> "5", 3.50 -> "3.5"."""
+    return format(Decimal(value).normalize(), "f")
 
 
 def _payments_anchor(payment: Payment) -> str:
@@ -66,7 +67,9 @@ def _form_may_go_to_stripe(view):
 @_form_may_go_to_stripe
 def payment_checkout(request, contract_pk, payment_pk):
     """GET: what the tenant is about to pay. POST: off to Stripe Checkout to pay it by card."""
-    payment = _tenant_payment(request, contract_pk, payment_pk)
+    payment = payment_selectors.payment_get_for_tenant(
+        user=request.user, contract_pk=contract_pk, pk=payment_pk
+    )
     try:
         payments.payment_card_check(payment=payment, user=request.user)
     except payments.CardPaymentsUnavailable:
@@ -81,9 +84,14 @@ def payment_checkout(request, contract_pk, payment_pk):
                 "payment": payment,
                 "contract": payment.contract,
                 "transfer_reference": payment_selectors.transfer_reference(payment),
-                "percent": payments.percent_text(payment.contract.tenant_commission_percent),
+                "percent": percent_text(payment.contract.tenant_commission_percent),
             },
         )
+    return _checkout_start(request, payment)
+
+
+def _checkout_start(request, payment: Payment):
+    """Off to Stripe's page, or the reason it cannot be shown now."""
     return_path = reverse(
         "contracts:payment_checkout_return",
         kwargs={"contract_pk": payment.contract_id, "payment_pk": payment.pk},
@@ -113,7 +121,9 @@ def _card_unavailable_text() -> str:
 @require_GET
 def payment_checkout_return(request, contract_pk, payment_pk):
     """Where Stripe sends the tenant back: say what happens next, then show the schedule."""
-    payment = _tenant_payment(request, contract_pk, payment_pk)
+    payment = payment_selectors.payment_get_for_tenant(
+        user=request.user, contract_pk=contract_pk, pk=payment_pk
+    )
     if request.GET.get("result") == "paid":
         if payment.status == Payment.Status.PAID:
             messages.success(request, _("Thank you: your payment was received."))
@@ -161,35 +171,59 @@ def payouts(request):
     Each list is paged (`upcoming`, `page` and `refunds` in the query string, each
     keeping the others' place).
     """
-    payouts = payment_selectors.payouts_for_host(user=request.user)
-    today = timezone.localdate()
-    totals = payment_selectors.payout_totals(user=request.user, today=today)
-    upcoming = _payouts_page(
-        payouts.filter(status__in=payment_selectors.PAYABLE).order_by(
-            "due_date", "contract_id", "sequence"
-        ),
-        count=totals["upcoming_count"],
-        number=request.GET.get("upcoming"),
-    )
-    past = _payouts_page(
-        payouts.filter(status=Payment.Status.PAID).order_by("-paid_at", "-id"),
-        count=totals["received_count"],
-        number=request.GET.get("page"),
-    )
+    user, today = request.user, timezone.localdate()
+    totals = payment_selectors.payout_totals(user=user, today=today)
     refunds = _payouts_page(
-        payment_selectors.refunds_for_host(user=request.user),
+        payment_selectors.refunds_for_host(user=user),
         count=totals["refund_count"],
         number=request.GET.get("refunds"),
     )
-    return render(
-        request,
-        "contracts/payment_payouts.html",
-        {
-            "upcoming": upcoming,
-            "past": past,
-            "refunds": refunds,
-            "refund_rows": payment_selectors.refund_rows(refunds.object_list),
-            "totals": totals,
-            "today": today,
-        },
-    )
+    context = {
+        "upcoming": _payouts_page(
+            payment_selectors.payouts_upcoming_for_host(user=user),
+            count=totals["upcoming_count"],
+            number=request.GET.get("upcoming"),
+        ),
+        "past": _payouts_page(
+            payment_selectors.payouts_received_for_host(user=user),
+            count=totals["received_count"],
+            number=request.GET.get("page"),
+        ),
+        "refunds": refunds,
+        "refund_rows": payment_selectors.refund_rows(refunds.object_list),
+        "totals": totals,
+        "today": today,
+    }
+    return render(request, "contracts/payment_payouts.html", context)
+
+
+# --- The contract page's section ------------------------------------------------------------
+
+
+@contract_section_register(order=10)
+def contract_section(*, contract: Contract, user, request=None) -> str:
+    """The payment schedule as this party sees it: their commission, their amounts."""
+    role = stay_role(contract, user)
+    if role not in (Role.TENANT, Role.HOST):
+        return ""
+    schedule = payment_selectors.party_schedule(contract=contract, role=role)
+    if not schedule.rows:
+        return ""
+    is_tenant = role == Role.TENANT
+    context = {
+        "contract": contract,
+        "is_tenant": is_tenant,
+        "planned": schedule.planned,
+        "rows": schedule.rows,
+        "totals": schedule.totals,
+        "refund": schedule.refund,
+        "refund_from_payouts": schedule.refund_from_payouts,
+        "refund_by_kaguaruoo": schedule.refund_by_kaguaruoo,
+        "paid_out": schedule.paid_out,
+        "percent": percent_text(schedule.commission_percent),
+        "card_available": stripe_gateway.card_payments_available(),
+        "show_payment_options": is_tenant and schedule.payable,
+        "bank_account": settings.BANK_TRANSFER_ACCOUNT,
+        "first_payment_rule": payment_selectors.first_payment_rule(),
+    }
+    return render_to_string("contracts/partials/payments_section.html", context, request=request)

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from contracts.changes import services as changes
+from contracts.changes.views import contract_section
 from contracts.models import CommissionRate, Contract, ContractEvent, ExtensionRequest, Payment
 from listings.pricing import add_months
 from tests.accounts.factories import UserFactory
@@ -263,8 +264,8 @@ def test_amounts_that_changed_since_the_page_was_shown_are_not_confirmed(client)
 def test_the_contract_page_section_shows_the_quote_to_each_party():
     contract = contract_with("strict")
 
-    tenant_view = changes.contract_section(contract=contract, user=contract.tenant)
-    host_view = changes.contract_section(contract=contract, user=contract.host)
+    tenant_view = contract_section(contract=contract, user=contract.tenant)
+    host_view = contract_section(contract=contract, user=contract.host)
 
     assert "¥110,000" in tenant_view
     assert "Strict" in tenant_view
@@ -278,7 +279,7 @@ def test_after_cancelling_both_parties_see_who_cancelled_and_the_amounts():
     contract.refresh_from_db()
 
     for party in (contract.tenant, contract.host):
-        section = changes.contract_section(contract=contract, user=party)
+        section = contract_section(contract=contract, user=party)
         assert "Visa refused." in section
         assert "¥110,000" in section
         assert f"/contracts/{contract.pk}/cancel/" not in section

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from contracts.booking.services import contract_sign
 from contracts.changes import services as changes
+from contracts.changes.views import contract_section
 from contracts.models import CommissionRate, ContractEvent, ExtensionRequest, Payment
 from kaguaruoo.transitions import IllegalTransition
 from listings.pricing import add_months, stay_cost
@@ -94,7 +95,7 @@ def test_both_parties_see_the_extension_history_on_the_contract(client):
     contract.refresh_from_db()
 
     for party in (contract.tenant, contract.host):
-        section = changes.contract_section(contract=contract, user=party)
+        section = contract_section(contract=contract, user=party)
         assert "1 more month" in section
         assert "Approved" in section
         assert f"move-out {old_end:%Y-%m-%d} → {contract.end_date:%Y-%m-%d}" in section
@@ -165,7 +166,7 @@ def test_declining_needs_a_reason_and_the_tenant_reads_it(client):
 
     extension.refresh_from_db()
     assert extension.status == ExtensionRequest.Status.DECLINED
-    section = changes.contract_section(contract=contract, user=contract.tenant)
+    section = contract_section(contract=contract, user=contract.tenant)
     assert "The owner moves back in." in section
     contract.refresh_from_db()
     assert contract.months == 2

@@ -8,11 +8,11 @@ from contracts.changes import services as changes
 from contracts.models import Contract, Payment
 from contracts.payments.schedule import commission_of
 from contracts.payments.services import (
-    contract_section,
     payment_mark_paid,
     payment_transition,
     payments_cancel_unpaid,
 )
+from contracts.payments.views import contract_section
 from tests.accounts.factories import UserFactory
 from tests.contracts.builders import contract_listing, sent_contract, signed_contract
 from tests.contracts.payment_builders import (

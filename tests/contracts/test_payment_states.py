@@ -10,11 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.utils import timezone
 
-from contracts.booking.services import (
-    IllegalTransition,
-    commission_rate_current,
-    contract_transition,
-)
+from contracts.booking.services import commission_rate_current, contract_transition
 from contracts.models import CommissionRate, Contract, ContractEvent, Payment
 from contracts.payments.services import (
     commission_rate_set,
@@ -27,6 +23,7 @@ from contracts.payments.services import (
     payments_paid,
 )
 from contracts.tasks import payments_overdue_mark as payments_overdue_task
+from kaguaruoo.transitions import IllegalTransition
 from tests.accounts.factories import UserFactory
 from tests.contracts.builders import sent_contract
 from tests.contracts.payment_builders import cancellation_charge, signed_contract_at
