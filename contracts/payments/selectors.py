@@ -62,7 +62,7 @@ def transfer_reference(payment: Payment) -> str:
     return f"{payment.contract.number}-{payment.sequence:02d}"
 
 
-def _planned_rows(contract: Contract, role: str) -> list[ScheduleRow]:
+def _planned_rows(contract: Contract, role: Role) -> list[ScheduleRow]:
     rows = []
     for planned in contract.terms.get("schedule", []):
         first = planned["kind"] == Payment.Kind.FIRST
@@ -78,7 +78,7 @@ def _planned_rows(contract: Contract, role: str) -> list[ScheduleRow]:
                 base=planned["base"],
                 deposit=planned["deposit"],
                 commission=planned[f"{role}_commission"],
-                amount=planned["amount"] if role == "tenant" else planned["host_payout"],
+                amount=planned["amount"] if role == Role.TENANT else planned["host_payout"],
                 status=PLANNED,
                 status_label=_("Planned"),
                 transfer_reference="",
@@ -87,7 +87,8 @@ def _planned_rows(contract: Contract, role: str) -> list[ScheduleRow]:
     return rows
 
 
-def _payment_rows(contract: Contract, role: str) -> list[ScheduleRow]:
+def _payment_rows(contract: Contract, role: Role) -> list[ScheduleRow]:
+    tenant = role == Role.TENANT
     return [
         ScheduleRow(
             payment_pk=payment.pk,
@@ -99,8 +100,8 @@ def _payment_rows(contract: Contract, role: str) -> list[ScheduleRow]:
             due_date=payment.due_date,
             base=payment.base,
             deposit=payment.deposit,
-            commission=payment.tenant_commission if role == "tenant" else payment.host_commission,
-            amount=payment.amount if role == "tenant" else payment.host_payout,
+            commission=payment.tenant_commission if tenant else payment.host_commission,
+            amount=payment.amount if tenant else payment.host_payout,
             status=payment.status,
             status_label=payment.get_status_display(),
             transfer_reference=transfer_reference(payment),
@@ -110,8 +111,8 @@ def _payment_rows(contract: Contract, role: str) -> list[ScheduleRow]:
     ]
 
 
-def schedule_rows(*, contract: Contract, role: str) -> list[ScheduleRow]:
-    """The schedule for `role` ("tenant" or "host"): planned until signed, then the real rows."""
+def schedule_rows(*, contract: Contract, role: Role) -> list[ScheduleRow]:
+    """The schedule for the tenant or the host: planned until signed, then the real rows."""
     if contract.status == Contract.Status.SENT:
         return _planned_rows(contract, role)
     return _payment_rows(contract, role)
