@@ -1,7 +1,6 @@
 import datetime
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -156,7 +155,7 @@ class ListingForm(forms.ModelForm):
             self.town_choices = error.candidates
             self.add_error(None, error)
             return
-        except ValidationError as error:
+        except forms.ValidationError as error:
             self.add_error(None, error)
             return
         for part in ("postal_code", "prefecture", "city", "town"):
@@ -178,14 +177,14 @@ class ListingForm(forms.ModelForm):
                 continue
             try:
                 station_distance_check(distance)
-            except ValidationError as error:
+            except forms.ValidationError as error:
                 self.add_error(f"distance_{index}", error)
                 continue
             rows.append(StationDistance(station=station, distance_m=distance))
         try:
             # What is left to refuse once each row is checked: a station named twice.
             stations_check(rows)
-        except ValidationError as error:
+        except forms.ValidationError as error:
             self.add_error("station_2_name", error)
         return rows
 

@@ -87,6 +87,17 @@ def thread_cover_photo(*, thread: Thread) -> ListingPhoto | None:
     )
 
 
+def message_get_for_notification(*, pk: int) -> Message | None:
+    """A message with what its notification mail shows; None once it is gone."""
+    return (
+        Message.objects.select_related(
+            "thread__listing", "thread__tenant", "thread__host", "sender"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+
+
 def unread_message_count(*, user: User) -> int:
     """How many messages wait for `user` across all threads: one query."""
     return (
