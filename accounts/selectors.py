@@ -1,11 +1,17 @@
 from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
 
 from accounts.models import PROFILE_FIELDS_WITH_VISIBILITY, User
 
 
-def user_get_public() -> QuerySet[User]:
+def users_public() -> QuerySet[User]:
     """Members whose public profile can be shown: active, and not staff accounts."""
     return User.objects.filter(is_active=True, is_staff=False)
+
+
+def user_get_public(*, pk: int) -> User:
+    """A member whose public profile can be shown; a 404 for staff and closed accounts."""
+    return get_object_or_404(users_public(), pk=pk)
 
 
 def profile_public_fields(*, member: User) -> list[tuple[str, str]]:

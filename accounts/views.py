@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from accounts.forms import ProfileForm
@@ -25,7 +25,7 @@ def profile_edit(request):
 
 
 def public_profile(request, pk):
-    member = get_object_or_404(user_get_public(), pk=pk)
+    member = user_get_public(pk=pk)
     return render(
         request,
         "accounts/user_detail.html",

@@ -8,10 +8,16 @@ from django.utils.translation import gettext_lazy as _
 from listings import stays
 from listings.japanese import search_normalise
 from listings.models import Listing, ListingItem, ListingStation, Station
-from listings.postal import PostalCodeError, address_fill, postal_code_normalise
+from listings.postal import PostalCodeError, postal_code_normalise
 from listings.pricing import stay_end
-from listings.services import MAX_STATIONS, StationDistance
-from listings.walking import walk_minutes
+from listings.services import (
+    MAX_STATIONS,
+    StationDistance,
+    TownChoiceNeeded,
+    address_check,
+    station_distance_check,
+    stations_check,
+)
 
 POSTAL_HELP = _("Input a valid zipcode, and the address will be automatically inputted.")
 WALK_HELP = ListingStation._meta.get_field("distance_m").help_text
@@ -140,20 +146,18 @@ class ListingForm(forms.ModelForm):
         if not cleaned.get("postal_code"):
             return
         try:
-            address = address_fill(
+            address = address_check(
                 postal_code=cleaned["postal_code"],
                 prefecture=cleaned.get("prefecture", ""),
                 city=cleaned.get("city", ""),
                 town=cleaned.get("town", ""),
             )
-        except PostalCodeError as error:
-            self.add_error("postal_code", str(error))
+        except TownChoiceNeeded as error:
+            self.town_choices = error.candidates
+            self.add_error(None, error)
             return
-        if address["choice_needed"]:
-            self.town_choices = address["candidates"]
-            self.add_error(
-                "town", _("Several towns share this postal code: choose yours from the list.")
-            )
+        except forms.ValidationError as error:
+            self.add_error(None, error)
             return
         for part in ("postal_code", "prefecture", "city", "town"):
             cleaned[part] = address[part]
@@ -173,13 +177,16 @@ class ListingForm(forms.ModelForm):
                 self.add_error(f"distance_{index}", _("Enter the walking distance in metres."))
                 continue
             try:
-                walk_minutes(distance)
-            except ValueError as error:
-                self.add_error(f"distance_{index}", str(error))
+                station_distance_check(distance)
+            except forms.ValidationError as error:
+                self.add_error(f"distance_{index}", error)
                 continue
             rows.append(StationDistance(station=station, distance_m=distance))
-        if len({r.station.group_code for r in rows}) != len(rows):
-            self.add_error("station_2_name", _("Each station can be named only once."))
+        try:
+            # What is left to refuse once each row is checked: a station named twice.
+            stations_check(rows)
+        except forms.ValidationError as error:
+            self.add_error("station_2_name", error)
         return rows
 
     @staticmethod

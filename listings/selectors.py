@@ -3,6 +3,7 @@
 import datetime
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -63,6 +64,25 @@ def listing_get_public(*, pk: int) -> Listing:
 def listing_get_for_host(*, user: User, pk: int) -> Listing:
     """The host's own listing, in any status; someone else's is a 404."""
     return get_object_or_404(Listing.objects.filter(host=user), pk=pk)
+
+
+def listing_get_for_viewer(*, user: User, pk: int) -> Listing:
+    """Published listings for everyone; a host also sees their own drafts and paused ones."""
+    try:
+        return listing_get_public(pk=pk)
+    except Http404:
+        if user.is_authenticated:
+            return listing_get_for_host(user=user, pk=pk)
+        raise
+
+
+def listing_photos(*, listing: Listing) -> QuerySet[ListingPhoto]:
+    return listing.photos.all()
+
+
+def listing_photo_get(*, listing: Listing, pk: int) -> ListingPhoto:
+    """A photo of a listing already opened through an access helper; another's is a 404."""
+    return get_object_or_404(listing.photos.all(), pk=pk)
 
 
 def listings_of_host(*, user: User) -> QuerySet[Listing]:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from kaguaruoo.transitions import TransitionTable, transition_move
 from listings.japanese import search_normalise
 from listings.models import Listing, ListingBooking, ListingItem, ListingStation, Station
 from listings.postal import PostalCodeError, address_fill
@@ -20,12 +21,16 @@ from privacy.services import identity_is_verified
 MAX_STATIONS = 3
 
 Status = Listing.Status
-# Which status may follow which; anything else is refused.
-TRANSITIONS = {
-    Status.DRAFT: {Status.PUBLISHED},
-    Status.PUBLISHED: {Status.PAUSED},
-    Status.PAUSED: {Status.PUBLISHED, Status.DRAFT},
-}
+# Which status may follow which; anything else is refused. Only the listing's host
+# moves it (`_ensure_host`), so the table names no roles.
+TRANSITIONS = TransitionTable.unguarded(
+    [
+        (Status.DRAFT, Status.PUBLISHED),
+        (Status.PUBLISHED, Status.PAUSED),
+        (Status.PAUSED, Status.PUBLISHED),
+        (Status.PAUSED, Status.DRAFT),
+    ]
+)
 
 
 @dataclass(frozen=True)
@@ -34,40 +39,61 @@ class StationDistance:
     distance_m: int
 
 
-class IllegalTransition(ValidationError):
-    pass
-
-
 def _ensure_host(listing: Listing, user: User) -> None:
     if listing.host_id != user.pk:
         raise PermissionDenied("Only the listing's host may change it.")
 
 
-def _check_stations(stations: list[StationDistance]) -> None:
+def station_distance_check(distance_m: int) -> None:
+    """A walk time can be given for the distance (listings/walking.py), or ValidationError."""
+    try:
+        walk_minutes(distance_m)
+    except ValueError as error:
+        raise ValidationError(str(error)) from None
+
+
+def stations_check(stations: list[StationDistance]) -> None:
+    """At most three stations, each named once, each at a distance a walk time fits."""
     if len(stations) > MAX_STATIONS:
         raise ValidationError(_("A listing can name at most 3 stations."))
     if len({s.station.group_code for s in stations}) != len(stations):
         raise ValidationError(_("Each station can be named only once."))
     for entry in stations:
-        try:
-            walk_minutes(entry.distance_m)
-        except ValueError as error:
-            raise ValidationError(str(error)) from None
+        station_distance_check(entry.distance_m)
+
+
+class TownChoiceNeeded(ValidationError):
+    """The postal code covers several towns and none was chosen; `candidates` lists them."""
+
+    def __init__(self, candidates: list[dict]):
+        super().__init__(
+            {"town": _("Several towns share this postal code: choose yours from the list.")}
+        )
+        self.candidates = candidates
+
+
+def address_check(*, postal_code: str, prefecture: str, city: str, town: str) -> dict:
+    """The address Japan Post gives for the postal code (listings/postal.py `address_fill`).
+
+    Raises ValidationError on the postal code, or TownChoiceNeeded.
+    """
+    try:
+        address = address_fill(postal_code=postal_code, prefecture=prefecture, city=city, town=town)
+    except PostalCodeError as error:
+        raise ValidationError({"postal_code": str(error)}) from None
+    if address["choice_needed"]:
+        raise TownChoiceNeeded(address["candidates"])
+    return address
 
 
 def _fill_address(listing: Listing) -> None:
     """Prefecture, city and town as Japan Post writes them, with their kana and romaji."""
-    try:
-        address = address_fill(
-            postal_code=listing.postal_code,
-            prefecture=listing.prefecture,
-            city=listing.city,
-            town=listing.town,
-        )
-    except PostalCodeError as error:
-        raise ValidationError({"postal_code": str(error)}) from None
-    if address["choice_needed"]:
-        raise ValidationError({"town": _("Several towns share this postal code: choose one.")})
+    address = address_check(
+        postal_code=listing.postal_code,
+        prefecture=listing.prefecture,
+        city=listing.city,
+        town=listing.town,
+    )
     listing.postal_code = address["postal_code"]
     for part in ("prefecture", "city", "town"):
         setattr(listing, part, address[part])
@@ -94,7 +120,7 @@ def search_text_for(listing: Listing, stations: list[Station]) -> str:
 
 
 def _save(listing: Listing, *, stations: list[StationDistance], items: dict[str, str]) -> Listing:
-    _check_stations(stations)
+    stations_check(stations)
     _fill_address(listing)
     listing.nearest_distance_m = min((s.distance_m for s in stations), default=None)
     listing.search_text = search_text_for(listing, [s.station for s in stations])
@@ -143,16 +169,23 @@ def listing_update(
 
 def listing_transition(*, listing: Listing, to: str, by: User) -> Listing:
     _ensure_host(listing, by)
-    if to not in TRANSITIONS[listing.status]:
-        raise IllegalTransition(
-            _("A %(current)s listing cannot become %(target)s.")
-            % {"current": listing.get_status_display(), "target": Status(to).label}
-        )
+    message = _("A %(current)s listing cannot become %(target)s.") % {
+        "current": listing.get_status_display(),
+        "target": Status(to).label,
+    }
+    TRANSITIONS.check(current=listing.status, to=to, message=message)
+    published = {}
     if to == Status.PUBLISHED:
         _check_publishable(listing)
-        listing.published_at = listing.published_at or timezone.now()
-    listing.status = to
-    listing.save(update_fields=["status", "published_at", "updated_at"])
+        published["published_at"] = listing.published_at or timezone.now()
+    transition_move(
+        obj=listing,
+        table=TRANSITIONS,
+        to=to,
+        message=message,
+        updated_at=timezone.now(),
+        **published,
+    )
     transaction.on_commit(search_cache_invalidate)
     return listing
 

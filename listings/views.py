@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from kaguaruoo.actions import action_redirect
 from listings import photos as photo_services
 from listings import selectors, services
 from listings.forms import ListingForm, PhotoUploadForm, SearchForm, StayForm
@@ -74,13 +75,8 @@ def _card_station(listing, searched: set[int]):
     return next((row for row in rows if row.station_id in searched), rows[0] if rows else None)
 
 
-def search(request):
-    form = SearchForm(request.GET or None)
-    filters = form.filters() if form.is_bound else {}
-    page_number = _page_number(request.GET.get("page"))
-    results_key = search_cache_key(filters=filters, page=str(page_number))
-    # Evaluated only when the rendered page is not in the cache.
-    page = SimpleLazyObject(lambda: _result_page(filters, page_number, results_key))
+def _result_cards(page, filters: dict) -> list[dict]:
+    """What each result card shows: the cover, the station searched for, the stay's cost."""
     stay = (filters.get("move_in"), filters.get("months"))
     searched = SimpleLazyObject(
         lambda: (
@@ -89,19 +85,26 @@ def search(request):
             else set()
         )
     )
-    cards = SimpleLazyObject(
-        lambda: [
-            {
-                "listing": listing,
-                "cover": listing.cover_photos[0] if listing.cover_photos else None,
-                "station": _card_station(listing, searched),
-                "cost": listing_stay_cost(listing=listing, move_in=stay[0], months=stay[1])
-                if all(stay)
-                else None,
-            }
-            for listing in page.object_list
-        ]
-    )
+    return [
+        {
+            "listing": listing,
+            "cover": listing.cover_photos[0] if listing.cover_photos else None,
+            "station": _card_station(listing, searched),
+            "cost": listing_stay_cost(listing=listing, move_in=stay[0], months=stay[1])
+            if all(stay)
+            else None,
+        }
+        for listing in page.object_list
+    ]
+
+
+def search(request):
+    form = SearchForm(request.GET or None)
+    filters = form.filters() if form.is_bound else {}
+    page_number = _page_number(request.GET.get("page"))
+    results_key = search_cache_key(filters=filters, page=str(page_number))
+    # Evaluated only when the rendered page is not in the cache.
+    page = SimpleLazyObject(lambda: _result_page(filters, page_number, results_key))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -110,7 +113,7 @@ def search(request):
         {
             "form": form,
             "page": page,
-            "cards": cards,
+            "cards": SimpleLazyObject(lambda: _result_cards(page, filters)),
             "query_without_page": query.urlencode(),
             "results_key": results_key,
             "raw_query": request.GET.urlencode(),
@@ -121,18 +124,8 @@ def search(request):
     )
 
 
-def _listing_for_viewer(request, pk):
-    """Published listings for everyone; a host also sees their own drafts and paused ones."""
-    try:
-        return selectors.listing_get_public(pk=pk)
-    except Http404:
-        if request.user.is_authenticated:
-            return selectors.listing_get_for_host(user=request.user, pk=pk)
-        raise
-
-
 def detail(request, pk, slug=None):
-    listing = _listing_for_viewer(request, pk)
+    listing = selectors.listing_get_for_viewer(user=request.user, pk=pk)
     canonical = listing.get_absolute_url()
     if request.path != canonical:
         query = f"?{request.GET.urlencode()}" if request.GET else ""
@@ -231,14 +224,12 @@ def host_listing_action(request, pk, action):
     if action not in HOST_ACTIONS:
         raise Http404
     status, done = HOST_ACTIONS[action]
-    try:
-        services.listing_transition(listing=listing, to=status, by=request.user)
-    except ValidationError as error:
-        for text in error.messages:
-            messages.error(request, text)
-    else:
-        messages.success(request, done)
-    return redirect("listings:host_list")
+    return action_redirect(
+        request,
+        lambda: services.listing_transition(listing=listing, to=status, by=request.user),
+        done=done,
+        to="listings:host_list",
+    )
 
 
 @login_required
@@ -266,7 +257,7 @@ def host_photos(request, pk):
     return render(
         request,
         "listings/listing_photos.html",
-        {"listing": listing, "form": form, "photos": listing.photos.all()},
+        {"listing": listing, "form": form, "photos": selectors.listing_photos(listing=listing)},
     )
 
 
@@ -274,9 +265,7 @@ def host_photos(request, pk):
 @require_POST
 def host_photo_action(request, pk, photo_pk, action):
     listing = selectors.listing_get_for_host(user=request.user, pk=pk)
-    photo = listing.photos.filter(pk=photo_pk).first()
-    if photo is None:
-        raise Http404
+    photo = selectors.listing_photo_get(listing=listing, pk=photo_pk)
     if action == "cover":
         photo_services.photo_set_cover(photo=photo, by=request.user)
     elif action in ("up", "down"):

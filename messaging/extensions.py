@@ -6,35 +6,30 @@ signed. The contracts app registers its functions here from its AppConfig.ready,
 as apps register admin classes.
 
 - ``thread_section_register(func)``: ``func(*, thread, user, request) -> str``
-  returns safe HTML shown above the messages (a card), or "". It renders with
-  the request, so that its forms carry the CSRF token.
+  returns safe HTML shown above the messages (a card), or "". It fills the
+  ``"thread"`` slot (kaguaruoo/slots.py), which the thread page shows with
+  ``{% slot "thread" thread=thread user=request.user %}``.
 - ``contact_unmask_register(func)``: ``func(*, thread) -> bool``; contact details
   in messages show unmasked when any registered function says so.
 """
 
 from collections.abc import Callable
 
-from django.utils.safestring import SafeString, mark_safe
+from kaguaruoo.slots import slot_register
 
-_thread_sections: list[Callable] = []
+THREAD_SLOT = "thread"
+
 _contact_unmaskers: list[Callable] = []
 
 
 def thread_section_register(func: Callable) -> Callable:
-    if func not in _thread_sections:
-        _thread_sections.append(func)
-    return func
+    return slot_register(THREAD_SLOT)(func)
 
 
 def contact_unmask_register(func: Callable) -> Callable:
     if func not in _contact_unmaskers:
         _contact_unmaskers.append(func)
     return func
-
-
-def thread_sections(*, thread, user, request) -> list[SafeString]:
-    sections = (func(thread=thread, user=user, request=request) for func in _thread_sections)
-    return [mark_safe(html) for html in sections if html]  # noqa: S308 - rendered templates
 
 
 def contact_unmasked(*, thread) -> bool:

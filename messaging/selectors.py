@@ -5,8 +5,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
-from listings.models import ListingPhoto
-from messaging.models import Attachment, Message, NotificationPreference, Thread
+from listings.models import Listing, ListingPhoto
+from listings.selectors import listing_get_public
+from messaging.models import Attachment, DeliveryRequest, Message, NotificationPreference, Thread
 
 
 def _unread_for(user: User) -> Q:
@@ -29,6 +30,32 @@ def thread_get_for_party(*, user: User, pk: int) -> Thread:
         "listing", "listing__host", "tenant", "host"
     )
     return get_object_or_404(queryset, pk=pk)
+
+
+def thread_get_for_tenant(*, user: User, pk: int) -> Thread:
+    """The thread if `user` is its tenant; a 404 for the host and anyone else."""
+    thread = thread_get_for_party(user=user, pk=pk)
+    if thread.tenant_id != user.pk:
+        raise Http404
+    return thread
+
+
+def delivery_get_for_thread(*, thread: Thread, pk: int) -> DeliveryRequest:
+    """A delivery request of a thread already opened through an access helper."""
+    return get_object_or_404(thread.deliveries.all(), pk=pk)
+
+
+def listing_get_for_inquiry(*, user: User, pk: int) -> Listing:
+    """A published listing that `user` may ask about: anyone's but their own (a 404)."""
+    listing = listing_get_public(pk=pk)
+    if listing.host_id == user.pk:
+        raise Http404
+    return listing
+
+
+def thread_of_tenant(*, listing: Listing, tenant: User) -> Thread | None:
+    """The tenant's conversation about the listing, if there is one already."""
+    return listing.threads.filter(tenant=tenant).first()
 
 
 def threads_for_user(*, user: User) -> QuerySet[Thread]:
@@ -60,6 +87,17 @@ def thread_cover_photo(*, thread: Thread) -> ListingPhoto | None:
     )
 
 
+def message_get_for_notification(*, pk: int) -> Message | None:
+    """A message with what its notification mail shows; None once it is gone."""
+    return (
+        Message.objects.select_related(
+            "thread__listing", "thread__tenant", "thread__host", "sender"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+
+
 def unread_message_count(*, user: User) -> int:
     """How many messages wait for `user` across all threads: one query."""
     return (
@@ -72,8 +110,12 @@ def unread_message_count(*, user: User) -> int:
     )
 
 
+def notification_preference_of(*, user: User) -> NotificationPreference | None:
+    return NotificationPreference.objects.filter(user=user).first()
+
+
 def email_on_message(*, user: User) -> bool:
-    preference = NotificationPreference.objects.filter(user=user).first()
+    preference = notification_preference_of(user=user)
     return preference.email_on_message if preference else True
 
 

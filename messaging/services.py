@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from kaguaruoo.mail import mail_send
+from kaguaruoo.roles import Role, stay_role
+from kaguaruoo.transitions import TransitionTable, transition_move
 from kaguaruoo.uploads import attachment_check
 from listings.models import Listing
 from messaging import extensions
@@ -34,10 +36,6 @@ NOTIFICATION_INTERVAL = datetime.timedelta(minutes=10)
 # answers always go with an inquiry; the others only when ticked.
 ALWAYS_SHARED = ("public_name", "inquiry")
 OPTIONAL_SHARED = ("full_name", "phone")
-
-
-class IllegalTransition(Exception):
-    """A delivery request cannot move from its state to the one asked, or not by this user."""
 
 
 @dataclass(frozen=True)
@@ -281,11 +279,13 @@ def message_notification_send(*, message: Message) -> bool:
 
 
 # Delivery requests: (from, to) -> who may make the move.
-DELIVERY_TRANSITIONS = {
-    (DeliveryRequest.Status.PENDING, DeliveryRequest.Status.ACCEPTED): "host",
-    (DeliveryRequest.Status.PENDING, DeliveryRequest.Status.REJECTED): "host",
-    (DeliveryRequest.Status.PENDING, DeliveryRequest.Status.CANCELLED): "tenant",
-}
+DELIVERY_TRANSITIONS = TransitionTable.of(
+    {
+        (DeliveryRequest.Status.PENDING, DeliveryRequest.Status.ACCEPTED): Role.HOST,
+        (DeliveryRequest.Status.PENDING, DeliveryRequest.Status.REJECTED): Role.HOST,
+        (DeliveryRequest.Status.PENDING, DeliveryRequest.Status.CANCELLED): Role.TENANT,
+    }
+)
 
 
 @transaction.atomic
@@ -326,18 +326,19 @@ def delivery_request_transition(
 ) -> DeliveryRequest:
     """Accept, reject (with a reason) or cancel a delivery request; anything else raises."""
     thread = delivery.thread
-    role = "host" if by.pk == thread.host_id else "tenant" if by.pk == thread.tenant_id else None
-    allowed = DELIVERY_TRANSITIONS.get((delivery.status, to))
-    if role is None or allowed != role:
-        raise IllegalTransition(f"{role or 'stranger'} cannot move {delivery.status} -> {to}")
+    role = stay_role(thread, by)
+    DELIVERY_TRANSITIONS.check(current=delivery.status, to=to, role=role)
     reason = reason.strip()
     if to == DeliveryRequest.Status.REJECTED and not reason:
         raise ValidationError(_("Give the tenant a reason for the rejection."))
-    moved = DeliveryRequest.objects.filter(pk=delivery.pk, status=delivery.status).update(
-        status=to, reason=reason, decided_at=timezone.now()
+    transition_move(
+        obj=delivery,
+        table=DELIVERY_TRANSITIONS,
+        to=to,
+        role=role,
+        reason=reason,
+        decided_at=timezone.now(),
     )
-    if not moved:
-        raise IllegalTransition(f"{delivery.pk} changed state meanwhile")
     decision = message_post(
         thread=thread, sender=by, body=reason, kind=Message.Kind.DELIVERY_DECISION
     )

@@ -1,18 +1,11 @@
 from celery import shared_task
 
-from messaging import services
-from messaging.models import Message
+from messaging import selectors, services
 
 
 @shared_task
 def message_notify(*, message_id: int) -> bool:
-    message = (
-        Message.objects.select_related(
-            "thread__listing", "thread__tenant", "thread__host", "sender"
-        )
-        .filter(pk=message_id)
-        .first()
-    )
+    message = selectors.message_get_for_notification(pk=message_id)
     if message is None:
         return False
     return services.message_notification_send(message=message)

@@ -5,14 +5,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kaguaruoo.actions import action_redirect
+from kaguaruoo.net import client_ip
 from kaguaruoo.uploads import attachment_response
-from listings.selectors import listing_get_public
-from messaging import extensions, selectors, services
+from messaging import selectors, services
 from messaging.forms import (
     DeliveryRejectForm,
     DeliveryRequestForm,
@@ -20,7 +21,7 @@ from messaging.forms import (
     MessageForm,
     NotificationPreferenceForm,
 )
-from messaging.models import DeliveryRequest, Message, NotificationPreference
+from messaging.models import DeliveryRequest, Message, Thread
 
 THREADS_PER_PAGE = 30
 SUGGESTED_NOTICE = datetime.timedelta(days=14)
@@ -36,10 +37,8 @@ def thread_list(request):
 
 @login_required
 def inquiry_create(request, listing_pk):
-    listing = listing_get_public(pk=listing_pk)
-    if listing.host_id == request.user.pk:
-        raise Http404
-    existing = listing.threads.filter(tenant=request.user).first()
+    listing = selectors.listing_get_for_inquiry(user=request.user, pk=listing_pk)
+    existing = selectors.thread_of_tenant(listing=listing, tenant=request.user)
     if existing:
         messages.info(request, _("You already have a conversation about this listing."))
         return redirect(existing)
@@ -55,24 +54,8 @@ def inquiry_create(request, listing_pk):
         },
     )
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            thread = services.thread_start(
-                tenant=request.user,
-                listing=listing,
-                inquiry=services.Inquiry(
-                    move_in=data["move_in"],
-                    months=data["months"],
-                    people=data["people"],
-                    body=data["body"],
-                ),
-                optional_fields=form.optional_fields(),
-                agreed=bool(data.get("agree")),
-                ip=request.META.get("REMOTE_ADDR"),
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
+        thread = _inquiry_send(request, listing, form)
+        if thread is not None:
             messages.success(request, _("Your inquiry was sent to the host."))
             return redirect(thread)
     return render(
@@ -86,6 +69,28 @@ def inquiry_create(request, listing_pk):
     )
 
 
+def _inquiry_send(request, listing, form: InquiryForm) -> Thread | None:
+    """Start the thread from a valid form; None, with the refusal on the form, if refused."""
+    data = form.cleaned_data
+    try:
+        return services.thread_start(
+            tenant=request.user,
+            listing=listing,
+            inquiry=services.Inquiry(
+                move_in=data["move_in"],
+                months=data["months"],
+                people=data["people"],
+                body=data["body"],
+            ),
+            optional_fields=form.optional_fields(),
+            agreed=bool(data.get("agree")),
+            ip=client_ip(request),
+        )
+    except ValidationError as error:
+        form.add_error(None, error)
+        return None
+
+
 def _delivery_of(message):
     if message.kind == Message.Kind.DELIVERY_REQUEST:
         return message.delivery_request
@@ -94,9 +99,8 @@ def _delivery_of(message):
     return None
 
 
-def _thread_page(request, thread, *, message_form=None, delivery_form=None, status=200):
-    user = request.user
-    unmasked = services.thread_contact_unmasked(thread)
+def _thread_entries(thread, *, user, unmasked: bool) -> list[dict]:
+    """Each message as `user` reads it, with the delivery request it carries."""
 
     def shown(text):
         # Delivery details are the tenant's words, whoever's message shows them.
@@ -117,6 +121,13 @@ def _thread_page(request, thread, *, message_form=None, delivery_form=None, stat
                 "carrier": shown(delivery.carrier) if delivery else "",
             }
         )
+    return entries
+
+
+def _thread_page(request, thread, *, message_form=None, delivery_form=None, status=200):
+    user = request.user
+    unmasked = services.thread_contact_unmasked(thread)
+    entries = _thread_entries(thread, user=user, unmasked=unmasked)
     services.thread_mark_read(thread=thread, user=user)
     is_host = user.pk == thread.host_id
     return render(
@@ -134,7 +145,6 @@ def _thread_page(request, thread, *, message_form=None, delivery_form=None, stat
             "reject_form": DeliveryRejectForm() if is_host else None,
             "shared": thread.shared_fields,
             "unmasked": unmasked,
-            "sections": extensions.thread_sections(thread=thread, user=user, request=request),
         },
         status=status,
     )
@@ -181,9 +191,7 @@ def attachment_download(request, pk, attachment_pk):
 @login_required
 @require_POST
 def delivery_create(request, pk):
-    thread = selectors.thread_get_for_party(user=request.user, pk=pk)
-    if request.user.pk != thread.tenant_id:
-        raise Http404
+    thread = selectors.thread_get_for_tenant(user=request.user, pk=pk)
     form = DeliveryRequestForm(request.POST)
     if form.is_valid():
         try:
@@ -207,28 +215,26 @@ DELIVERY_ACTIONS = {
 @require_POST
 def delivery_action(request, pk, delivery_pk, action):
     thread = selectors.thread_get_for_party(user=request.user, pk=pk)
-    delivery = get_object_or_404(thread.deliveries.all(), pk=delivery_pk)
+    delivery = selectors.delivery_get_for_thread(thread=thread, pk=delivery_pk)
     if action not in DELIVERY_ACTIONS:
         raise Http404
-    try:
-        services.delivery_request_transition(
+    return action_redirect(
+        request,
+        lambda: services.delivery_request_transition(
             delivery=delivery,
             by=request.user,
             to=DELIVERY_ACTIONS[action],
             reason=request.POST.get("reason", ""),
-        )
-    except services.IllegalTransition:
-        messages.error(request, _("This delivery request cannot be changed that way any more."))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Delivery request updated."))
-    return redirect(thread)
+        ),
+        done=_("Delivery request updated."),
+        to=thread,
+        illegal=_("This delivery request cannot be changed that way any more."),
+    )
 
 
 @login_required
 def preference_edit(request):
-    preference = NotificationPreference.objects.filter(user=request.user).first()
+    preference = selectors.notification_preference_of(user=request.user)
     # An unticked box posts nothing: bind on the method, not on the data.
     form = NotificationPreferenceForm(
         request.POST if request.method == "POST" else None,

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from kaguaruoo.admin import ReadOnlyAdminMixin
 from privacy.models import (
     AccessLog,
     Consent,
@@ -25,7 +26,7 @@ from privacy.services import (
     privacy_request_file,
     privacy_request_start,
 )
-from privacy.staff_access import PersonalDataAdminMixin, audit_record, is_privacy_officer
+from privacy.staff_access import PersonalDataAdminMixin, audit_origin, is_privacy_officer
 
 
 def adopt_saved(shell, saved) -> None:
@@ -144,9 +145,9 @@ class ProvisionRecordAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
             basis=form.cleaned_data["basis"],
             exception_reason=form.cleaned_data["exception_reason"],
             by=request.user,
+            origin=audit_origin(request),
         )
         adopt_saved(obj, record)
-        audit_record(request=request, action=StaffAuditLog.Action.ADD, obj=record)
 
     def has_change_permission(self, request, obj=None):
         return False if obj is not None else super().has_change_permission(request, obj)
@@ -156,17 +157,6 @@ class ProvisionRecordAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
         if obj is None or obj.keep_until >= timezone.localdate():
             return False
         return super().has_delete_permission(request, obj)
-
-
-class ReadOnlyAdminMixin:
-    def has_add_permission(self, request, *args):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Consent)
@@ -293,9 +283,9 @@ class PrivacyRequestAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
                 identity_check=PrivacyRequest.IdentityCheck.DOCUMENT,
                 identity_note=form.cleaned_data["identity_note"],
                 checked_by=request.user,
+                origin=audit_origin(request),
             )
             adopt_saved(obj, filed)
-            audit_record(request=request, action=StaffAuditLog.Action.ADD, obj=filed)
             return
         if form.cleaned_data.get("decision"):
             current = PrivacyRequest.objects.get(pk=obj.pk)
@@ -305,21 +295,17 @@ class PrivacyRequestAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
                 ground=form.cleaned_data.get("ground", ""),
                 reason=form.cleaned_data.get("decision_reason", ""),
                 by=request.user,
+                origin=audit_origin(request),
             )
             adopt_saved(obj, current)
-            audit_record(
-                request=request,
-                action=StaffAuditLog.Action.DECIDE,
-                obj=current,
-                changed_fields=form.changed_data,
-            )
 
     @admin.action(description=_("Start handling the selected requests"))
     def start_handling(self, request, queryset):
         started = 0
         for privacy_request in queryset.filter(status=PrivacyRequest.Status.RECEIVED):
-            privacy_request_start(privacy_request=privacy_request, by=request.user)
-            audit_record(request=request, action=StaffAuditLog.Action.CHANGE, obj=privacy_request)
+            privacy_request_start(
+                privacy_request=privacy_request, by=request.user, origin=audit_origin(request)
+            )
             started += 1
         self.message_user(request, _("%(count)d request(s) now in progress.") % {"count": started})
 
@@ -400,9 +386,9 @@ class IdentityVerificationAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
             approve=approve,
             reason=form.cleaned_data.get("reason", ""),
             by=request.user,
+            origin=audit_origin(request),
         )
         adopt_saved(obj, current)
-        audit_record(request=request, action=StaffAuditLog.Action.DECIDE, obj=current)
 
 
 @admin.register(AccessLog)

@@ -28,6 +28,10 @@ def policy_current() -> PolicyVersion | None:
     return PolicyVersion.objects.order_by("-version").first()
 
 
+def policy_get(*, version: int) -> PolicyVersion:
+    return get_object_or_404(PolicyVersion, version=version)
+
+
 def policy_history() -> QuerySet[PolicyVersion]:
     return PolicyVersion.objects.order_by("-version").only("version", "published_at", "changes")
 

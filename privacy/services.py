@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kaguaruoo.mail import mail_send
+from kaguaruoo.roles import Role
+from kaguaruoo.transitions import TransitionTable, transition_move
 from privacy import registry
 from privacy.models import (
     AccessLog,
@@ -27,8 +29,10 @@ from privacy.models import (
     PolicyVersion,
     PrivacyRequest,
     ProvisionRecord,
+    StaffAuditLog,
 )
 from privacy.selectors import consent_latest, policy_current
+from privacy.staff_access import AuditOrigin, audit_write
 
 
 class PrivacyError(Exception):
@@ -145,6 +149,7 @@ def personal_data_provide(
     consent_purpose: str = Consent.Purpose.PROFILE_SHARING,
     exception_reason: str = "",
     by=None,
+    origin: AuditOrigin | None = None,
     deliver: Callable[[], object] | None = None,
 ) -> ProvisionRecord:
     """Give a person's data to another party, recording it first (APPI art. 29).
@@ -153,6 +158,7 @@ def personal_data_provide(
     any other basis is a legal exception and needs a written reason. Otherwise
     ProvisionRefused is raised and `deliver` is never called. `deliver` runs inside
     the same transaction as the record: if it fails, no record remains either.
+    A record made by a staff member (`by`) is in the staff audit log.
     """
     consent = None
     if basis == ProvisionRecord.Basis.CONSENT:
@@ -183,6 +189,8 @@ def personal_data_provide(
             recorded_by=by,
             keep_until=_years_later(timezone.localdate(now), PROVISION_KEEP_YEARS),
         )
+        if by is not None:
+            audit_write(staff=by, action=StaffAuditLog.Action.ADD, obj=record, origin=origin)
         if deliver is not None:
             deliver()
     return record
@@ -197,26 +205,26 @@ STOPPABLE_PURPOSES = (
     Consent.Purpose.QUESTIONNAIRES,
     Consent.Purpose.ANALYTICS,
 )
-REQUEST_TRANSITIONS = {
-    PrivacyRequest.Status.RECEIVED: {
-        PrivacyRequest.Status.IN_PROGRESS,
-        PrivacyRequest.Status.CLOSED,
-    },
-    PrivacyRequest.Status.IN_PROGRESS: {PrivacyRequest.Status.CLOSED},
-    PrivacyRequest.Status.CLOSED: set(),
-}
+# Staff handle a request: start it, then close it with a decision (or close it at once).
+REQUEST_TRANSITIONS = TransitionTable.of(
+    {
+        (PrivacyRequest.Status.RECEIVED, PrivacyRequest.Status.IN_PROGRESS): Role.STAFF,
+        (PrivacyRequest.Status.RECEIVED, PrivacyRequest.Status.CLOSED): Role.STAFF,
+        (PrivacyRequest.Status.IN_PROGRESS, PrivacyRequest.Status.CLOSED): Role.STAFF,
+    }
+)
 
 
-class IllegalTransition(PrivacyError):
-    pass
-
-
-def _request_move(*, privacy_request: PrivacyRequest, to: str) -> None:
-    if to not in REQUEST_TRANSITIONS[privacy_request.status]:
-        raise IllegalTransition(
-            f"A {privacy_request.status} request cannot become {to}."  # staff-facing
-        )
-    privacy_request.status = to
+def _request_move(*, privacy_request: PrivacyRequest, to: str, **fields) -> PrivacyRequest:
+    """Move the request with a compare-and-swap, writing `fields` in the same UPDATE."""
+    return transition_move(
+        obj=privacy_request,
+        table=REQUEST_TRANSITIONS,
+        to=to,
+        role=Role.STAFF,
+        message=f"A {privacy_request.status} request cannot become {to}.",  # staff-facing
+        **fields,
+    )
 
 
 def privacy_request_file(
@@ -229,11 +237,13 @@ def privacy_request_file(
     identity_note: str = "",
     checked_by=None,
     ip: str | None = None,
+    origin: AuditOrigin | None = None,
 ) -> PrivacyRequest:
     """File a request once the person's identity is checked (the caller says how).
 
     A stop of use takes effect at once: the person leaves campaigns, questionnaires
-    and analytics before any staff member reads the request.
+    and analytics before any staff member reads the request. A request a staff
+    member files (`checked_by`) is in the staff audit log.
     """
     if identity_check == PrivacyRequest.IdentityCheck.DOCUMENT and (
         checked_by is None or not identity_note.strip()
@@ -260,14 +270,25 @@ def privacy_request_file(
                 source=Consent.Source.STOP_OF_USE,
             )
         _request_mail(privacy_request, "request_received")
+        if checked_by is not None:
+            audit_write(
+                staff=checked_by,
+                action=StaffAuditLog.Action.ADD,
+                obj=privacy_request,
+                origin=origin,
+            )
     return privacy_request
 
 
-def privacy_request_start(*, privacy_request: PrivacyRequest, by) -> PrivacyRequest:
+def privacy_request_start(
+    *, privacy_request: PrivacyRequest, by, origin: AuditOrigin | None = None
+) -> PrivacyRequest:
     with transaction.atomic():
         _request_move(privacy_request=privacy_request, to=PrivacyRequest.Status.IN_PROGRESS)
-        privacy_request.save(update_fields=["status"])
         _request_mail(privacy_request, "request_started")
+        audit_write(
+            staff=by, action=StaffAuditLog.Action.CHANGE, obj=privacy_request, origin=origin
+        )
     return privacy_request
 
 
@@ -292,8 +313,17 @@ def privacy_request_decision_check(*, kind: str, decision: str, ground: str, rea
         raise PrivacyError(_("Unknown decision."))
 
 
+DECISION_FIELDS = ("decision", "ground", "decision_reason")
+
+
 def privacy_request_decide(
-    *, privacy_request: PrivacyRequest, decision: str, ground: str = "", reason: str = "", by
+    *,
+    privacy_request: PrivacyRequest,
+    decision: str,
+    ground: str = "",
+    reason: str = "",
+    by,
+    origin: AuditOrigin | None = None,
 ) -> PrivacyRequest:
     """Close a request with a decision, carry it out, and tell the person."""
     privacy_request_decision_check(
@@ -303,19 +333,23 @@ def privacy_request_decide(
         PrivacyRequest.Decision.FULFILLED,
         PrivacyRequest.Decision.PARTLY_FULFILLED,
     }
+    before = {name: getattr(privacy_request, name) for name in DECISION_FIELDS}
     with transaction.atomic():
-        _request_move(privacy_request=privacy_request, to=PrivacyRequest.Status.CLOSED)
+        _request_move(
+            privacy_request=privacy_request,
+            to=PrivacyRequest.Status.CLOSED,
+            decision=decision,
+            ground=ground if decision != PrivacyRequest.Decision.FULFILLED else "",
+            decision_reason=reason.strip(),
+            decided_at=timezone.now(),
+            decided_by=by,
+        )
         if carried_out and privacy_request.kind == PrivacyRequest.Kind.REVISION:
             # Corrected whether or not anything differs; the mail says which case it was.
             privacy_request.corrected = registry.revise_for(
                 privacy_request.user, privacy_request.corrections
             )
-        privacy_request.decision = decision
-        privacy_request.ground = ground if decision != PrivacyRequest.Decision.FULFILLED else ""
-        privacy_request.decision_reason = reason.strip()
-        privacy_request.decided_at = timezone.now()
-        privacy_request.decided_by = by
-        privacy_request.save()
+            privacy_request.save(update_fields=["corrected"])
         # The decision mail goes out first: a deletion changes the address it goes to.
         labels = dict(registry.revisable_choices())
         _request_mail(
@@ -328,6 +362,15 @@ def privacy_request_decide(
             transaction.on_commit(lambda: _archive_task().delay(request_id))
         if carried_out and privacy_request.kind == PrivacyRequest.Kind.DELETION:
             _deletion_carry_out(privacy_request)
+        audit_write(
+            staff=by,
+            action=StaffAuditLog.Action.DECIDE,
+            obj=privacy_request,
+            changed_fields=[
+                name for name in DECISION_FIELDS if getattr(privacy_request, name) != before[name]
+            ],
+            origin=origin,
+        )
     return privacy_request
 
 
@@ -411,14 +454,13 @@ def _request_mail(privacy_request: PrivacyRequest, template: str, **extra) -> No
 # --- Identity verification ---------------------------------------------------------------
 
 IDENTITY_DOCUMENT_KEEP_DAYS = 30
-IDENTITY_TRANSITIONS = {
-    IdentityVerification.Status.PENDING: {
-        IdentityVerification.Status.APPROVED,
-        IdentityVerification.Status.REJECTED,
-    },
-    IdentityVerification.Status.APPROVED: set(),
-    IdentityVerification.Status.REJECTED: set(),
-}
+# Staff decide a submitted document once.
+IDENTITY_TRANSITIONS = TransitionTable.of(
+    {
+        (IdentityVerification.Status.PENDING, IdentityVerification.Status.APPROVED): Role.STAFF,
+        (IdentityVerification.Status.PENDING, IdentityVerification.Status.REJECTED): Role.STAFF,
+    }
+)
 MY_NUMBER_SIDE_REFUSED = gettext_lazy(
     "We never accept the number side (back) of an Individual Number (My Number) card. "
     "Upload its front (photo) side, or another document."
@@ -457,18 +499,30 @@ def _suffix(name: str) -> str:
 
 
 def identity_decide(
-    *, verification: IdentityVerification, approve: bool, reason: str = "", by
+    *,
+    verification: IdentityVerification,
+    approve: bool,
+    reason: str = "",
+    by,
+    origin: AuditOrigin | None = None,
 ) -> IdentityVerification:
     to = IdentityVerification.Status.APPROVED if approve else IdentityVerification.Status.REJECTED
-    if to not in IDENTITY_TRANSITIONS[verification.status]:
-        raise IllegalTransition(f"A {verification.status} verification cannot become {to}.")
+    message = f"A {verification.status} verification cannot become {to}."  # staff-facing
+    IDENTITY_TRANSITIONS.check(current=verification.status, to=to, role=Role.STAFF, message=message)
     if not approve and not reason.strip():
         raise PrivacyError(_("A rejection needs its reason, which the person will read."))
-    verification.status = to
-    verification.reason = reason.strip()
-    verification.decided_at = timezone.now()
-    verification.decided_by = by
-    verification.save(update_fields=["status", "reason", "decided_at", "decided_by"])
+    with transaction.atomic():
+        transition_move(
+            obj=verification,
+            table=IDENTITY_TRANSITIONS,
+            to=to,
+            role=Role.STAFF,
+            message=message,
+            reason=reason.strip(),
+            decided_at=timezone.now(),
+            decided_by=by,
+        )
+        audit_write(staff=by, action=StaffAuditLog.Action.DECIDE, obj=verification, origin=origin)
     return verification
 
 
@@ -518,16 +572,20 @@ def access_logs_purge(*, now: datetime.datetime | None = None) -> int:
 # --- Anonymously processed information ------------------------------------------------------
 
 
-def anonymised_export_create(*, by) -> tuple[AnonymisedExport, str]:
+def anonymised_export_create(
+    *, by, origin: AuditOrigin | None = None
+) -> tuple[AnonymisedExport, str]:
     """The CSV of aggregates, and the record that publishes what it contains."""
     from privacy.anonymised import anonymised_csv, published_items
 
     content = anonymised_csv()
-    export = AnonymisedExport.objects.create(
-        created_at=timezone.now(),
-        created_by=by,
-        items=[{"aggregate": d, "items": list(items)} for d, items in published_items()],
-    )
+    with transaction.atomic():
+        export = AnonymisedExport.objects.create(
+            created_at=timezone.now(),
+            created_by=by,
+            items=[{"aggregate": d, "items": list(items)} for d, items in published_items()],
+        )
+        audit_write(staff=by, action=StaffAuditLog.Action.EXPORT, obj=export, origin=origin)
     return export, content
 
 

@@ -6,9 +6,12 @@
 - Only members of the "Privacy officers" group see models that hold personal
   data (`PersonalDataAdminMixin`), superusers included.
 - Every admin list, view, addition, change or deletion of such data writes a
-  StaffAuditLog row that admin cannot edit or delete.
+  StaffAuditLog row that admin cannot edit or delete. A privacy service that
+  changes or decides something writes its own row (`audit_write`), so a decision
+  made from a command or a task is logged as well as one made in admin.
 """
 
+from dataclasses import dataclass
 from functools import wraps
 
 from allauth.account.decorators import secure_admin_login
@@ -86,20 +89,58 @@ def staff_admin_login(view):
     return login
 
 
-def audit_record(
-    *, request: HttpRequest, action: str, obj=None, model=None, changed_fields=()
+@dataclass(frozen=True)
+class AuditOrigin:
+    """Where a staff member acted from: the page and the address of the request.
+
+    A service that writes an audit row is given one by the admin page or view that
+    calls it; called from a command or a task, the row has no path and no address.
+    """
+
+    path: str = ""
+    ip: str | None = None
+
+
+def audit_origin(request: HttpRequest) -> AuditOrigin:
+    return AuditOrigin(path=request.path[:500], ip=client_ip(request))
+
+
+def audit_write(
+    *,
+    staff,
+    action: str,
+    obj=None,
+    model=None,
+    changed_fields=(),
+    origin: AuditOrigin | None = None,
 ) -> StaffAuditLog:
+    """One row of the staff audit log; services write theirs with the staff member `by`."""
     model = model or type(obj)
+    origin = origin or AuditOrigin()
     return StaffAuditLog.objects.create(
         at=timezone.now(),
-        staff=request.user,
+        staff=staff,
         action=action,
         model=model._meta.label,
         object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",
         person=_person_of(obj),
-        path=request.path[:500],
-        ip_address=client_ip(request),
+        path=origin.path,
+        ip_address=origin.ip,
         changed_fields=list(changed_fields),
+    )
+
+
+def audit_record(
+    *, request: HttpRequest, action: str, obj=None, model=None, changed_fields=()
+) -> StaffAuditLog:
+    """A row for what a staff member did in a request (a look at data, Django admin's own save)."""
+    return audit_write(
+        staff=request.user,
+        action=action,
+        obj=obj,
+        model=model,
+        changed_fields=changed_fields,
+        origin=audit_origin(request),
     )
 
 

@@ -6,7 +6,7 @@ from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -16,12 +16,7 @@ from kaguaruoo.net import client_ip
 from privacy import analytics, registry
 from privacy.anonymised import MINIMUM_GROUP, published_items
 from privacy.forms import ConsentsForm, IdentityDocumentForm, PrivacyRequestForm
-from privacy.models import (
-    Consent,
-    PolicyVersion,
-    PrivacyRequest,
-    StaffAuditLog,
-)
+from privacy.models import Consent, PrivacyRequest, StaffAuditLog
 from privacy.selectors import (
     USER_CHOSEN_PURPOSES,
     anonymised_exports_published,
@@ -30,6 +25,7 @@ from privacy.selectors import (
     identity_document_get_for_officer,
     identity_verification_latest,
     policy_current,
+    policy_get,
     policy_history,
     privacy_request_get_for_user,
     privacy_requests_of,
@@ -45,7 +41,12 @@ from privacy.services import (
     policy_acknowledge,
     privacy_request_file,
 )
-from privacy.staff_access import audit_record, is_privacy_officer, staff_has_admin_access
+from privacy.staff_access import (
+    audit_origin,
+    audit_record,
+    is_privacy_officer,
+    staff_has_admin_access,
+)
 
 
 def policy(request):
@@ -60,7 +61,7 @@ def policy(request):
 
 
 def policy_version(request, version):
-    shown = get_object_or_404(PolicyVersion, version=version)
+    shown = policy_get(version=version)
     current = policy_current()
     return render(
         request,
@@ -261,8 +262,7 @@ def anonymised_export(request):
     """The CSV for staff signed in with a second factor; every export is audited."""
     if not staff_has_admin_access(request):
         raise Http404
-    export, content = anonymised_export_create(by=request.user)
-    audit_record(request=request, action=StaffAuditLog.Action.EXPORT, obj=export)
+    export, content = anonymised_export_create(by=request.user, origin=audit_origin(request))
     response = HttpResponse(content, content_type="text/csv; charset=utf-8")
     filename = f"kaguaruoo-anonymised-{export.created_at:%Y%m%d}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

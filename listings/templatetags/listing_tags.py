@@ -1,7 +1,7 @@
 from django import template
-from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.translation import gettext as _
 
+from kaguaruoo import money
 from listings.walking import walk_minutes
 
 register = template.Library()
@@ -9,9 +9,7 @@ register = template.Library()
 
 @register.filter
 def yen(amount) -> str:
-    if amount is None or amount == "":
-        return ""
-    return f"¥{intcomma(int(amount))}"
+    return money.yen(amount)
 
 
 @register.filter

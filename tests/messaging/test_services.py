@@ -2,10 +2,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
 
+from kaguaruoo.transitions import IllegalTransition
 from messaging.models import DeliveryRequest, Message, Thread
 from messaging.selectors import unread_message_count
 from messaging.services import (
-    IllegalTransition,
     Inquiry,
     delivery_request_create,
     delivery_request_transition,

@@ -11,10 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from kaguaruoo.transitions import IllegalTransition
 from privacy import registry
 from privacy.models import Consent, PrivacyRequest, ProvisionRecord
 from privacy.services import (
-    IllegalTransition,
     PrivacyError,
     consent_is_granted,
     consent_record,
