@@ -71,6 +71,21 @@ def attachment_check(file: UploadedFile) -> CheckedFile:
     return CheckedFile(content_type, EXTENSIONS[content_type])
 
 
+def attachment_store(
+    *, obj, file: UploadedFile, checked: CheckedFile, stem: str = "upload", fallback: str = "file"
+) -> None:
+    """Put a checked upload on `obj` (a row with `file`, `original_name`, `content_type` and
+    `size`); the caller saves the row.
+
+    The stored name takes the extension of the content, never the one the uploader
+    chose: S3 serves an object with the type its name suggests.
+    """
+    obj.original_name = (file.name or fallback)[-200:]
+    obj.content_type = checked.content_type
+    obj.size = file.size
+    obj.file.save(f"{stem}{checked.extension}", file, save=False)
+
+
 def attachment_response(
     *, file, content_type: str, filename: str, download: bool | None = None
 ) -> FileResponse:

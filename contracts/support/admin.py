@@ -2,8 +2,9 @@
 
 The request's messages are shown read-only under it; the "Answer" field on the
 change page is not a model field: saving it calls `support_reply`, which moves
-the request to "answered" and mails the person who opened it. Every list, view,
-answer, close and file download is written to the staff audit log.
+the request to "answered" and mails the person who opened it. Every list, view
+and file download is written to the staff audit log here; the services write
+the rows of answers and closes themselves.
 """
 
 from django.contrib import admin, messages
@@ -16,18 +17,17 @@ from django.utils.translation import ngettext
 
 from contracts.models import SupportMessage, SupportRequest
 from contracts.support.forms import SupportReplyForm
-from contracts.support.services import (
-    support_attachment_get,
-    support_reply,
-    support_request_close,
-)
-from contracts.support.views import support_attachment_response
+from contracts.support.selectors import support_attachment_get
+from contracts.support.services import support_reply, support_request_close
+from kaguaruoo.admin import ReadOnlyAdminMixin
+from kaguaruoo.net import client_ip
 from kaguaruoo.transitions import IllegalTransition
+from kaguaruoo.uploads import attachment_response
 from privacy.models import StaffAuditLog
 from privacy.staff_access import PersonalDataAdminMixin, audit_record, is_privacy_officer
 
 
-class SupportMessageInline(admin.TabularInline):
+class SupportMessageInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = SupportMessage
     extra = 0
     can_delete = False
@@ -56,15 +56,6 @@ class SupportMessageInline(admin.TabularInline):
 
     def has_view_permission(self, request, obj=None):
         return is_privacy_officer(request.user) and super().has_view_permission(request, obj)
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(SupportRequest)
@@ -117,7 +108,9 @@ class SupportRequestAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
             raise PermissionDenied
         message = support_attachment_get(support_request=support_request, pk=message_pk)
         audit_record(request=request, action=StaffAuditLog.Action.VIEW, obj=support_request)
-        return support_attachment_response(message)
+        return attachment_response(
+            file=message.file, content_type=message.content_type, filename=message.original_name
+        )
 
     def save_model(self, request, obj, form, change):
         answer = form.cleaned_data.get("reply", "").strip()
@@ -129,30 +122,27 @@ class SupportRequestAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
                 staff=request.user,
                 body=answer,
                 attachment=form.cleaned_data.get("reply_attachment"),
+                path=request.path,
+                ip=client_ip(request),
             )
         except (ValidationError, IllegalTransition) as error:
             # Closed by its opener while this page was open: nothing was sent.
             text = " ".join(error.messages) if isinstance(error, ValidationError) else ""
             messages.error(request, text or _("This request was closed meanwhile."))
-            return
-        audit_record(
-            request=request, action=StaffAuditLog.Action.CHANGE, obj=obj, changed_fields=["reply"]
-        )
 
     @admin.action(description=_("Close the selected requests"))
     def close_requests(self, request, queryset):
         closed = 0
         for support_request in queryset.exclude(status=SupportRequest.Status.CLOSED):
             try:
-                support_request_close(request=support_request, by=request.user)
+                support_request_close(
+                    request=support_request,
+                    by=request.user,
+                    path=request.path,
+                    ip=client_ip(request),
+                )
             except IllegalTransition:
                 continue  # closed by its opener meanwhile
-            audit_record(
-                request=request,
-                action=StaffAuditLog.Action.CHANGE,
-                obj=support_request,
-                changed_fields=["status"],
-            )
             closed += 1
         self.message_user(
             request,

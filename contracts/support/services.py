@@ -9,6 +9,8 @@ questions about the terms go to the other party in the thread.
 States move only through `SUPPORT_TRANSITIONS`: a staff answer moves an open
 request to answered, the opener writing again moves it back to open, and
 either closes it. A closed request stays closed; the opener opens a new one.
+What staff do to a request (answer, close) is written to the staff audit log
+here, wherever it was done from.
 
 Mail: staff hear of new requests and follow-ups at SUPPORT_EMAIL with the
 number, the category and the admin link, but none of what the person wrote:
@@ -21,32 +23,30 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import QuerySet
-from django.http import Http404
-from django.shortcuts import get_object_or_404
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from contracts.core.sections import contract_section_register
 from contracts.core.services import contract_mail_send
 from contracts.models import Contract, SupportMessage, SupportRequest
 from kaguaruoo.mail import mail_send
-from kaguaruoo.transitions import IllegalTransition
-from kaguaruoo.uploads import CheckedFile, attachment_check
+from kaguaruoo.roles import Role
+from kaguaruoo.transitions import TransitionTable, transition_move
+from kaguaruoo.uploads import CheckedFile, attachment_check, attachment_store
+from privacy.models import StaffAuditLog
 
 Status = SupportRequest.Status
 SUBJECT_MAX_LENGTH = SupportRequest._meta.get_field("subject").max_length
 
-# (from, to) -> who may make the move: "opener", "staff" or "either".
-SUPPORT_TRANSITIONS = {
-    (Status.OPEN, Status.ANSWERED): "staff",
-    (Status.ANSWERED, Status.OPEN): "opener",
-    (Status.OPEN, Status.CLOSED): "either",
-    (Status.ANSWERED, Status.CLOSED): "either",
-}
+SUPPORT_TRANSITIONS = TransitionTable.of(
+    {
+        (Status.OPEN, Status.ANSWERED): Role.STAFF,
+        (Status.ANSWERED, Status.OPEN): Role.OPENER,
+        (Status.OPEN, Status.CLOSED): {Role.OPENER, Role.STAFF},
+        (Status.ANSWERED, Status.CLOSED): {Role.OPENER, Role.STAFF},
+    }
+)
 
 
 # --- Rules ----------------------------------------------------------------------------------
@@ -57,26 +57,24 @@ def support_open_allowed(*, contract: Contract) -> bool:
     return contract.signed_at is not None
 
 
-def _role(support_request: SupportRequest, user: User) -> str:
+def support_role(support_request: SupportRequest, user: User) -> Role:
+    """The opener, staff, or a stranger to the request (the contract's other party too)."""
     if user.pk == support_request.opened_by_id:
-        return "opener"
+        return Role.OPENER
     if user.is_active and user.is_staff:
-        return "staff"
-    return "stranger"
+        return Role.STAFF
+    return Role.STRANGER
 
 
 def _transition(*, support_request: SupportRequest, to: str, by: User) -> None:
     """The one way a support request changes state; the caller holds the row lock."""
-    who = SUPPORT_TRANSITIONS.get((support_request.status, to))
-    role = _role(support_request, by)
-    if who is None or not (who == role or (who == "either" and role != "stranger")):
-        raise IllegalTransition(f"{role} cannot move {support_request.status} -> {to}")
-    moved = SupportRequest.objects.filter(
-        pk=support_request.pk, status=support_request.status
-    ).update(status=to, updated_at=timezone.now())
-    if not moved:
-        raise IllegalTransition(f"support request {support_request.pk} changed state meanwhile")
-    support_request.refresh_from_db()
+    transition_move(
+        obj=support_request,
+        table=SUPPORT_TRANSITIONS,
+        to=to,
+        role=support_role(support_request, by),
+        updated_at=timezone.now(),
+    )
 
 
 def _lock(support_request: SupportRequest) -> None:
@@ -107,17 +105,35 @@ def _message_create(
     message = SupportMessage(
         request=support_request,
         author=author,
-        from_staff=_role(support_request, author) == "staff",
+        from_staff=support_role(support_request, author) == Role.STAFF,
         body=body,
     )
     if attachment is not None:
-        message.original_name = (attachment.name or "file")[-200:]
-        message.content_type = checked.content_type
-        message.size = attachment.size
-        message.file.save(f"upload{checked.extension}", attachment, save=False)
+        attachment_store(obj=message, file=attachment, checked=checked)
     message.save()
     SupportRequest.objects.filter(pk=support_request.pk).update(updated_at=message.created_at)
     return message
+
+
+def _staff_audit(
+    *, support_request: SupportRequest, staff: User, field: str, path: str, ip: str | None
+) -> None:
+    """A staff member changed a person's request: one row of the staff audit log (policy 2.2).
+
+    Written as privacy.staff_access.audit_record writes admin's rows; `path` and `ip` say
+    where it was done from, empty when it was not a web request.
+    """
+    StaffAuditLog.objects.create(
+        at=timezone.now(),
+        staff=staff,
+        action=StaffAuditLog.Action.CHANGE,
+        model=SupportRequest._meta.label,
+        object_id=str(support_request.pk),
+        person_id=support_request.opened_by_id,
+        path=path[:500],
+        ip_address=ip,
+        changed_fields=[field],
+    )
 
 
 # --- Mail -----------------------------------------------------------------------------------
@@ -188,7 +204,7 @@ def support_message_add(
     attachment: UploadedFile | None = None,
 ) -> SupportMessage:
     """The opener writes again; an answered request is open again until staff answer."""
-    if _role(request, by) != "opener":
+    if support_role(request, by) != Role.OPENER:
         raise PermissionDenied
     body = body.strip()
     if not body and attachment is None:
@@ -216,9 +232,12 @@ def support_reply(
     staff: User,
     body: str,
     attachment: UploadedFile | None = None,
+    path: str = "",
+    ip: str | None = None,
 ) -> SupportMessage:
-    """Staff answer: the request is answered, and the opener is mailed the answer."""
-    if _role(request, staff) != "staff":
+    """Staff answer: the request is answered, the opener is mailed the answer, and the
+    answer is audited (`path` and `ip`: where staff answered from)."""
+    if support_role(request, staff) != Role.STAFF:
         raise PermissionDenied
     body = body.strip()
     if not body:
@@ -236,50 +255,21 @@ def support_reply(
         template="support_answered",
         context={"support_request": request, "reply": message},
     )
+    _staff_audit(support_request=request, staff=staff, field="reply", path=path, ip=ip)
     return message
 
 
 @transaction.atomic
-def support_request_close(*, request: SupportRequest, by: User) -> SupportRequest:
-    """The opener or staff close the request; the opener is mailed when staff do it."""
+def support_request_close(
+    *, request: SupportRequest, by: User, path: str = "", ip: str | None = None
+) -> SupportRequest:
+    """The opener or staff close the request. When staff do it, the opener is mailed and the
+    close is audited (`path` and `ip`: where staff closed it from)."""
     _lock(request)
     _transition(support_request=request, to=Status.CLOSED, by=by)
-    if _role(request, by) == "staff":
+    if support_role(request, by) == Role.STAFF:
         contract_mail_send(
             to=request.opened_by, template="support_closed", context={"support_request": request}
         )
+        _staff_audit(support_request=request, staff=by, field="status", path=path, ip=ip)
     return request
-
-
-# --- Selectors ------------------------------------------------------------------------------
-
-
-def support_request_get_for_party(*, user, pk: int) -> SupportRequest:
-    """The request if `user` opened it; Http404 for anyone else, the other party included."""
-    if not user.is_authenticated:
-        raise Http404
-    return get_object_or_404(
-        SupportRequest.objects.select_related("contract"), pk=pk, opened_by=user
-    )
-
-
-def support_messages_of(*, support_request: SupportRequest) -> QuerySet[SupportMessage]:
-    return support_request.messages.order_by("id")
-
-
-def support_attachment_get(*, support_request: SupportRequest, pk: int) -> SupportMessage:
-    return get_object_or_404(support_request.messages.exclude(file=""), pk=pk)
-
-
-@contract_section_register(order=50)
-def contract_section(*, contract: Contract, user, request=None) -> str:
-    """The contract page's support part: this user's requests, and where to ask."""
-    support_requests = list(contract.support_requests.filter(opened_by=user))
-    can_open = support_open_allowed(contract=contract)
-    if not support_requests and not can_open:
-        return ""
-    return render_to_string(
-        "contracts/partials/support_section.html",
-        {"contract": contract, "support_requests": support_requests, "can_open": can_open},
-        request=request,
-    )

@@ -1,25 +1,24 @@
-"""After-sale support pages of the party who opened a request. Anyone else gets a 404."""
+"""After-sale support pages of the party who opened a request. Anyone else gets a 404.
+
+The contract page's support section is rendered here too.
+"""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from contracts.booking.selectors import contract_get_for_party
+from contracts.core.sections import contract_section_register
+from contracts.models import Contract
+from contracts.support import selectors
 from contracts.support import services as support
 from contracts.support.forms import SupportMessageForm, SupportRequestForm
 from kaguaruoo.transitions import IllegalTransition
 from kaguaruoo.uploads import attachment_response
-
-
-def support_attachment_response(message) -> FileResponse:
-    """A file of a support message, for its opener or for staff: never kept by a cache."""
-    return attachment_response(
-        file=message.file, content_type=message.content_type, filename=message.original_name
-    )
 
 
 @login_required
@@ -61,7 +60,7 @@ def _detail_page(request, support_request, *, message_form=None, status=200):
         {
             "support_request": support_request,
             "contract": support_request.contract,
-            "support_messages": support.support_messages_of(support_request=support_request),
+            "support_messages": selectors.support_messages_of(support_request=support_request),
             "message_form": message_form,
             "closed": closed,
         },
@@ -71,14 +70,14 @@ def _detail_page(request, support_request, *, message_form=None, status=200):
 
 @login_required
 def support_request_detail(request, pk):
-    support_request = support.support_request_get_for_party(user=request.user, pk=pk)
+    support_request = selectors.support_request_get_for_opener(user=request.user, pk=pk)
     return _detail_page(request, support_request)
 
 
 @login_required
 @require_POST
 def support_message_create(request, pk):
-    support_request = support.support_request_get_for_party(user=request.user, pk=pk)
+    support_request = selectors.support_request_get_for_opener(user=request.user, pk=pk)
     form = SupportMessageForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -100,7 +99,8 @@ def support_message_create(request, pk):
 @login_required
 @require_POST
 def support_request_close(request, pk):
-    support_request = support.support_request_get_for_party(user=request.user, pk=pk)
+    support_request = selectors.support_request_get_for_opener(user=request.user, pk=pk)
+    # Not action_redirect: closing a closed request is news (info), not an error.
     try:
         support.support_request_close(request=support_request, by=request.user)
     except IllegalTransition:
@@ -112,6 +112,22 @@ def support_request_close(request, pk):
 
 @login_required
 def support_attachment(request, pk, message_pk):
-    support_request = support.support_request_get_for_party(user=request.user, pk=pk)
-    message = support.support_attachment_get(support_request=support_request, pk=message_pk)
-    return support_attachment_response(message)
+    support_request = selectors.support_request_get_for_opener(user=request.user, pk=pk)
+    message = selectors.support_attachment_get(support_request=support_request, pk=message_pk)
+    return attachment_response(
+        file=message.file, content_type=message.content_type, filename=message.original_name
+    )
+
+
+@contract_section_register(order=50)
+def contract_section(*, contract: Contract, user, request=None) -> str:
+    """The contract page's support part: this user's requests, and where to ask."""
+    support_requests = list(selectors.support_requests_of(contract=contract, user=user))
+    can_open = support.support_open_allowed(contract=contract)
+    if not support_requests and not can_open:
+        return ""
+    return render_to_string(
+        "contracts/partials/support_section.html",
+        {"contract": contract, "support_requests": support_requests, "can_open": can_open},
+        request=request,
+    )

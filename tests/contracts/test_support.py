@@ -9,15 +9,18 @@ from django.http import Http404
 
 from contracts.booking.services import contract_transition
 from contracts.models import Contract, SupportMessage, SupportRequest
+from contracts.support.selectors import support_request_get_for_opener
 from contracts.support.services import (
-    contract_section,
+    SUPPORT_TRANSITIONS,
     support_message_add,
     support_reply,
     support_request_close,
-    support_request_get_for_party,
 )
+from contracts.support.views import contract_section
+from kaguaruoo.roles import Role
 from kaguaruoo.transitions import IllegalTransition
 from privacy import registry
+from privacy.models import StaffAuditLog
 from tests.accounts.factories import UserFactory
 from tests.contracts.builders import sent_contract, signed_contract
 from tests.contracts.support_builders import mails_to, open_request, staff_mails
@@ -275,13 +278,41 @@ def test_a_stale_copy_of_the_request_is_read_again_before_it_changes(contract, s
     assert stale.status == Status.CLOSED
 
 
+def test_staff_answers_and_closes_are_audited_even_outside_admin(contract, staff):
+    support_request = open_request(contract=contract)
+
+    support_reply(request=support_request, staff=staff, body="Try code 4711.")
+    support_request_close(request=support_request, by=staff)
+
+    rows = StaffAuditLog.objects.filter(model="contracts.SupportRequest").order_by("pk")
+    assert [(r.action, r.changed_fields, r.staff_id, r.person_id, r.path) for r in rows] == [
+        ("change", ["reply"], staff.pk, contract.tenant_id, ""),
+        ("change", ["status"], staff.pk, contract.tenant_id, ""),
+    ]
+    assert {r.object_id for r in rows} == {str(support_request.pk)}
+
+
+def test_the_opener_closing_their_own_request_is_not_a_staff_act(contract):
+    support_request = open_request(contract=contract)
+
+    support_request_close(request=support_request, by=contract.tenant)
+
+    assert not StaffAuditLog.objects.exists()
+
+
+def test_only_the_opener_reopens_an_answered_request_and_only_staff_answer():
+    assert SUPPORT_TRANSITIONS.allows(current=Status.ANSWERED, to=Status.OPEN, role=Role.OPENER)
+    assert not SUPPORT_TRANSITIONS.allows(current=Status.ANSWERED, to=Status.OPEN, role=Role.STAFF)
+    assert not SUPPORT_TRANSITIONS.allows(current=Status.OPEN, to=Status.ANSWERED, role=Role.OPENER)
+
+
 def test_only_the_opener_reads_a_request(contract):
     support_request = open_request(contract=contract)
 
-    assert support_request_get_for_party(user=contract.tenant, pk=support_request.pk)
+    assert support_request_get_for_opener(user=contract.tenant, pk=support_request.pk)
     for outsider in (contract.host, UserFactory(), UserFactory(is_staff=True)):
         with pytest.raises(Http404):
-            support_request_get_for_party(user=outsider, pk=support_request.pk)
+            support_request_get_for_opener(user=outsider, pk=support_request.pk)
 
 
 def test_the_contract_page_has_no_support_section_before_signing():
