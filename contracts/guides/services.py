@@ -1,111 +1,30 @@
 """The House Guide: a file or a URL per listing, for the tenant of a signed contract.
 
-Each upload adds a version and the newest is current. The host sees every
-version and who opened the guide; a tenant sees only the current version, and
-only while a signed contract of theirs on the listing runs (to its move-out
-day, when keys go back). Everybody else gets a 404. Files have no public
-address: a view checks who asks, then streams the file (local disk) or
+Each upload adds a version and the newest is current; earlier versions stay, for
+the host only. Who may open which version is in guides/selectors.py. Files have
+no public address: a view checks who asks, then streams the file (local disk) or
 redirects to an S3 link that dies within a minute.
 """
 
 import datetime
-from collections.abc import Iterable
-from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import URLValidator
 from django.db import transaction
-from django.db.models import Max, QuerySet
-from django.http import Http404
-from django.template.loader import render_to_string
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from contracts.booking.selectors import contract_get_for_party
-from contracts.core.sections import contract_section_register
 from contracts.core.services import contract_mail_send
+from contracts.guides.selectors import contracts_unlocking_guide, house_guide_current
 from contracts.models import Contract, HouseGuide, HouseGuideView
-from kaguaruoo.uploads import attachment_check
+from kaguaruoo.uploads import attachment_check, attachment_store
 from listings.models import Listing
-from listings.selectors import listing_get_for_host
 from messaging import services as messaging
 
 URL_SCHEMES = ["http", "https"]
-
-# --- Reads -----------------------------------------------------------------------------------
-
-
-def house_guide_current(*, listing: Listing) -> HouseGuide | None:
-    return listing.house_guides.order_by("-version").first()
-
-
-def house_guide_versions(*, listing: Listing) -> QuerySet[HouseGuide]:
-    return listing.house_guides.select_related("uploaded_by").order_by("-version")
-
-
-def house_guide_view_log(*, listing: Listing) -> QuerySet[HouseGuideView]:
-    return HouseGuideView.objects.filter(guide__listing=listing).select_related(
-        "guide", "contract", "viewer"
-    )
-
-
-def contract_unlocks_guide(contract: Contract) -> bool:
-    """A signed contract shows its tenant the guide from signing to the move-out day."""
-    return contract.status == Contract.Status.SIGNED and timezone.localdate() <= contract.end_date
-
-
-def house_guide_visible_to(*, guide_or_listing: HouseGuide | Listing, user) -> bool:
-    """Whether `user` may open this guide version (or the listing's current guide).
-
-    The host sees every version; a tenant only the current one, while a signed
-    contract of theirs runs.
-    """
-    if isinstance(guide_or_listing, HouseGuide):
-        guide, listing = guide_or_listing, guide_or_listing.listing
-    else:
-        guide, listing = None, guide_or_listing
-    if not user.is_authenticated:
-        return False
-    if user.pk == listing.host_id:
-        return True
-    current = house_guide_current(listing=listing)
-    if current is None or (guide is not None and guide.pk != current.pk):
-        return False
-    signed = Contract.objects.filter(listing=listing, tenant=user, status=Contract.Status.SIGNED)
-    return any(contract_unlocks_guide(contract) for contract in signed)
-
-
-def house_guide_get_for_contract(*, user, contract_pk: int) -> tuple[Contract, HouseGuide]:
-    """The current guide of a contract's listing for its host, or for its tenant once signed.
-
-    Anyone else, a tenant whose contract is not (or no longer) signed, and any
-    contract whose listing has no guide: Http404.
-    """
-    contract = contract_get_for_party(user=user, pk=contract_pk)
-    if contract.role_of(user) == "tenant" and not contract_unlocks_guide(contract):
-        raise Http404
-    guide = house_guide_current(listing=contract.listing)
-    if guide is None:
-        raise Http404
-    return contract, guide
-
-
-def house_guide_listing_for_host(*, user, listing_pk: int) -> Listing:
-    """The host's own listing, whose guides they manage; Http404 for anyone else."""
-    if not user.is_authenticated:
-        raise Http404
-    return listing_get_for_host(user=user, pk=listing_pk)
-
-
-def house_guide_get_for_host(*, user, listing_pk: int, version: int) -> HouseGuide:
-    listing = house_guide_listing_for_host(user=user, listing_pk=listing_pk)
-    guide = listing.house_guides.filter(version=version).first()
-    if guide is None:
-        raise Http404
-    return guide
-
 
 # --- Writes ----------------------------------------------------------------------------------
 
@@ -137,12 +56,9 @@ def house_guide_upload(
     guide = HouseGuide(listing=listing, uploaded_by=by)
     if file is not None:
         checked = attachment_check(file)
-        guide.original_name = (file.name or "house-guide")[-200:]
-        guide.content_type = checked.content_type
-        guide.size = file.size
-        # The stored name takes the extension of the content, never the one the
-        # uploader chose: S3 serves the object with the type its name suggests.
-        guide.file.save(f"house-guide{checked.extension}", file, save=False)
+        attachment_store(
+            obj=guide, file=file, checked=checked, stem="house-guide", fallback="house-guide"
+        )
     else:
         _url_check(url)
         guide.url = url
@@ -163,10 +79,7 @@ def house_guide_upload(
 
 def _tenants_tell(*, guide: HouseGuide, by: User) -> None:
     """A notice in each running signed contract's thread: the key procedure may have changed."""
-    signed = Contract.objects.filter(
-        listing_id=guide.listing_id, status=Contract.Status.SIGNED
-    ).select_related("thread")
-    for contract in filter(contract_unlocks_guide, signed):
+    for contract in contracts_unlocking_guide(listing_id=guide.listing_id):
         messaging.notice_post(
             thread=contract.thread,
             actor=by,
@@ -224,45 +137,11 @@ def guide_reminders_send() -> int:
     return sum(guide_reminder_send(contract=contract) for contract in due)
 
 
-# --- What the thread and the contract page show ----------------------------------------------
+# --- Until contracts.booking.thread_sections renders the card from guides/views.py ----------
 
 
-@dataclass(frozen=True)
-class GuideCard:
-    """What one party sees of a listing's guide."""
+def house_guide_card_render(**kwargs) -> str:
+    """The guide card, rendered by guides/views.py (HTML stays out of services)."""
+    from contracts.guides.views import house_guide_card_render as render
 
-    state: str  # "host", "open" (tenant, unlocked), "locked" or "ended"
-    listing: Listing
-    guide: HouseGuide | None
-    contract: Contract | None = None
-
-
-def _card_for(*, listing: Listing, user, contracts: Iterable[Contract]) -> GuideCard:
-    """`contracts`: the tenant's on this listing, newest first."""
-    if user.pk == listing.host_id:
-        return GuideCard("host", listing, house_guide_current(listing=listing))
-    contracts = list(contracts)
-    unlocking = next((c for c in contracts if contract_unlocks_guide(c)), None)
-    if unlocking is not None:
-        return GuideCard("open", listing, house_guide_current(listing=listing), unlocking)
-    if contracts and contracts[0].status == Contract.Status.SIGNED:
-        return GuideCard("ended", listing, None)
-    return GuideCard("locked", listing, None)
-
-
-def house_guide_card_render(
-    *, listing: Listing, user, contracts: Iterable[Contract], request=None
-) -> str:
-    """The guide card for `user`; `contracts` (a queryset is fine) are read for tenants only."""
-    card = _card_for(listing=listing, user=user, contracts=contracts)
-    return render_to_string(
-        "contracts/partials/guides_section.html", {"card": card}, request=request
-    )
-
-
-@contract_section_register(order=20)
-def contract_section(*, contract, user, request=None) -> str:
-    """The guide part of the contract page."""
-    return house_guide_card_render(
-        listing=contract.listing, user=user, contracts=[contract], request=request
-    )
+    return render(**kwargs)

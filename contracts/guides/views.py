@@ -1,4 +1,5 @@
-"""The host's House Guide page, and the only ways a guide's file or URL is opened."""
+"""The host's House Guide page, the only ways a guide's file or URL is opened, and the
+guide card shown on the contract page, in the thread and on the host's listing list."""
 
 from pathlib import PurePosixPath
 
@@ -8,14 +9,18 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 from storages.backends.s3 import S3Storage
 
+from contracts.core.sections import contract_section_register
+from contracts.guides import selectors
 from contracts.guides import services as guides
 from contracts.guides.forms import HouseGuideForm
 from kaguaruoo.net import client_ip
+from kaguaruoo.slots import slot_register
 from kaguaruoo.uploads import attachment_response
 
 # An S3 link to a guide works for this long: enough to follow the redirect, too
@@ -30,31 +35,33 @@ ERROR_FIELDS = {"too_large": "file", "file_type": "file", "invalid": "url"}
 @require_http_methods(["GET", "HEAD", "POST"])
 def house_guide_manage(request, listing_pk):
     """Upload a new version; see every version and who opened the guide. The host's only."""
-    listing = guides.house_guide_listing_for_host(user=request.user, listing_pk=listing_pk)
-    form = HouseGuideForm()
-    status = 200
-    if request.method == "POST":
-        form = HouseGuideForm(request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                guide = guides.house_guide_upload(
-                    listing=listing,
-                    by=request.user,
-                    file=form.cleaned_data["file"],
-                    url=form.cleaned_data["url"],
-                )
-            except ValidationError as error:
-                form.add_error(ERROR_FIELDS.get(error.code), error)
-            else:
-                messages.success(
-                    request,
-                    _("House Guide version %(version)s is now the current one.")
-                    % {"version": guide.version},
-                )
-                return redirect("contracts:house_guide_manage", listing_pk=listing.pk)
-        status = 400
-    versions = list(guides.house_guide_versions(listing=listing))
-    views = Paginator(guides.house_guide_view_log(listing=listing), VIEWS_PER_PAGE)
+    listing = selectors.house_guide_listing_for_host(user=request.user, listing_pk=listing_pk)
+    if request.method != "POST":
+        return _manage_page(request, listing, HouseGuideForm())
+    form = HouseGuideForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            guide = guides.house_guide_upload(
+                listing=listing,
+                by=request.user,
+                file=form.cleaned_data["file"],
+                url=form.cleaned_data["url"],
+            )
+        except ValidationError as error:
+            form.add_error(ERROR_FIELDS.get(error.code), error)
+        else:
+            messages.success(
+                request,
+                _("House Guide version %(version)s is now the current one.")
+                % {"version": guide.version},
+            )
+            return redirect("contracts:house_guide_manage", listing_pk=listing.pk)
+    return _manage_page(request, listing, form, status=400)
+
+
+def _manage_page(request, listing, form, *, status=200):
+    versions = list(selectors.house_guide_versions(listing=listing))
+    views = Paginator(selectors.house_guide_view_log(listing=listing), VIEWS_PER_PAGE)
     return render(
         request,
         "contracts/house_guide_manage.html",
@@ -107,7 +114,7 @@ def _guide_response(guide):
 @require_safe
 def house_guide_open(request, contract_pk):
     """The current guide for the contract's tenant once signed (each look logged), or its host."""
-    contract, guide = guides.house_guide_get_for_contract(
+    contract, guide = selectors.house_guide_get_for_contract(
         user=request.user, contract_pk=contract_pk
     )
     guides.house_guide_view_record(
@@ -120,7 +127,34 @@ def house_guide_open(request, contract_pk):
 @require_safe
 def house_guide_version(request, listing_pk, version):
     """Any version of the guide, for the listing's host only."""
-    guide = guides.house_guide_get_for_host(
+    guide = selectors.house_guide_get_for_host(
         user=request.user, listing_pk=listing_pk, version=version
     )
     return _guide_response(guide)
+
+
+# --- The guide card and the host's link to the guide -------------------------------------------
+
+
+def house_guide_card_render(*, listing, user, contracts, request=None) -> str:
+    """The guide card for `user`; `contracts` (a queryset is fine) are read for tenants only."""
+    card = selectors.house_guide_card_for(listing=listing, user=user, contracts=contracts)
+    return render_to_string(
+        "contracts/partials/guides_section.html", {"card": card}, request=request
+    )
+
+
+@contract_section_register(order=20)
+def contract_section(*, contract, user, request=None) -> str:
+    """The guide part of the contract page."""
+    return house_guide_card_render(
+        listing=contract.listing, user=user, contracts=[contract], request=request
+    )
+
+
+@slot_register("host_listing_actions")
+def house_guide_button(*, request, listing) -> str:
+    """The House Guide button among the actions on the host's list of their listings."""
+    return render_to_string(
+        "contracts/partials/house_guide_button.html", {"listing": listing}, request=request
+    )

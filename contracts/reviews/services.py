@@ -3,45 +3,27 @@
 Each party of a signed contract may write one review from the move-out day
 until `REVIEW_DAYS` later. A review stays hidden from the other party and the
 public until both have written theirs or `REVIEW_DAYS` have passed since
-move-out (`reviews_published`, the one definition of "published"). The window
-closes when they are published, so nobody writes after reading the other's.
+move-out (`reviews_published` in reviews/selectors.py, the one definition of
+"published"). The window closes when they are published, so nobody writes after
+reading the other's.
 """
 
 import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from contracts.core.sections import contract_section_register
 from contracts.core.services import contract_mail_send
 from contracts.models import Contract, Review
-
-REVIEW_DAYS = 14
-PUBLIC_LIST_LENGTH = 10
+from contracts.reviews.selectors import REVIEW_DAYS
 
 
 def review_last_day(*, contract: Contract) -> datetime.date:
     """The last day a party may write a review; the next day, the reviews are public."""
     return contract.end_date + datetime.timedelta(days=REVIEW_DAYS - 1)
-
-
-def reviews_published(
-    reviews: QuerySet[Review], *, today: datetime.date | None = None
-) -> QuerySet[Review]:
-    """The reviews anyone may read: both parties have written, or the window has closed."""
-    today = today or timezone.localdate()
-    other_party_wrote = Review.objects.filter(contract=OuterRef("contract")).exclude(
-        author=OuterRef("author")
-    )
-    return reviews.filter(
-        Exists(other_party_wrote)
-        | Q(contract__end_date__lte=today - datetime.timedelta(days=REVIEW_DAYS))
-    )
 
 
 def review_check(*, contract: Contract, author: User) -> None:
@@ -109,52 +91,3 @@ def review_write(*, contract: Contract, author: User, rating: int, body: str) ->
             context={"contract": contract, "author": review.subject},
         )
     return review
-
-
-def reviews_public_for_listing(*, listing) -> QuerySet[Review]:
-    """Published reviews by tenants of the listing's stays, newest first."""
-    return reviews_published(
-        Review.objects.filter(contract__listing=listing, role=Review.Role.TENANT)
-    ).select_related("author")
-
-
-def reviews_public_about(*, user: User) -> QuerySet[Review]:
-    """Published reviews about a member, as a host or as a tenant, newest first."""
-    return reviews_published(Review.objects.filter(subject=user)).select_related(
-        "author", "contract__listing"
-    )
-
-
-def reviews_summary(reviews: QuerySet[Review]) -> dict:
-    """How many, their average and the newest few: at most two queries."""
-    summary = reviews.aggregate(count=Count("id"), average=Avg("rating"))
-    summary["latest"] = list(reviews[:PUBLIC_LIST_LENGTH]) if summary["count"] else []
-    return summary
-
-
-@contract_section_register(order=40)
-def contract_section(*, contract: Contract, user: User, request=None) -> str:
-    """After the stay: this party's review, the other's once published, or the link to write."""
-    if contract.status != Contract.Status.SIGNED or contract.end_date > timezone.localdate():
-        return ""
-    reviews = {review.author_id: review for review in contract.reviews.all()}
-    mine = reviews.get(user.pk)
-    other = contract.host if user.pk == contract.tenant_id else contract.tenant
-    theirs = reviews.get(other.pk)
-    published = theirs is not None and (
-        reviews_published(contract.reviews.filter(pk=theirs.pk)).exists()
-    )
-    last_day = review_last_day(contract=contract)
-    return render_to_string(
-        "contracts/partials/reviews_section.html",
-        {
-            "contract": contract,
-            "mine": mine,
-            "other": other,
-            "theirs": theirs if published else None,
-            "theirs_hidden": theirs is not None and not published,
-            "can_write": mine is None and timezone.localdate() <= last_day,
-            "last_day": last_day,
-        },
-        request=request,
-    )

@@ -1,34 +1,27 @@
-"""The page where a party of a finished stay writes their review."""
+"""The page where a party of a finished stay writes their review, the contract page's review
+section, and the published reviews shown on listing pages and public profiles."""
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from contracts.booking import selectors
+from accounts.models import User
+from contracts.booking import selectors as contract_selectors
+from contracts.core.sections import contract_section_register
+from contracts.models import Contract
+from contracts.reviews import selectors
 from contracts.reviews import services as reviews
-
-
-class ReviewForm(forms.Form):
-    rating = forms.TypedChoiceField(
-        label=gettext_lazy("Rating"),
-        coerce=int,
-        choices=[(n, "★" * n) for n in range(5, 0, -1)],
-        widget=forms.RadioSelect,
-    )
-    body = forms.CharField(
-        label=gettext_lazy("Your review"),
-        max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 6}),
-    )
+from contracts.reviews.forms import ReviewForm
+from kaguaruoo.slots import slot_register
 
 
 @login_required
 def review_write(request, pk):
-    contract = selectors.contract_get_for_party(user=request.user, pk=pk)
+    contract = contract_selectors.contract_get_for_party(user=request.user, pk=pk)
     try:
         reviews.review_check(contract=contract, author=request.user)
     except ValidationError as error:
@@ -60,4 +53,54 @@ def review_write(request, pk):
             "last_day": reviews.review_last_day(contract=contract),
         },
         status=400 if form.is_bound else 200,
+    )
+
+
+@contract_section_register(order=40)
+def contract_section(*, contract: Contract, user: User, request=None) -> str:
+    """After the stay: this party's review, the other's once published, or the link to write."""
+    if contract.status != Contract.Status.SIGNED or contract.end_date > timezone.localdate():
+        return ""
+    by_author = selectors.reviews_of_contract(contract=contract)
+    other = contract.host if user.pk == contract.tenant_id else contract.tenant
+    mine, theirs = by_author.get(user.pk), by_author.get(other.pk)
+    published = theirs is not None and selectors.review_is_published(theirs)
+    last_day = reviews.review_last_day(contract=contract)
+    return render_to_string(
+        "contracts/partials/reviews_section.html",
+        {
+            "contract": contract,
+            "mine": mine,
+            "other": other,
+            "theirs": theirs if published else None,
+            "theirs_hidden": theirs is not None and not published,
+            "can_write": mine is None and timezone.localdate() <= last_day,
+            "last_day": last_day,
+        },
+        request=request,
+    )
+
+
+# Listing pages and public profiles: listings/ and accounts/ may not import contracts
+# (imports point the other way), so their templates name these slots. Each costs at most
+# two queries.
+
+
+@slot_register("listing_reviews")
+def listing_reviews(*, request, listing) -> str:
+    summary = selectors.reviews_summary(selectors.reviews_public_for_listing(listing=listing))
+    return _review_list(request, summary, show_listing=False)
+
+
+@slot_register("user_reviews")
+def user_reviews(*, request, member) -> str:
+    summary = selectors.reviews_summary(selectors.reviews_public_about(user=member))
+    return _review_list(request, summary, show_listing=True)
+
+
+def _review_list(request, summary: dict, *, show_listing: bool) -> str:
+    return render_to_string(
+        "contracts/partials/review_list.html",
+        {"summary": summary, "show_listing": show_listing},
+        request=request,
     )

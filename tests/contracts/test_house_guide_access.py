@@ -6,7 +6,8 @@ import pytest
 from django.utils import timezone
 
 from contracts.booking.services import contract_transition, contracts_expire
-from contracts.guides.services import house_guide_upload, house_guide_visible_to
+from contracts.guides.selectors import house_guide_visible_to
+from contracts.guides.services import house_guide_upload
 from contracts.models import Contract
 from tests.accounts.factories import UserFactory
 from tests.contracts.builders import contract_listing, sent_contract, signed_contract

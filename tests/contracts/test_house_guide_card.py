@@ -5,7 +5,7 @@ import html
 import pytest
 
 from contracts.booking.services import contract_sign
-from contracts.guides import services as guides
+from contracts.guides import views as guides
 from contracts.guides.services import house_guide_upload
 from contracts.models import Contract
 from tests.contracts.builders import code_for, sent_contract, signed_contract

@@ -6,7 +6,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from contracts.guides.services import house_guide_current, house_guide_upload
+from contracts.guides.selectors import house_guide_current
+from contracts.guides.services import house_guide_upload
 from contracts.models import HouseGuide, HouseGuideView
 from messaging.models import Message
 from tests.contracts.builders import contract_listing, signed_contract

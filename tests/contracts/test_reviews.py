@@ -10,6 +10,7 @@ from django.template import Context, Template
 
 from contracts.models import Review
 from contracts.reviews import services as reviews
+from contracts.reviews.views import contract_section
 from tests.accounts.factories import UserFactory
 from tests.contracts.builders import contract_listing, signed_contract
 from tests.contracts.stays import stay_ended
@@ -55,17 +56,17 @@ def test_a_review_stays_hidden_from_the_other_party_and_the_public_until_both_ar
     contract = finished_stay()
     review_by(contract.tenant, contract, body="Bright flat, quick answers.")
 
-    host_view = reviews.contract_section(contract=contract, user=contract.host)
+    host_view = contract_section(contract=contract, user=contract.host)
     assert "Bright flat" not in host_view
     assert "has written a review" in host_view
-    assert "Bright flat" in reviews.contract_section(contract=contract, user=contract.tenant)
+    assert "Bright flat" in contract_section(contract=contract, user=contract.tenant)
     assert "Bright flat" not in listing_page(client, contract)
     assert "Bright flat" not in profile_page(client, contract.host)
 
     review_by(contract.host, contract, body="Left the flat spotless.")
 
-    host_view = reviews.contract_section(contract=contract, user=contract.host)
-    tenant_view = reviews.contract_section(contract=contract, user=contract.tenant)
+    host_view = contract_section(contract=contract, user=contract.host)
+    tenant_view = contract_section(contract=contract, user=contract.tenant)
     assert "Bright flat" in host_view and "Left the flat spotless." in tenant_view
     assert "Bright flat" in listing_page(client, contract)
     assert "Bright flat" in profile_page(client, contract.host)
@@ -82,7 +83,7 @@ def test_a_lone_review_is_published_fourteen_days_after_move_out(client):
     stay_ended(contract, days_ago=14)
 
     assert "Noisy street" in listing_page(client, contract)
-    assert "Noisy street" in reviews.contract_section(contract=contract, user=contract.host)
+    assert "Noisy street" in contract_section(contract=contract, user=contract.host)
 
 
 def test_each_party_writes_one_review():
@@ -101,7 +102,7 @@ def test_nobody_reviews_a_stay_before_it_has_ended(client):
     with pytest.raises(ValidationError) as refused:
         review_by(contract.tenant, contract)
     assert refused.value.code == "too_early"
-    assert reviews.contract_section(contract=contract, user=contract.tenant) == ""
+    assert contract_section(contract=contract, user=contract.tenant) == ""
     client.force_login(contract.tenant)
 
     response = client.post(f"/contracts/{contract.pk}/review/", {"rating": 5, "body": "Great"})
@@ -119,7 +120,7 @@ def test_the_window_closes_when_the_reviews_are_published():
         review_by(contract.host, contract)
 
     assert refused.value.code == "too_late"
-    assert "The time for reviews of this stay is over." in reviews.contract_section(
+    assert "The time for reviews of this stay is over." in contract_section(
         contract=contract, user=contract.host
     )
 
@@ -189,12 +190,12 @@ def test_listing_and_profile_reviews_cost_two_queries_however_many(
     host = listing.host
 
     with django_assert_num_queries(2):
-        html = Template("{% load contract_reviews %}{% listing_reviews listing %}").render(
+        html = Template('{% load slots %}{% slot "listing_reviews" listing=listing %}').render(
             Context({"listing": listing})
         )
     assert html.count('class="review"') == stays
     with django_assert_num_queries(2):
-        html = Template("{% load contract_reviews %}{% user_reviews member %}").render(
+        html = Template('{% load slots %}{% slot "user_reviews" member=member %}').render(
             Context({"member": host})
         )
     assert html.count('class="review"') == stays
