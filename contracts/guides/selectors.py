@@ -5,6 +5,7 @@ while a signed contract of theirs on the listing runs (to its move-out day,
 when keys go back). Everybody else gets a 404.
 """
 
+import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -45,6 +46,15 @@ def contracts_unlocking_guide(*, listing_id: int) -> list[Contract]:
     return list(filter(contract_unlocks_guide, signed))
 
 
+def contracts_due_guide_reminder(*, moving_in: datetime.date) -> QuerySet[Contract]:
+    """Signed contracts moving in on `moving_in` whose tenant has not been reminded yet."""
+    return Contract.objects.filter(
+        status=Contract.Status.SIGNED,
+        start_date=moving_in,
+        guide_reminder_sent_at__isnull=True,
+    ).select_related("tenant", "listing", "thread")
+
+
 def house_guide_visible_to(*, guide_or_listing: HouseGuide | Listing, user) -> bool:
     """Whether `user` may open this guide version (or the listing's current guide).
 
@@ -66,7 +76,7 @@ def house_guide_visible_to(*, guide_or_listing: HouseGuide | Listing, user) -> b
     return any(contract_unlocks_guide(contract) for contract in signed)
 
 
-def house_guide_get_for_contract(*, user, contract_pk: int) -> tuple[Contract, HouseGuide]:
+def house_guide_get_for_party(*, user, contract_pk: int) -> tuple[Contract, HouseGuide]:
     """The current guide of a contract's listing for its host, or for its tenant once signed.
 
     Anyone else, a tenant whose contract is not (or no longer) signed, and any

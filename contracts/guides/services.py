@@ -18,7 +18,11 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from contracts.core.services import contract_mail_send
-from contracts.guides.selectors import contracts_unlocking_guide, house_guide_current
+from contracts.guides.selectors import (
+    contracts_due_guide_reminder,
+    contracts_unlocking_guide,
+    house_guide_current,
+)
 from contracts.models import Contract, HouseGuide, HouseGuideView
 from kaguaruoo.uploads import attachment_check, attachment_store
 from listings.models import Listing
@@ -129,11 +133,7 @@ def guide_reminder_send(*, contract: Contract) -> bool:
 def guide_reminders_send() -> int:
     """Remind the tenant of every signed contract that moves in tomorrow; how many were mailed."""
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
-    due = Contract.objects.filter(
-        status=Contract.Status.SIGNED,
-        start_date=tomorrow,
-        guide_reminder_sent_at__isnull=True,
-    ).select_related("tenant", "listing", "thread")
+    due = contracts_due_guide_reminder(moving_in=tomorrow)
     return sum(guide_reminder_send(contract=contract) for contract in due)
 
 

@@ -114,7 +114,7 @@ def _guide_response(guide):
 @require_safe
 def house_guide_open(request, contract_pk):
     """The current guide for the contract's tenant once signed (each look logged), or its host."""
-    contract, guide = selectors.house_guide_get_for_contract(
+    contract, guide = selectors.house_guide_get_for_party(
         user=request.user, contract_pk=contract_pk
     )
     guides.house_guide_view_record(

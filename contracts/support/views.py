@@ -92,7 +92,8 @@ def support_message_create(request, pk):
         else:
             messages.success(request, _("Your message was sent to KaguAruoo support."))
             return redirect(support_request.get_absolute_url() + "#latest")
-    support_request.refresh_from_db()
+    # Read again: the request may have been closed meanwhile.
+    support_request = selectors.support_request_get_for_opener(user=request.user, pk=pk)
     return _detail_page(request, support_request, message_form=form, status=400)
 
 
