@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from contracts.booking import selectors as contract_selectors
 from contracts.core.sections import contract_section_register
+from contracts.core.services import contract_other_party
 from contracts.models import Contract
 from contracts.reviews import selectors
 from contracts.reviews import services as reviews
@@ -62,7 +63,7 @@ def contract_section(*, contract: Contract, user: User, request=None) -> str:
     if contract.status != Contract.Status.SIGNED or contract.end_date > timezone.localdate():
         return ""
     by_author = selectors.reviews_of_contract(contract=contract)
-    other = contract.host if user.pk == contract.tenant_id else contract.tenant
+    other = contract_other_party(contract, user)
     mine, theirs = by_author.get(user.pk), by_author.get(other.pk)
     published = theirs is not None and selectors.review_is_published(theirs)
     last_day = reviews.review_last_day(contract=contract)
