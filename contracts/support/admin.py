@@ -20,11 +20,15 @@ from contracts.support.forms import SupportReplyForm
 from contracts.support.selectors import support_attachment_get
 from contracts.support.services import support_reply, support_request_close
 from kaguaruoo.admin import ReadOnlyAdminMixin
-from kaguaruoo.net import client_ip
 from kaguaruoo.transitions import IllegalTransition
 from kaguaruoo.uploads import attachment_response
 from privacy.models import StaffAuditLog
-from privacy.staff_access import PersonalDataAdminMixin, audit_record, is_privacy_officer
+from privacy.staff_access import (
+    PersonalDataAdminMixin,
+    audit_origin,
+    audit_record,
+    is_privacy_officer,
+)
 
 
 class SupportMessageInline(ReadOnlyAdminMixin, admin.TabularInline):
@@ -122,8 +126,7 @@ class SupportRequestAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
                 staff=request.user,
                 body=answer,
                 attachment=form.cleaned_data.get("reply_attachment"),
-                path=request.path,
-                ip=client_ip(request),
+                origin=audit_origin(request),
             )
         except (ValidationError, IllegalTransition) as error:
             # Closed by its opener while this page was open: nothing was sent.
@@ -136,10 +139,7 @@ class SupportRequestAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
         for support_request in queryset.exclude(status=SupportRequest.Status.CLOSED):
             try:
                 support_request_close(
-                    request=support_request,
-                    by=request.user,
-                    path=request.path,
-                    ip=client_ip(request),
+                    request=support_request, by=request.user, origin=audit_origin(request)
                 )
             except IllegalTransition:
                 continue  # closed by its opener meanwhile

@@ -35,6 +35,7 @@ from kaguaruoo.roles import Role
 from kaguaruoo.transitions import TransitionTable, transition_move
 from kaguaruoo.uploads import CheckedFile, attachment_check, attachment_store
 from privacy.models import StaffAuditLog
+from privacy.staff_access import AuditOrigin, audit_write
 
 Status = SupportRequest.Status
 SUBJECT_MAX_LENGTH = SupportRequest._meta.get_field("subject").max_length
@@ -113,27 +114,6 @@ def _message_create(
     message.save()
     SupportRequest.objects.filter(pk=support_request.pk).update(updated_at=message.created_at)
     return message
-
-
-def _staff_audit(
-    *, support_request: SupportRequest, staff: User, field: str, path: str, ip: str | None
-) -> None:
-    """A staff member changed a person's request: one row of the staff audit log (policy 2.2).
-
-    Written as privacy.staff_access.audit_record writes admin's rows; `path` and `ip` say
-    where it was done from, empty when it was not a web request.
-    """
-    StaffAuditLog.objects.create(
-        at=timezone.now(),
-        staff=staff,
-        action=StaffAuditLog.Action.CHANGE,
-        model=SupportRequest._meta.label,
-        object_id=str(support_request.pk),
-        person_id=support_request.opened_by_id,
-        path=path[:500],
-        ip_address=ip,
-        changed_fields=[field],
-    )
 
 
 # --- Mail -----------------------------------------------------------------------------------
@@ -232,11 +212,10 @@ def support_reply(
     staff: User,
     body: str,
     attachment: UploadedFile | None = None,
-    path: str = "",
-    ip: str | None = None,
+    origin: AuditOrigin | None = None,
 ) -> SupportMessage:
     """Staff answer: the request is answered, the opener is mailed the answer, and the
-    answer is audited (`path` and `ip`: where staff answered from)."""
+    answer is audited (`origin`: where staff answered from)."""
     if support_role(request, staff) != Role.STAFF:
         raise PermissionDenied
     body = body.strip()
@@ -255,21 +234,33 @@ def support_reply(
         template="support_answered",
         context={"support_request": request, "reply": message},
     )
-    _staff_audit(support_request=request, staff=staff, field="reply", path=path, ip=ip)
+    audit_write(
+        staff=staff,
+        action=StaffAuditLog.Action.CHANGE,
+        obj=request,
+        changed_fields=["reply"],
+        origin=origin,
+    )
     return message
 
 
 @transaction.atomic
 def support_request_close(
-    *, request: SupportRequest, by: User, path: str = "", ip: str | None = None
+    *, request: SupportRequest, by: User, origin: AuditOrigin | None = None
 ) -> SupportRequest:
     """The opener or staff close the request. When staff do it, the opener is mailed and the
-    close is audited (`path` and `ip`: where staff closed it from)."""
+    close is audited (`origin`: where staff closed it from)."""
     _lock(request)
     _transition(support_request=request, to=Status.CLOSED, by=by)
     if support_role(request, by) == Role.STAFF:
         contract_mail_send(
             to=request.opened_by, template="support_closed", context={"support_request": request}
         )
-        _staff_audit(support_request=request, staff=by, field="status", path=path, ip=ip)
+        audit_write(
+            staff=by,
+            action=StaffAuditLog.Action.CHANGE,
+            obj=request,
+            changed_fields=["status"],
+            origin=origin,
+        )
     return request

@@ -190,6 +190,19 @@ def test_every_look_and_answer_is_audited_with_the_person(officer_client, suppor
     ]
 
 
+def test_the_audit_row_of_an_answer_given_in_admin_says_where_it_was_given(
+    officer_client, support_request
+):
+    admin_change(officer_client, support_request, reply="Answer")
+
+    row = StaffAuditLog.objects.get(action="change", model="contracts.SupportRequest")
+    assert (row.path, row.ip_address, row.changed_fields) == (
+        change_url(support_request),
+        "127.0.0.1",
+        ["reply"],
+    )
+
+
 def test_an_officer_downloads_a_file_and_the_download_is_audited(officer_client, support_request):
     message = support_request.messages.get()
 
