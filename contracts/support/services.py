@@ -116,6 +116,19 @@ def _message_create(
     return message
 
 
+def _staff_change_audit(
+    *, support_request: SupportRequest, staff: User, field: str, origin: AuditOrigin | None
+) -> None:
+    """Staff changed a person's request: a row of the staff audit log (policy 2.2)."""
+    audit_write(
+        staff=staff,
+        action=StaffAuditLog.Action.CHANGE,
+        obj=support_request,
+        changed_fields=[field],
+        origin=origin,
+    )
+
+
 # --- Mail -----------------------------------------------------------------------------------
 
 
@@ -234,13 +247,7 @@ def support_reply(
         template="support_answered",
         context={"support_request": request, "reply": message},
     )
-    audit_write(
-        staff=staff,
-        action=StaffAuditLog.Action.CHANGE,
-        obj=request,
-        changed_fields=["reply"],
-        origin=origin,
-    )
+    _staff_change_audit(support_request=request, staff=staff, field="reply", origin=origin)
     return message
 
 
@@ -256,11 +263,5 @@ def support_request_close(
         contract_mail_send(
             to=request.opened_by, template="support_closed", context={"support_request": request}
         )
-        audit_write(
-            staff=by,
-            action=StaffAuditLog.Action.CHANGE,
-            obj=request,
-            changed_fields=["status"],
-            origin=origin,
-        )
+        _staff_change_audit(support_request=request, staff=by, field="status", origin=origin)
     return request
