@@ -12,10 +12,10 @@ class ContractsConfig(AppConfig):
     verbose_name = "Contracts"
 
     def ready(self):
-        from contracts.booking import thread_sections
         from contracts.booking import views as booking_views
         from contracts.booking.services import contract_dates_book, contract_is_signed_for_thread
         from contracts.core.hooks import contract_signed_register
+        from contracts.guides.views import house_guide_thread_card
         from contracts.payments.services import payments_create
         from messaging import extensions
 
@@ -28,4 +28,4 @@ class ContractsConfig(AppConfig):
         contract_signed_register(payments_create)
         extensions.contact_unmask_register(contract_is_signed_for_thread)
         extensions.thread_section_register(booking_views.contract_card)
-        extensions.thread_section_register(thread_sections.house_guide_card)
+        extensions.thread_section_register(house_guide_thread_card)

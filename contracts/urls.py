@@ -31,7 +31,7 @@ urlpatterns = [
         name="house_guide_version",
     ),
     path("<int:contract_pk>/house-guide/", guide_views.house_guide_open, name="house_guide_open"),
-    # Extensions, cancellation and reviews (contracts/change_views.py, review_views.py)
+    # Extensions, cancellation (contracts/changes/) and reviews (contracts/reviews/)
     path("<int:pk>/extensions/new/", change_views.extension_request, name="extension_request"),
     path(
         "<int:pk>/extensions/<int:extension_pk>/",
@@ -68,7 +68,7 @@ urlpatterns = [
     ),
     path("stripe/webhook/", payment_views.stripe_webhook, name="stripe_webhook"),
     path("payouts/", payment_views.payouts, name="payouts"),
-    # After-sale support (contracts/support.py).
+    # After-sale support (contracts/support/)
     path(
         "<int:contract_pk>/support/new/",
         support_views.support_request_create,

@@ -16,7 +16,7 @@ from accounts.models import User
 from kaguaruoo.mail import mail_send
 from kaguaruoo.roles import Role, stay_role
 from kaguaruoo.transitions import TransitionTable, transition_move
-from kaguaruoo.uploads import attachment_check
+from kaguaruoo.uploads import attachment_check, attachment_store
 from listings.models import Listing
 from messaging import extensions
 from messaging.masking import mask_contact_details
@@ -194,13 +194,8 @@ def message_post(
     checked = attachment_check(attachment) if attachment is not None else None
     message = Message.objects.create(thread=thread, sender=sender, body=body, kind=kind, link=link)
     if checked is not None:
-        stored = Attachment(
-            message=message,
-            original_name=(attachment.name or "file")[-200:],
-            content_type=checked.content_type,
-            size=attachment.size,
-        )
-        stored.file.save(f"upload{checked.extension}", attachment, save=False)
+        stored = Attachment(message=message)
+        attachment_store(obj=stored, file=attachment, checked=checked)
         stored.save()
     read_field = "tenant_last_read_id" if sender.pk == thread.tenant_id else "host_last_read_id"
     Thread.objects.filter(pk=thread.pk).update(

@@ -12,14 +12,6 @@ from contracts.booking.selectors import contract_get_for_party
 from contracts.models import Contract, ExtensionRequest, Payment
 
 
-def contract_get_for_tenant(*, user, pk: int) -> Contract:
-    """The contract if `user` is its tenant (who alone asks for an extension); Http404 otherwise."""
-    contract = contract_get_for_party(user=user, pk=pk)
-    if contract.tenant_id != user.pk:
-        raise Http404
-    return contract
-
-
 def extension_get_for_party(*, user, contract_pk: int, pk: int) -> ExtensionRequest:
     """An extension request of a contract whose tenant or host `user` is; Http404 otherwise."""
     contract = contract_get_for_party(user=user, pk=contract_pk)

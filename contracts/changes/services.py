@@ -37,7 +37,6 @@ Cancellation (by the contract's own copy of the listing's policy)
 import calendar
 import copy
 import datetime
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -54,7 +53,10 @@ from contracts.booking.services import (
     listing_dates_lock,
 )
 from contracts.booking.terms import CANCELLATION_PAYMENT_DAYS, FREE_DAYS_BEFORE_MOVE_IN, NOTICE_DAYS
-from contracts.core.services import contract_event_record, contract_mail_send
+from contracts.core.services import (
+    contract_announce,
+    contract_other_party,
+)
 from contracts.models import Contract, ContractEvent, ExtensionRequest, Payment
 from contracts.payments.schedule import FIRST_PAYMENT_DAYS, PlannedPayment, commission_of
 from contracts.payments.services import (
@@ -70,7 +72,6 @@ from listings.models import Listing
 from listings.pricing import StayCost, stay_end
 from listings.stays import EXTENSION_MAX_MONTHS as EXTENSION_MAX_MONTHS  # the form offers as many
 from listings.stays import available_until_error, extension_months_check
-from messaging import services as messaging
 
 E = ExtensionRequest.Status
 # (from, to) -> who may make the move; the system: a cancellation closes a pending request.
@@ -186,42 +187,18 @@ def _extension_detail(extension: ExtensionRequest) -> dict:
     }
 
 
-def _announce(
-    *,
-    contract: Contract,
-    kind: str,
-    actor: User | None,
-    notice: str,
-    mail: str,
-    to: Iterable[User],
-    context: dict | None = None,
-    detail: dict | None = None,
-) -> ContractEvent:
-    """The ending of every step here: the event in the contract's history, the notice in
-    its thread (posted as `actor`), the mail `mail` to each of `to` with the contract."""
-    event = contract_event_record(contract=contract, kind=kind, actor=actor, **(detail or {}))
-    messaging.notice_post(
-        thread=contract.thread, actor=actor, text=notice, link=contract.get_absolute_url()
-    )
-    for recipient in to:
-        contract_mail_send(
-            to=recipient, template=mail, context={"contract": contract, **(context or {})}
-        )
-    return event
-
-
 def _extension_announce(
     *, extension: ExtensionRequest, kind: str, by: User, notice: str, mail: str, **detail
 ) -> None:
     """A step of an extension, told to the other party."""
     contract = extension.contract
-    _announce(
+    contract_announce(
         contract=contract,
         kind=kind,
         actor=by,
         notice=notice,
         mail=mail,
-        to=[contract.host if by.pk == contract.tenant_id else contract.tenant],
+        to=[contract_other_party(contract, by)],
         context={"extension": extension},
         detail={**detail, **_extension_detail(extension)},
     )
@@ -548,7 +525,7 @@ def _cancel(*, contract: Contract, by: User, reason: str, quote: CancellationQuo
         _extension_transition(
             extension=extension, to=E.WITHDRAWN, by=None, reason=_("The contract was cancelled.")
         )
-    _announce(
+    contract_announce(
         contract=contract,
         kind=ContractEvent.Kind.CANCELLED,
         actor=by,

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from contracts.booking.selectors import contract_get_for_party
+from contracts.booking.selectors import contract_get_for_party, contract_get_for_tenant
 from contracts.changes import selectors
 from contracts.changes import services as changes
 from contracts.changes.forms import CancellationForm, DeclineForm, ExtensionForm
@@ -36,7 +36,7 @@ def _answered_text() -> str:
 
 @login_required
 def extension_request(request, pk):
-    contract = selectors.contract_get_for_tenant(user=request.user, pk=pk)
+    contract = contract_get_for_tenant(user=request.user, pk=pk)
     form = ExtensionForm(request.POST or None, initial={"months": 1})
     if request.method == "POST" and form.is_valid():
         try:

@@ -135,13 +135,3 @@ def guide_reminders_send() -> int:
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     due = contracts_due_guide_reminder(moving_in=tomorrow)
     return sum(guide_reminder_send(contract=contract) for contract in due)
-
-
-# --- Until contracts.booking.thread_sections renders the card from guides/views.py ----------
-
-
-def house_guide_card_render(**kwargs) -> str:
-    """The guide card, rendered by guides/views.py (HTML stays out of services)."""
-    from contracts.guides.views import house_guide_card_render as render
-
-    return render(**kwargs)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 from storages.backends.s3 import S3Storage
 
+from contracts.booking.selectors import thread_contracts
 from contracts.core.sections import contract_section_register
 from contracts.guides import selectors
 from contracts.guides import services as guides
@@ -141,6 +142,17 @@ def house_guide_card_render(*, listing, user, contracts, request=None) -> str:
     card = selectors.house_guide_card_for(listing=listing, user=user, contracts=contracts)
     return render_to_string(
         "contracts/partials/guides_section.html", {"card": card}, request=request
+    )
+
+
+def house_guide_thread_card(*, thread, user, request=None) -> str:
+    """The listing's House Guide in a message thread: open to the tenant of a signed
+    contract, locked before; the host sees the current guide and a link to manage it."""
+    return house_guide_card_render(
+        listing=thread.listing,
+        user=user,
+        contracts=thread_contracts(thread=thread),
+        request=request,
     )
 
 

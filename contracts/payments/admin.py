@@ -34,8 +34,11 @@ from contracts.payments.services import (
 from kaguaruoo.admin import ReadOnlyAdminMixin
 from kaguaruoo.money import yen
 from kaguaruoo.transitions import IllegalTransition
-from privacy.models import StaffAuditLog
-from privacy.staff_access import PersonalDataAdminMixin, audit_record, is_privacy_officer
+from privacy.staff_access import (
+    PersonalDataAdminMixin,
+    audit_origin,
+    is_privacy_officer,
+)
 
 # "KA-000012", "ka12" (a contract) or "KA-000012-01" (one of its payments).
 CONTRACT_NUMBER = re.compile(r"^\s*KA-?0*(\d+)(?:-0*(\d+))?\s*$", re.IGNORECASE)
@@ -222,7 +225,12 @@ class PaymentAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
         for payment in payable:
             reference = form.reference_for(payment)
             try:
-                payment_bank_transfer_record(payment=payment, reference=reference, by=request.user)
+                payment_bank_transfer_record(
+                    payment=payment,
+                    reference=reference,
+                    by=request.user,
+                    origin=audit_origin(request),
+                )
             except (ValidationError, IllegalTransition) as error:
                 text = " ".join(getattr(error, "messages", [])) or _("it changed meanwhile")
                 self.message_user(
@@ -234,12 +242,6 @@ class PaymentAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
                 continue
             self.log_change(
                 request, payment, f"Marked paid by bank transfer, reference {reference!r}"
-            )
-            audit_record(
-                request=request,
-                action=StaffAuditLog.Action.CHANGE,
-                obj=payment,
-                changed_fields=["status", "method", "reference", "paid_at", "reconciled_by"],
             )
             marked += 1
         if marked:

@@ -41,6 +41,8 @@ from kaguaruoo.transitions import (
     transition_move_many,
 )
 from listings.pricing import stay_cost
+from privacy.models import StaffAuditLog
+from privacy.staff_access import AuditOrigin, audit_write
 
 logger = logging.getLogger(__name__)
 
@@ -192,8 +194,14 @@ def payment_mark_paid(
     return payment
 
 
-def payment_bank_transfer_record(*, payment: Payment, reference: str, by: User) -> Payment:
-    """Staff found the tenant's transfer on the bank statement (admin's reconciliation)."""
+@transaction.atomic
+def payment_bank_transfer_record(
+    *, payment: Payment, reference: str, by: User, origin: AuditOrigin | None = None
+) -> Payment:
+    """Staff found the tenant's transfer on the bank statement (admin's reconciliation).
+
+    The staff audit log records who marked it paid, wherever the call comes from.
+    """
     if not (by.is_active and by.is_staff):
         raise PermissionDenied
     reference = reference.strip()
@@ -204,12 +212,20 @@ def payment_bank_transfer_record(*, payment: Payment, reference: str, by: User) 
             _("Payment %(reference)s is %(status)s: only a due or overdue payment can be paid.")
             % {"reference": transfer_reference(payment), "status": payment.get_status_display()}
         )
-    return payment_mark_paid(
+    payment = payment_mark_paid(
         payment=payment,
         method=Payment.Method.BANK_TRANSFER,
         reference=reference,
         reconciled_by=by,
     )
+    audit_write(
+        staff=by,
+        action=StaffAuditLog.Action.CHANGE,
+        obj=payment,
+        changed_fields=["status", "method", "reference", "paid_at", "reconciled_by"],
+        origin=origin,
+    )
+    return payment
 
 
 # --- Card payments (Stripe Checkout) ---------------------------------------------------------
