@@ -3,6 +3,7 @@
 import pytest
 from django.http import Http404
 
+from contracts.booking.selectors import contract_get_for_tenant
 from contracts.changes import selectors
 from contracts.changes import services as changes
 from tests.accounts.factories import UserFactory
@@ -59,7 +60,7 @@ def test_a_request_is_not_found_through_another_contract_of_the_same_host(extens
 def test_only_the_tenant_reaches_the_contract_to_ask_for_more_months(extension):
     contract = extension.contract
 
-    assert selectors.contract_get_for_tenant(user=contract.tenant, pk=contract.pk) == contract
+    assert contract_get_for_tenant(user=contract.tenant, pk=contract.pk) == contract
     for someone in (contract.host, UserFactory()):
         with pytest.raises(Http404):
-            selectors.contract_get_for_tenant(user=someone, pk=contract.pk)
+            contract_get_for_tenant(user=someone, pk=contract.pk)
