@@ -21,7 +21,7 @@ from contracts.booking import services
 from contracts.guides import services as guides
 from contracts.models import CommissionRate, Contract, ReservationRequest
 from contracts.payments import services as payments
-from listings.demo import SHIBUYA_TITLE
+from listings.demo import shibuya_listing
 from listings.models import Listing
 from messaging.models import Thread
 from messaging.services import message_post
@@ -89,25 +89,31 @@ def _house_guide(listing: Listing) -> None:
         )
 
 
+def _contract_sent(thread: Thread, stay: services.Stay, *, message: str, note: str) -> Contract:
+    """The thread's tenant asks for `stay`; the host sends the contract and says so there."""
+    request = services.reservation_request_create(
+        tenant=thread.tenant,
+        listing=thread.listing,
+        stay=stay,
+        message=message,
+        agreed=True,
+        contract_sharing=True,
+    )
+    contract = services.contract_send(reservation=request, by=thread.listing.host)
+    message_post(thread=thread, sender=thread.listing.host, body=note, notify=False)
+    return contract
+
+
 def _signed_contract_for_alex(listing: Listing, alex: User) -> Contract | None:
     existing = Contract.objects.filter(listing=listing, tenant=alex).first()
     if existing:
         return existing
     thread = Thread.objects.filter(listing=listing, tenant=alex).first()
-    request = services.reservation_request_create(
-        tenant=alex,
-        listing=listing,
-        stay=services.Stay(move_in=thread.move_in, months=thread.months, people=1),
+    contract = _contract_sent(
+        thread,
+        services.Stay(move_in=thread.move_in, months=thread.months, people=1),
         message="I would like to take the flat for three months, as we discussed.",
-        agreed=True,
-        contract_sharing=True,
-    )
-    contract = services.contract_send(reservation=request, by=listing.host)
-    message_post(
-        thread=thread,
-        sender=listing.host,
-        body="The contract is in; the House Guide appears here once you sign.",
-        notify=False,
+        note="The contract is in; the House Guide appears here once you sign.",
     )
     code = services.signing_code_issue(contract=contract, user=alex)
     services.contract_sign(
@@ -126,21 +132,11 @@ def _waiting_contract_for_mei(listing: Listing, mei: User, after: Contract) -> N
     services.contracts_expire()
     if Contract.objects.filter(listing=listing, tenant=mei, status=Contract.Status.SENT).exists():
         return
-    thread = Thread.objects.filter(listing=listing, tenant=mei).first()
-    request = services.reservation_request_create(
-        tenant=mei,
-        listing=listing,
-        stay=services.Stay(move_in=after.end_date, months=listing.min_months, people=1),
+    _contract_sent(
+        Thread.objects.filter(listing=listing, tenant=mei).first(),
+        services.Stay(move_in=after.end_date, months=listing.min_months, people=1),
         message="Could I take it right after the current tenant leaves?",
-        agreed=True,
-        contract_sharing=True,
-    )
-    services.contract_send(reservation=request, by=listing.host)
-    message_post(
-        thread=thread,
-        sender=listing.host,
-        body="Yes! I sent you the contract; please read it and click Agree.",
-        notify=False,
+        note="Yes! I sent you the contract; please read it and click Agree.",
     )
 
 
@@ -169,9 +165,7 @@ def _open_request_for_mei(mei: User) -> None:
 
 def load() -> int:
     """Create the demo contracts once. Returns how many contracts exist."""
-    listing = Listing.objects.filter(
-        title=SHIBUYA_TITLE, host__email="hana.host@example.com"
-    ).first()
+    listing = shibuya_listing()
     if listing is None:
         return 0
     alex = User.objects.get(email="alex.tenant@example.com")

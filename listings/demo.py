@@ -47,6 +47,11 @@ ADJECTIVES = ["Bright", "Quiet", "Cosy", "Modern", "Spacious", "Sunny", "Compact
 SHIBUYA_TITLE = "Bright 1LDK near Shibuya Crossing"
 
 
+def shibuya_listing() -> Listing | None:
+    """Hana's Shibuya listing, which the demo conversations and contracts are about."""
+    return Listing.objects.filter(title=SHIBUYA_TITLE, host__email=HOSTS[0]).first()
+
+
 def _stations(names: list[str], prefecture: str, rng: random.Random) -> list[StationDistance]:
     result = []
     for name in names:

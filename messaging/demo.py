@@ -5,8 +5,7 @@ import datetime
 from django.utils import timezone
 
 from accounts.models import User
-from listings.demo import SHIBUYA_TITLE
-from listings.models import Listing
+from listings.demo import shibuya_listing
 from messaging.models import Thread
 from messaging.services import Inquiry, delivery_request_create, message_post, thread_start
 
@@ -37,9 +36,7 @@ CONVERSATIONS = [
 
 def load() -> int:
     """Create the demo threads once; a second run leaves them as they are. Returns their count."""
-    listing = Listing.objects.filter(
-        title=SHIBUYA_TITLE, host__email="hana.host@example.com"
-    ).first()
+    listing = shibuya_listing()
     if listing is None:
         return 0
     today = timezone.localdate()
