@@ -24,11 +24,10 @@ from pathlib import Path
 os.environ.setdefault("MEDIA_ROOT", str(Path(tempfile.gettempdir()) / "kagu_bench_media"))
 
 # bench/search.py sets the environment up, puts the project on sys.path and calls django.setup().
-from search import bare_view, measure, percentile
+from search import bare_view, bench_database_prepare, measure, percentile
 
 # isort: split
 from django.conf import settings
-from django.core.management import call_command
 from django.db import OperationalError, connection, transaction
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
@@ -151,15 +150,7 @@ def main() -> None:
         sys.exit(
             f"{error}\nCreate the database first, e.g. createdb -h 127.0.0.1 -U postgres {name}"
         )
-    # Production settings but for static files: no collectstatic manifest here.
-    override_settings(
-        ROOT_URLCONF=__name__,
-        STORAGES={
-            **settings.STORAGES,
-            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-        },
-    ).enable()
-    call_command("migrate", verbosity=0)
+    bench_database_prepare(__name__)
     counts = {"contracts": args.contracts, "messages": args.messages, "views": args.views}
     first = seeded(**counts)
     if first is None:

@@ -131,6 +131,21 @@ def percentile(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100)[int(q) - 1]
 
 
+def bench_database_prepare(urlconf: str) -> None:
+    """Serve `urlconf` with the production settings, then migrate the bench's database.
+
+    Static files are the exception: there is no collectstatic manifest here.
+    """
+    override_settings(
+        ROOT_URLCONF=urlconf,
+        STORAGES={
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        },
+    ).enable()
+    call_command("migrate", verbosity=0)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--listings", type=int, default=100_000)
@@ -138,15 +153,7 @@ def main() -> None:
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("bench/search.py measures PostgreSQL: set DATABASE_URL=postgres://...")
-    # Production settings but for static files: no collectstatic manifest here.
-    override_settings(
-        ROOT_URLCONF=__name__,
-        STORAGES={
-            **settings.STORAGES,
-            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-        },
-    ).enable()
-    call_command("migrate", verbosity=0)
+    bench_database_prepare(__name__)
     seed(args.listings)
 
     from listings.models import Listing
