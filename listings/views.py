@@ -1,4 +1,5 @@
 import datetime
+from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -164,20 +165,23 @@ def host_listings(request):
     )
 
 
+def _listing_save(form: ListingForm, service: Callable[..., Listing], **who) -> Listing | None:
+    """Save the form's listing through `service`; a refusal becomes the form's error."""
+    try:
+        return service(
+            fields=form.fields_for_service(), stations=form.stations, items=form.items, **who
+        )
+    except ValidationError as error:
+        form.add_error(None, error)
+        return None
+
+
 @login_required
 def host_listing_create(request):
     form = ListingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            listing = services.listing_create(
-                host=request.user,
-                fields=form.fields_for_service(),
-                stations=form.stations,
-                items=form.items,
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
+        listing = _listing_save(form, services.listing_create, host=request.user)
+        if listing is not None:
             messages.success(request, _("Listing saved as a draft. Add photos, then publish."))
             return redirect("listings:host_photos", pk=listing.pk)
     return render(request, "listings/listing_form.html", {"form": form, "creating": True})
@@ -188,17 +192,8 @@ def host_listing_edit(request, pk):
     listing = selectors.listing_get_for_host(user=request.user, pk=pk)
     form = ListingForm(request.POST or None, instance=listing)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.listing_update(
-                listing=listing,
-                by=request.user,
-                fields=form.fields_for_service(),
-                stations=form.stations,
-                items=form.items,
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
+        saved = _listing_save(form, services.listing_update, listing=listing, by=request.user)
+        if saved is not None:
             messages.success(request, _("Listing saved."))
             return redirect("listings:host_list")
     return render(
