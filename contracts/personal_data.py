@@ -14,6 +14,8 @@ Regulations art. 59), so a deletion request keeps them until then. House
 Guides are deleted with their host: they hold key procedures.
 """
 
+import dataclasses
+
 from contracts.models import (
     CommissionRate,
     Contract,
@@ -100,12 +102,7 @@ register(
         person_field="contract__tenant",
         export_fields=("contract_id", "sequence", "due_date", "amount", "status", "paid_at"),
         erase=Erase.KEEP,
-        retention=Retention(
-            law=BOOKS_OF_ACCOUNT.law,
-            reason=BOOKS_OF_ACCOUNT.reason,
-            days=BOOKS_OF_ACCOUNT.days,
-            date_field="due_date",
-        ),
+        retention=dataclasses.replace(BOOKS_OF_ACCOUNT, date_field="due_date"),
         other_user_fields={"reconciled_by": "the staff member who matched a bank transfer"},
     )
 )
