@@ -1,4 +1,5 @@
-"""The shape of a view that carries out one action: call it, flash the outcome, redirect."""
+"""The shapes of a view that carries out one action: call it, flash the outcome, redirect;
+or, for a form, call it with the form's data and leave a refusal on the form."""
 
 from collections.abc import Callable
 
@@ -40,3 +41,30 @@ def action_redirect(
     else:
         messages.success(request, done)
     return redirect(to)
+
+
+def form_submit[T](
+    request: HttpRequest,
+    form,
+    action: Callable[[dict], T],
+    *,
+    done: str = "",
+    error_field: Callable[[ValidationError], str | None] | None = None,
+) -> T | None:
+    """Run `action` with the cleaned data of a valid bound `form`; flash `done` (if any) and
+    return what the action made, which is never None.
+
+    None when the form is unbound or invalid, or when the action raises a ValidationError:
+    that goes onto the form, on the field `error_field` names for it, else the form as a whole,
+    so the view shows the form again.
+    """
+    if not form.is_valid():
+        return None
+    try:
+        made = action(form.cleaned_data)
+    except ValidationError as error:
+        form.add_error(error_field(error) if error_field else None, error)
+        return None
+    if done:
+        messages.success(request, done)
+    return made

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kaguaruoo.actions import action_redirect
+from kaguaruoo.actions import action_redirect, form_submit
 from kaguaruoo.net import client_ip
 from kaguaruoo.uploads import attachment_response
 from messaging import selectors, services
@@ -53,11 +53,9 @@ def inquiry_create(request, listing_pk):
             "people": 1,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        thread = _inquiry_send(request, listing, form)
-        if thread is not None:
-            messages.success(request, _("Your inquiry was sent to the host."))
-            return redirect(thread)
+    thread = _inquiry_send(request, listing, form)
+    if thread is not None:
+        return redirect(thread)
     return render(
         request,
         "messaging/inquiry_form.html",
@@ -70,10 +68,12 @@ def inquiry_create(request, listing_pk):
 
 
 def _inquiry_send(request, listing, form: InquiryForm) -> Thread | None:
-    """Start the thread from a valid form; None, with the refusal on the form, if refused."""
-    data = form.cleaned_data
-    try:
-        return services.thread_start(
+    """Start the thread from a valid bound form; None if unbound, invalid or refused (the
+    refusal on the form)."""
+    return form_submit(
+        request,
+        form,
+        lambda data: services.thread_start(
             tenant=request.user,
             listing=listing,
             inquiry=services.Inquiry(
@@ -85,10 +85,9 @@ def _inquiry_send(request, listing, form: InquiryForm) -> Thread | None:
             optional_fields=form.optional_fields(),
             agreed=bool(data.get("agree")),
             ip=client_ip(request),
-        )
-    except ValidationError as error:
-        form.add_error(None, error)
-        return None
+        ),
+        done=_("Your inquiry was sent to the host."),
+    )
 
 
 def _delivery_of(message):
@@ -161,20 +160,21 @@ def thread_detail(request, pk):
 def message_create(request, pk):
     thread = selectors.thread_get_for_party(user=request.user, pk=pk)
     form = MessageForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.message_post(
-                thread=thread,
-                sender=request.user,
-                body=form.cleaned_data["body"],
-                attachment=form.cleaned_data["attachment"],
-            )
-        except ValidationError as error:
-            field = "attachment" if error.code in ("file_type", "too_large") else None
-            form.add_error(field, error)
-        else:
-            return redirect(thread.get_absolute_url() + "#latest")
+    posted = form_submit(
+        request,
+        form,
+        lambda data: services.message_post(
+            thread=thread, sender=request.user, body=data["body"], attachment=data["attachment"]
+        ),
+        error_field=_attachment_error_field,
+    )
+    if posted:
+        return redirect(thread.get_absolute_url() + "#latest")
     return _thread_page(request, thread, message_form=form, status=400)
+
+
+def _attachment_error_field(error: ValidationError) -> str | None:
+    return "attachment" if error.code in ("file_type", "too_large") else None
 
 
 @login_required
@@ -193,14 +193,14 @@ def attachment_download(request, pk, attachment_pk):
 def delivery_create(request, pk):
     thread = selectors.thread_get_for_tenant(user=request.user, pk=pk)
     form = DeliveryRequestForm(request.POST)
-    if form.is_valid():
-        try:
-            services.delivery_request_create(thread=thread, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Your delivery request was sent to the host."))
-            return redirect(thread.get_absolute_url() + "#latest")
+    sent = form_submit(
+        request,
+        form,
+        lambda data: services.delivery_request_create(thread=thread, by=request.user, **data),
+        done=_("Your delivery request was sent to the host."),
+    )
+    if sent:
+        return redirect(thread.get_absolute_url() + "#latest")
     return _thread_page(request, thread, delivery_form=form, status=400)
 
 

@@ -13,7 +13,7 @@ from contracts.booking import selectors, services
 from contracts.booking.forms import ReasonForm, ReservationForm, SigningCodeForm
 from contracts.core.sections import contract_sections
 from contracts.models import Contract, ReservationRequest
-from kaguaruoo.actions import action_redirect
+from kaguaruoo.actions import action_redirect, form_submit
 from kaguaruoo.net import client_ip
 from kaguaruoo.roles import Role
 from kaguaruoo.transitions import IllegalTransition
@@ -64,11 +64,9 @@ def reservation_create(request, listing_pk):
         needs_consent=thread is None and earlier is None,
         initial=_reservation_initial(request, listing=listing, thread=thread),
     )
-    if request.method == "POST" and form.is_valid():
-        reservation = _reservation_send(request, listing=listing, form=form)
-        if reservation is not None:
-            messages.success(request, _("Your reservation request was sent to the host."))
-            return redirect(reservation.thread)
+    reservation = _reservation_send(request, listing=listing, form=form)
+    if reservation is not None:
+        return redirect(reservation.thread)
     context = {
         "form": form,
         "listing": listing,
@@ -96,10 +94,12 @@ def _reservation_initial(request, *, listing, thread) -> dict:
 
 
 def _reservation_send(request, *, listing, form) -> ReservationRequest | None:
-    """The request, or None with the refusal added to the form."""
-    data = form.cleaned_data
-    try:
-        return services.reservation_request_create(
+    """The request made from a valid bound form; None if unbound, invalid or refused (the
+    refusal on the form)."""
+    return form_submit(
+        request,
+        form,
+        lambda data: services.reservation_request_create(
             tenant=request.user,
             listing=listing,
             stay=services.Stay(
@@ -110,10 +110,9 @@ def _reservation_send(request, *, listing, form) -> ReservationRequest | None:
             agreed=bool(data.get("agree")),
             contract_sharing=data["contract_sharing"],
             ip=client_ip(request),
-        )
-    except ValidationError as error:
-        form.add_error(None, error)
-        return None
+        ),
+        done=_("Your reservation request was sent to the host."),
+    )
 
 
 def _form_stay_cost(form, *, listing):

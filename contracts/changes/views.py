@@ -21,7 +21,7 @@ from contracts.changes.forms import CancellationForm, DeclineForm, ExtensionForm
 from contracts.core.sections import contract_section_register
 from contracts.models import Contract, ExtensionRequest
 from contracts.payments.schedule import plan_totals
-from kaguaruoo.actions import action_redirect, error_text
+from kaguaruoo.actions import action_redirect, error_text, form_submit
 from kaguaruoo.roles import Role, stay_role
 from kaguaruoo.transitions import IllegalTransition
 
@@ -38,19 +38,16 @@ def _answered_text() -> str:
 def extension_request(request, pk):
     contract = contract_get_for_tenant(user=request.user, pk=pk)
     form = ExtensionForm(request.POST or None, initial={"months": 1})
-    if request.method == "POST" and form.is_valid():
-        try:
-            changes.extension_request(
-                contract=contract,
-                by=request.user,
-                months=form.cleaned_data["months"],
-                message=form.cleaned_data["message"],
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Your extension request was sent to the host."))
-            return redirect(_changes_url(contract))
+    sent = form_submit(
+        request,
+        form,
+        lambda data: changes.extension_request(
+            contract=contract, by=request.user, months=data["months"], message=data["message"]
+        ),
+        done=_("Your extension request was sent to the host."),
+    )
+    if sent:
+        return redirect(_changes_url(contract))
     return render(
         request,
         "contracts/extensionrequest_form.html",

@@ -5,7 +5,6 @@ from pathlib import PurePosixPath
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -20,6 +19,7 @@ from contracts.core.sections import contract_section_register
 from contracts.guides import selectors
 from contracts.guides import services as guides
 from contracts.guides.forms import HouseGuideForm
+from kaguaruoo.actions import form_submit
 from kaguaruoo.net import client_ip
 from kaguaruoo.slots import slot_register
 from kaguaruoo.uploads import attachment_response
@@ -40,23 +40,21 @@ def house_guide_manage(request, listing_pk):
     if request.method != "POST":
         return _manage_page(request, listing, HouseGuideForm())
     form = HouseGuideForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            guide = guides.house_guide_upload(
-                listing=listing,
-                by=request.user,
-                file=form.cleaned_data["file"],
-                url=form.cleaned_data["url"],
-            )
-        except ValidationError as error:
-            form.add_error(ERROR_FIELDS.get(error.code), error)
-        else:
-            messages.success(
-                request,
-                _("House Guide version %(version)s is now the current one.")
-                % {"version": guide.version},
-            )
-            return redirect("contracts:house_guide_manage", listing_pk=listing.pk)
+    guide = form_submit(
+        request,
+        form,
+        lambda data: guides.house_guide_upload(
+            listing=listing, by=request.user, file=data["file"], url=data["url"]
+        ),
+        error_field=lambda error: ERROR_FIELDS.get(error.code),
+    )
+    if guide:
+        messages.success(
+            request,
+            _("House Guide version %(version)s is now the current one.")
+            % {"version": guide.version},
+        )
+        return redirect("contracts:house_guide_manage", listing_pk=listing.pk)
     return _manage_page(request, listing, form, status=400)
 
 

@@ -17,6 +17,7 @@ from contracts.models import Contract
 from contracts.reviews import selectors
 from contracts.reviews import services as reviews
 from contracts.reviews.forms import ReviewForm
+from kaguaruoo.actions import form_submit
 from kaguaruoo.slots import slot_register
 
 
@@ -29,19 +30,16 @@ def review_write(request, pk):
         messages.info(request, " ".join(error.messages))
         return redirect(contract.get_absolute_url() + "#reviews")
     form = ReviewForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            reviews.review_write(
-                contract=contract,
-                author=request.user,
-                rating=form.cleaned_data["rating"],
-                body=form.cleaned_data["body"],
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Thank you: your review is saved."))
-            return redirect(contract.get_absolute_url() + "#reviews")
+    saved = form_submit(
+        request,
+        form,
+        lambda data: reviews.review_write(
+            contract=contract, author=request.user, rating=data["rating"], body=data["body"]
+        ),
+        done=_("Thank you: your review is saved."),
+    )
+    if saved:
+        return redirect(contract.get_absolute_url() + "#reviews")
     role = contract.role_of(request.user)
     return render(
         request,

@@ -5,7 +5,6 @@ The contract page's support section is rendered here too.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
@@ -17,6 +16,7 @@ from contracts.models import Contract
 from contracts.support import selectors
 from contracts.support import services as support
 from contracts.support.forms import SupportMessageForm, SupportRequestForm
+from kaguaruoo.actions import form_submit
 from kaguaruoo.transitions import IllegalTransition
 from kaguaruoo.uploads import attachment_response
 
@@ -29,19 +29,14 @@ def support_request_create(request, contract_pk):
         return redirect(contract)
     posted = request.method == "POST"
     form = SupportRequestForm(request.POST if posted else None, request.FILES if posted else None)
-    if posted and form.is_valid():
-        try:
-            support_request = support.support_request_open(
-                contract=contract, by=request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(
-                request,
-                _("Your request was sent to KaguAruoo support. We answer by mail and here."),
-            )
-            return redirect(support_request)
+    support_request = form_submit(
+        request,
+        form,
+        lambda data: support.support_request_open(contract=contract, by=request.user, **data),
+        done=_("Your request was sent to KaguAruoo support. We answer by mail and here."),
+    )
+    if support_request:
+        return redirect(support_request)
     return render(
         request,
         "contracts/supportrequest_form.html",
@@ -79,19 +74,19 @@ def support_request_detail(request, pk):
 def support_message_create(request, pk):
     support_request = selectors.support_request_get_for_opener(user=request.user, pk=pk)
     form = SupportMessageForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            support.support_message_add(
-                request=support_request,
-                by=request.user,
-                body=form.cleaned_data["body"],
-                attachment=form.cleaned_data["attachment"],
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Your message was sent to KaguAruoo support."))
-            return redirect(support_request.get_absolute_url() + "#latest")
+    sent = form_submit(
+        request,
+        form,
+        lambda data: support.support_message_add(
+            request=support_request,
+            by=request.user,
+            body=data["body"],
+            attachment=data["attachment"],
+        ),
+        done=_("Your message was sent to KaguAruoo support."),
+    )
+    if sent:
+        return redirect(support_request.get_absolute_url() + "#latest")
     # Read again: the request may have been closed meanwhile.
     support_request = selectors.support_request_get_for_opener(user=request.user, pk=pk)
     return _detail_page(request, support_request, message_form=form, status=400)
