@@ -13,7 +13,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
-from django.db.models import BooleanField, ExpressionWrapper, Q, Subquery, Sum
+from django.db.models import BooleanField, ExpressionWrapper, Q, Subquery
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,6 +25,7 @@ from contracts.payments.selectors import (
     host_refund_share,
     transfer_reference,
     with_card_refunds_owed,
+    with_host_received,
 )
 from contracts.payments.services import (
     commission_rate_set,
@@ -384,18 +385,7 @@ class ContractAdmin(ReadOnlyAdminMixin, PersonalDataAdminMixin, admin.ModelAdmin
     readonly_fields = fields
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .select_related("listing")
-            .annotate(
-                received=Sum(
-                    "payments__host_payout",
-                    filter=Q(payments__status=Payment.Status.PAID),
-                    default=0,
-                )
-            )
-        )
+        return with_host_received(super().get_queryset(request))
 
     @admin.display(description=gettext_lazy("contract"), ordering="pk")
     def contract_number(self, contract):

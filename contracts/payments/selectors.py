@@ -225,19 +225,21 @@ class RefundRow:
 
 def refunds_for_host(*, user) -> QuerySet[Contract]:
     """The host's cancelled contracts that leave the tenant a refund, latest first."""
-    return (
+    return with_host_received(
         Contract.objects.filter(
             host=user, status=Contract.Status.CANCELLED, cancellation_refund__gt=0
         )
-        .select_related("listing")
-        .annotate(
-            received=Sum(
-                "payments__host_payout",
-                filter=Q(payments__status=Payment.Status.PAID),
-                default=0,
-            )
+    ).order_by("-ended_at", "-id")
+
+
+def with_host_received(contracts: QuerySet[Contract]) -> QuerySet[Contract]:
+    """`contracts` with their listing and `received`: the payouts of their paid payments."""
+    return contracts.select_related("listing").annotate(
+        received=Sum(
+            "payments__host_payout",
+            filter=Q(payments__status=Payment.Status.PAID),
+            default=0,
         )
-        .order_by("-ended_at", "-id")
     )
 
 

@@ -184,14 +184,20 @@ def payment_mark_paid(
         amount=payment.amount,
         method=method,
     )
+    _parties_mail_send(payment=payment, tenant="payment_receipt", host="payment_received_host")
+    return payment
+
+
+def _parties_mail_send(*, payment: Payment, tenant: str, host: str) -> None:
+    """Mail the tenant and the host of the payment's contract, each their template."""
+    contract = payment.contract
     context = {
         "payment": payment,
         "contract": contract,
         "transfer_reference": transfer_reference(payment),
     }
-    contract_mail_send(to=contract.tenant, template="payment_receipt", context=context)
-    contract_mail_send(to=contract.host, template="payment_received_host", context=context)
-    return payment
+    contract_mail_send(to=contract.tenant, template=tenant, context=context)
+    contract_mail_send(to=contract.host, template=host, context=context)
 
 
 @transaction.atomic
@@ -459,14 +465,7 @@ def payment_overdue_remind(*, payment: Payment) -> bool:
     ).update(reminded_at=timezone.now())
     if not claimed:
         return False
-    contract = payment.contract
-    context = {
-        "payment": payment,
-        "contract": contract,
-        "transfer_reference": transfer_reference(payment),
-    }
-    contract_mail_send(to=contract.tenant, template="payment_overdue", context=context)
-    contract_mail_send(to=contract.host, template="payment_overdue_host", context=context)
+    _parties_mail_send(payment=payment, tenant="payment_overdue", host="payment_overdue_host")
     return True
 
 
