@@ -202,13 +202,12 @@ def support_message_add(
     body = body.strip()
     if not body and attachment is None:
         raise ValidationError(_("Write a message or attach a file."), code="empty")
-    checked = _checked(attachment)
-    _lock(request)
-    _refuse_closed(request)
-    if request.status == Status.ANSWERED:
-        _transition(support_request=request, to=Status.OPEN, by=by)
-    message = _message_create(
-        support_request=request, author=by, body=body, attachment=attachment, checked=checked
+    message = _message_append(
+        request=request,
+        author=by,
+        body=body,
+        attachment=attachment,
+        moves=(Status.ANSWERED, Status.OPEN),
     )
     _staff_mail_send(
         template="support_message_staff",
@@ -234,13 +233,12 @@ def support_reply(
     body = body.strip()
     if not body:
         raise ValidationError(_("Write the answer."), code="empty")
-    checked = _checked(attachment)
-    _lock(request)
-    _refuse_closed(request)
-    if request.status == Status.OPEN:
-        _transition(support_request=request, to=Status.ANSWERED, by=staff)
-    message = _message_create(
-        support_request=request, author=staff, body=body, attachment=attachment, checked=checked
+    message = _message_append(
+        request=request,
+        author=staff,
+        body=body,
+        attachment=attachment,
+        moves=(Status.OPEN, Status.ANSWERED),
     )
     contract_mail_send(
         to=request.opened_by,
@@ -249,6 +247,26 @@ def support_reply(
     )
     _staff_change_audit(support_request=request, staff=staff, field="reply", origin=origin)
     return message
+
+
+def _message_append(
+    *,
+    request: SupportRequest,
+    author: User,
+    body: str,
+    attachment: UploadedFile | None,
+    moves: tuple[str, str],
+) -> SupportMessage:
+    """Add a message to a request that is not closed; a request standing at the first status
+    of `moves` moves to the second (whose turn it is to write)."""
+    checked = _checked(attachment)
+    _lock(request)
+    _refuse_closed(request)
+    if request.status == moves[0]:
+        _transition(support_request=request, to=moves[1], by=author)
+    return _message_create(
+        support_request=request, author=author, body=body, attachment=attachment, checked=checked
+    )
 
 
 @transaction.atomic
