@@ -22,7 +22,6 @@ class ContractsConfig(AppConfig):
         for package in SUB_PACKAGES:
             import_module(f"contracts.{package}.services")
             import_module(f"contracts.{package}.views")
-        import_module("contracts.core.slots")
         # At signing, in this order: the nights are booked, then the payments created.
         contract_signed_register(contract_dates_book)
         contract_signed_register(payments_create)

@@ -16,6 +16,7 @@ from contracts.models import Contract, ReservationRequest
 from kaguaruoo.actions import action_redirect, form_submit
 from kaguaruoo.net import client_ip
 from kaguaruoo.roles import Role
+from kaguaruoo.slots import slot_register
 from kaguaruoo.transitions import IllegalTransition
 from listings.pricing import listing_stay_cost
 from listings.selectors import listing_get_public
@@ -322,4 +323,12 @@ def contract_card(*, thread, user, request=None) -> str:
             "SENT": Contract.Status.SENT,
         },
         request=request,
+    )
+
+
+@slot_register("listing_apply")
+def apply_button(*, request, listing, cost=None) -> str:
+    """The listing page's Apply button, carrying the stay the visitor priced (`cost`)."""
+    return render_to_string(
+        "contracts/partials/apply_button.html", {"listing": listing, "cost": cost}, request=request
     )
