@@ -56,8 +56,8 @@ def media_root(tmp_path_factory):
 @pytest.fixture(autouse=True)
 def _test_settings(settings, media_root):
     settings.MEDIA_ROOT = str(media_root)
-    # Almost every test makes users; hashing their passwords properly is not what
-    # is tested, and it would take most of the suite's time.
+    # Almost every test makes users and signs them in; hashing their passwords
+    # properly is not what is tested, and on 2 cores it would take most of the run.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
@@ -74,12 +74,6 @@ def _isolated_cache_and_eager_tasks(request):
         celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = eager
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """Tests sign in often; a deliberately slow hasher would dominate the run on 2 cores."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)

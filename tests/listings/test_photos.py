@@ -42,8 +42,6 @@ TOO_MANY_PIXELS = "The photo is larger than 50 megapixels. Reduce its size and u
 def photo_media(request, settings, tmp_path):
     """Files go to a folder of the test's own. The real worker of an integration test
     is another process: those tests use the session's media folder, which it shares."""
-    # Users are made in almost every test; their passwords are not what is tested.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     if request.node.get_closest_marker("integration"):
         return None
     settings.MEDIA_ROOT = tmp_path / "media"

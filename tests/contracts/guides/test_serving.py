@@ -15,11 +15,6 @@ from tests.messaging.builders import PDF_BYTES, pdf_upload
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def contract():
-    return signed_contract()
-
-
 def open_url(contract) -> str:
     return f"/contracts/{contract.pk}/house-guide/"
 

@@ -33,11 +33,6 @@ pytestmark = pytest.mark.django_db
 S = Payment.Status
 
 
-@pytest.fixture
-def contract():
-    return signed_contract_at(rent=100_000, tenant_percent="5", host_percent="3")
-
-
 def first(contract) -> Payment:
     return contract.payments.get(sequence=1)
 

@@ -32,16 +32,6 @@ def webhook_secret(settings):
     settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
 
 
-@pytest.fixture
-def contract():
-    return signed_contract_at(rent=100_000, tenant_percent="5", host_percent="3")
-
-
-@pytest.fixture
-def payment(contract):
-    return contract.payments.get(sequence=1)
-
-
 def mails_to(user):
     return [m for m in mail.outbox if m.to == [user.email]]
 
