@@ -8,6 +8,7 @@ import boto3
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.core.files.storage import storages
 from django.db import connection
 from moto.server import ThreadedMotoServer
 
@@ -130,6 +131,30 @@ def bucket(s3_endpoint, monkeypatch):
     for item in client.list_objects_v2(Bucket="kagu-media").get("Contents", []):
         client.delete_object(Bucket="kagu-media", Key=item["Key"])
     client.delete_bucket(Bucket="kagu-media")
+
+
+@pytest.fixture
+def media_on_s3(settings, s3_endpoint, bucket):
+    """Media on moto's S3 server, configured as the settings do when a bucket is named."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": "kagu-media",
+                "endpoint_url": s3_endpoint,
+                "region_name": "ap-northeast-1",
+                "default_acl": None,
+                "querystring_auth": True,
+                "querystring_expire": 300,
+                "signature_version": "s3v4",
+                "file_overwrite": False,
+            },
+        },
+    }
+    storages._storages.pop("default", None)
+    yield bucket
+    storages._storages.pop("default", None)
 
 
 @pytest.fixture(scope="session")
