@@ -5,6 +5,8 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 ARGS ?=
+# `make test` runs the suite in this many processes (pytest-xdist); 0 runs it in one.
+TEST_WORKERS ?= 2
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -22,7 +24,7 @@ endef
 
 help:
 	@echo "make run   - set up on SQLite, load the demo data and serve http://$(HOST):$(PORT)"
-	@echo "make test  - run the test suite (pass pytest arguments with ARGS=...)"
+	@echo "make test  - run the test suite in $(TEST_WORKERS) processes (pytest arguments: ARGS=..., TEST_WORKERS=0 for one process)"
 	@echo "make lint  - ruff check and format check"
 
 $(VENV)/.created:
@@ -56,7 +58,7 @@ run: install
 	DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install-dev
-	$(PY) -m pytest $(ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) $(ARGS)
 
 lint: install-dev
 	$(VENV)/bin/ruff check .

@@ -3,22 +3,57 @@
 import importlib
 import os
 import uuid
+from urllib.parse import urlsplit, urlunsplit
 
 import boto3
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.core.files.storage import storages
 from django.db import connection
 from moto.server import ThreadedMotoServer
 
 from kaguaruoo.celery import app as celery_app
-from tests.services import CeleryWorker, SmtpSink, free_port
+from tests.services import CeleryWorker, SmtpSink
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls made
 # from that thread (live_server teardown, fixtures) are still synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
+
+# pytest-xdist names its worker processes gw0, gw1, ...; empty when the tests run in one.
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+
+
+def redis_url_for_worker(url: str, worker: str) -> str:
+    """Worker gwN's Redis database: N below REDIS_URL's (with /15: gw0 on 15, gw1 on 14).
+
+    Each test starts by clearing the cache, which on Redis empties the whole
+    database: in a database shared between workers it would also empty the
+    Celery queue and the rate limits of a test running in another worker.
+    """
+    parts = urlsplit(url)
+    database = int(parts.path.strip("/") or 0) - int(worker.removeprefix("gw"))
+    if database < 0:
+        raise pytest.UsageError(
+            f"REDIS_URL {url} leaves no Redis database for xdist worker {worker}: "
+            "end REDIS_URL with a higher database (e.g. /15) or run fewer workers"
+        )
+    return urlunsplit(parts._replace(path=f"/{database}"))
+
+
+def pytest_configure(config):
+    """Each xdist worker keeps its cache and Celery broker in a Redis database of its own.
+
+    The settings are read before this runs; nothing has connected to Redis yet.
+    """
+    if XDIST_WORKER and settings.REDIS_URL:
+        url = redis_url_for_worker(settings.REDIS_URL, XDIST_WORKER)
+        settings.REDIS_URL = url
+        settings.CACHES["default"]["LOCATION"] = url
+        settings.CELERY_BROKER_URL = url
+        celery_app.conf.broker_url = url
 
 
 def integration_services_configured() -> bool:
@@ -49,15 +84,16 @@ def pytest_report_header(config):
 
 @pytest.fixture(scope="session")
 def media_root(tmp_path_factory):
-    """Uploaded files of the whole test session, worker included, land here, not in var/."""
+    """Uploaded files of the test session (of this xdist worker), Celery worker included,
+    land here, not in var/."""
     return tmp_path_factory.mktemp("media")
 
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings, media_root):
     settings.MEDIA_ROOT = str(media_root)
-    # Almost every test makes users; hashing their passwords properly is not what
-    # is tested, and it would take most of the suite's time.
+    # Almost every test makes users and signs them in; hashing their passwords
+    # properly is not what is tested, and on 2 cores it would take most of the run.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
@@ -74,12 +110,6 @@ def _isolated_cache_and_eager_tasks(request):
         celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = eager
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """Tests sign in often; a deliberately slow hasher would dominate the run on 2 cores."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)
@@ -116,7 +146,7 @@ def officer_client(client, db):
 @pytest.fixture(scope="session")
 def s3_endpoint():
     """moto's S3 server on loopback: a real HTTP endpoint speaking the S3 protocol."""
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=free_port())
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0)
     server.start()
     host, port = server.get_host_and_port()
     yield f"http://{host}:{port}"
@@ -138,6 +168,30 @@ def bucket(s3_endpoint, monkeypatch):
     client.delete_bucket(Bucket="kagu-media")
 
 
+@pytest.fixture
+def media_on_s3(settings, s3_endpoint, bucket):
+    """Media on moto's S3 server, configured as the settings do when a bucket is named."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": "kagu-media",
+                "endpoint_url": s3_endpoint,
+                "region_name": "ap-northeast-1",
+                "default_acl": None,
+                "querystring_auth": True,
+                "querystring_expire": 300,
+                "signature_version": "s3v4",
+                "file_overwrite": False,
+            },
+        },
+    }
+    storages._storages.pop("default", None)
+    yield bucket
+    storages._storages.pop("default", None)
+
+
 @pytest.fixture(scope="session")
 def smtp_sink():
     sink = SmtpSink()
@@ -148,8 +202,9 @@ def smtp_sink():
 
 @pytest.fixture(scope="session")
 def celery_queue():
-    """A queue of this test session's own, so that no other worker takes its tasks."""
-    queue = f"test-{uuid.uuid4().hex[:12]}"
+    """A queue of this test session's own (of this xdist worker's), so that no other worker
+    takes its tasks."""
+    queue = f"test-{XDIST_WORKER or 'main'}-{uuid.uuid4().hex[:12]}"
     previous = celery_app.conf.task_default_queue
     celery_app.conf.task_default_queue = queue
     yield queue

@@ -10,11 +10,8 @@ from contracts.booking.services import (
     signing_code_issue,
 )
 from tests.accounts.factories import UserFactory
-from tests.listings.builders import days, identity_verified, published_listing, station
-
-
-def contract_listing(**overrides):
-    return published_listing(stations=[(station(), 400)], **overrides)
+from tests.listings.builders import days, identity_verified
+from tests.listings.builders import listing_near_station as contract_listing
 
 
 def reservation(*, listing=None, tenant=None, move_in=None, months=3, people=1, message=""):

@@ -12,15 +12,13 @@ from html.parser import HTMLParser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl
 
-from allauth.mfa.models import Authenticator
-from allauth.mfa.utils import encrypt
 from django.contrib.auth.models import Permission
 from django.utils import timezone
 
 from contracts.models import CommissionRate, Payment
 from tests.accounts.factories import UserFactory
 from tests.contracts.builders import contract_listing, signed_contract
-from tests.privacy.helpers import OFFICER_TOTP_SECRET
+from tests.privacy.helpers import staff_with_authenticator
 
 WEBHOOK_SECRET = "whsec_test_secret_for_the_suite"
 WEBHOOK_URL = "/contracts/stripe/webhook/"
@@ -89,10 +87,7 @@ def post_webhook(client, event, *, secret=WEBHOOK_SECRET, signature=None):
 
 def staff_create(*codenames):
     """A staff member with an authenticator app and the contracts permissions named."""
-    user = UserFactory(is_staff=True)
-    Authenticator.objects.create(
-        user=user, type=Authenticator.Type.TOTP, data={"secret": encrypt(OFFICER_TOTP_SECRET)}
-    )
+    user = staff_with_authenticator()
     user.user_permissions.add(
         *Permission.objects.filter(content_type__app_label="contracts", codename__in=codenames)
     )

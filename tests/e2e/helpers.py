@@ -3,6 +3,13 @@ from playwright.sync_api import expect
 from tests.accounts.factories import PASSWORD
 
 
+def new_page(site):
+    """A page in a browser context of its own: a second person, signed in separately."""
+    page = site.context.browser.new_context().new_page()
+    page.set_default_timeout(10_000)
+    return page
+
+
 def log_in(page, base, email):
     """Sign in through the login page and wait for the account page."""
     page.goto(base + "/accounts/login/")

@@ -8,17 +8,11 @@ from contracts.guides.services import house_guide_upload
 from contracts.models import Contract
 from messaging.models import Thread
 from tests.accounts.factories import UserFactory
-from tests.e2e.helpers import log_in
+from tests.e2e.helpers import log_in, new_page
 from tests.listings.builders import days, identity_verified, published_listing, station
 from tests.messaging.builders import pdf_upload
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def new_page(site):
-    page = site.context.browser.new_context().new_page()
-    page.set_default_timeout(10_000)
-    return page
 
 
 def mailed_code(email: str) -> str:

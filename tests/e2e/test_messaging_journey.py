@@ -3,16 +3,10 @@ from playwright.sync_api import expect
 
 from messaging.models import Thread
 from tests.accounts.factories import UserFactory
-from tests.e2e.helpers import log_in
+from tests.e2e.helpers import log_in, new_page
 from tests.listings.builders import days, published_listing, station
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def new_page(site):
-    page = site.context.browser.new_context().new_page()
-    page.set_default_timeout(10_000)
-    return page
 
 
 def test_tenant_requests_materials_host_replies_and_a_stranger_gets_404(site):

@@ -91,5 +91,10 @@ def published_listing(*, host=None, stations=(), items=None, publish=True, **ove
     return listing
 
 
+def listing_near_station(**overrides):
+    """A published listing 400 m from a station: what an inquiry or a stay starts from."""
+    return published_listing(stations=[(station(), 400)], **overrides)
+
+
 def days(n: int) -> datetime.date:
     return timezone.localdate() + datetime.timedelta(days=n)

@@ -5,14 +5,9 @@ from django.urls import reverse
 from listings.models import Listing
 from privacy.models import IdentityVerification
 from tests.accounts.factories import UserFactory
-from tests.listings.builders import days, listing_fields, published_listing, station
+from tests.listings.builders import days, listing_fields, published_listing
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def shibuya():
-    return station("渋谷", "しぶや", "Shibuya")
 
 
 def form_data(shibuya, **overrides):

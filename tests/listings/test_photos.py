@@ -16,7 +16,8 @@ from PIL import Image, ImageCms, ImageDraw, PngImagePlugin
 from listings import photos
 from listings.models import ListingPhoto
 from tests.accounts.factories import UserFactory
-from tests.listings.factories import ListingFactory, ListingPhotoFactory
+from tests.listings.builders import listing_near_station
+from tests.listings.factories import ListingPhotoFactory
 
 GPS_IFD = 0x8825
 ORIENTATION = 0x0112
@@ -42,8 +43,6 @@ TOO_MANY_PIXELS = "The photo is larger than 50 megapixels. Reduce its size and u
 def photo_media(request, settings, tmp_path):
     """Files go to a folder of the test's own. The real worker of an integration test
     is another process: those tests use the session's media folder, which it shares."""
-    # Users are made in almost every test; their passwords are not what is tested.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     if request.node.get_closest_marker("integration"):
         return None
     settings.MEDIA_ROOT = tmp_path / "media"
@@ -241,7 +240,7 @@ def test_photo_validate_reports_through_a_forms_clean_method():
 
 @pytest.mark.django_db
 def test_refused_upload_leaves_no_photo_and_no_file(add_photo, photo_media):
-    listing = ListingFactory()
+    listing = listing_near_station()
 
     with pytest.raises(ValidationError) as caught:
         add_photo(listing, b"GIF89a but not really", name="room.jpg")
@@ -253,7 +252,7 @@ def test_refused_upload_leaves_no_photo_and_no_file(add_photo, photo_media):
 
 @pytest.mark.django_db
 def test_caption_longer_than_120_characters_is_refused(add_photo):
-    listing = ListingFactory()
+    listing = listing_near_station()
 
     with pytest.raises(ValidationError) as caught:
         add_photo(listing, encode(picture()), caption="x" * 121)
@@ -267,7 +266,7 @@ def test_caption_longer_than_120_characters_is_refused(add_photo):
 
 @pytest.mark.django_db
 def test_gps_and_all_other_metadata_are_gone_from_every_stored_file(add_photo):
-    listing = ListingFactory()
+    listing = listing_near_station()
     jpeg = encode(picture(), exif=camera_exif(), xmp=XMP, comment=b"Hana's flat, Shibuya")
     jpeg = with_iptc(jpeg)
     with Image.open(BytesIO(jpeg)) as sent:
@@ -304,7 +303,7 @@ def test_png_and_webp_uploads_keep_their_format_and_lose_their_metadata(
     srgb = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
     data = encode(picture(), pillow_format, exif=camera_exif(), icc_profile=srgb, **options)
 
-    photo = add_photo(ListingFactory(), data, name=name)
+    photo = add_photo(listing_near_station(), data, name=name)
 
     original = stored(photo.image.name)
     with Image.open(BytesIO(original)) as image:
@@ -322,7 +321,7 @@ def test_exif_orientation_is_applied_so_the_photo_stays_upright(add_photo):
     sideways.paste((30, 30, 220), (200, 0, 400, 200))
     jpeg = encode(sideways, exif=camera_exif(orientation=6), quality=95)
 
-    photo = add_photo(ListingFactory(), jpeg)
+    photo = add_photo(listing_near_station(), jpeg)
 
     assert (photo.width, photo.height) == (200, 400)
     with opened(photo.image.name) as original:
@@ -365,7 +364,7 @@ def see_through() -> Image.Image:
 def test_less_common_kinds_of_photo_are_stored_and_resized(
     add_photo, name, data, stored_format, stored_mode
 ):
-    photo = add_photo(ListingFactory(), data(), name=name)
+    photo = add_photo(listing_near_station(), data(), name=name)
 
     assert photo.state == ListingPhoto.State.READY
     with opened(photo.image.name) as original:
@@ -391,7 +390,7 @@ def test_less_common_kinds_of_photo_are_stored_and_resized(
 def test_large_fits_1600_by_1200_and_thumbnail_is_a_4_to_3_card_of_at_most_480_by_360(
     add_photo, size, large_size, thumbnail_size
 ):
-    photo = add_photo(ListingFactory(), encode(picture(size)))
+    photo = add_photo(listing_near_station(), encode(picture(size)))
 
     assert (photo.width, photo.height) == size
     with opened(photo.large.name) as large, opened(photo.thumbnail.name) as thumbnail:
@@ -403,7 +402,7 @@ def test_large_fits_1600_by_1200_and_thumbnail_is_a_4_to_3_card_of_at_most_480_b
 def test_photo_is_processing_until_the_queued_task_runs_after_commit(
     django_capture_on_commit_callbacks,
 ):
-    listing = ListingFactory()
+    listing = listing_near_station()
 
     with django_capture_on_commit_callbacks() as queued:
         photo = photos.photo_add(
@@ -427,7 +426,7 @@ def test_photo_is_processing_until_the_queued_task_runs_after_commit(
 
 @pytest.mark.django_db
 def test_processing_twice_leaves_one_set_of_files(add_photo, reprocess, photo_media):
-    photo = add_photo(ListingFactory(), encode(picture()))
+    photo = add_photo(listing_near_station(), encode(picture()))
     first = (photo.large.name, photo.thumbnail.name)
 
     photo = reprocess(photo)
@@ -444,7 +443,7 @@ def test_processing_twice_leaves_one_set_of_files(add_photo, reprocess, photo_me
 
 @pytest.mark.django_db
 def test_photo_whose_stored_original_is_unreadable_is_marked_failed(add_photo, reprocess):
-    photo = add_photo(ListingFactory(), encode(picture()))
+    photo = add_photo(listing_near_station(), encode(picture()))
     with default_storage.open(photo.image.name, "wb") as file:
         file.write(b"garbage where the photo was")
 
@@ -455,7 +454,7 @@ def test_photo_whose_stored_original_is_unreadable_is_marked_failed(add_photo, r
 
 @pytest.mark.django_db
 def test_photo_whose_stored_original_has_gone_is_marked_failed(add_photo, reprocess):
-    photo = add_photo(ListingFactory(), encode(picture()))
+    photo = add_photo(listing_near_station(), encode(picture()))
     default_storage.delete(photo.image.name)
 
     photo = reprocess(photo)
@@ -468,7 +467,7 @@ def test_photo_whose_stored_original_has_gone_is_marked_failed(add_photo, reproc
 
 @pytest.mark.django_db
 def test_21st_photo_is_refused_and_nothing_is_stored(add_photo, photo_media):
-    listing = ListingFactory()
+    listing = listing_near_station()
     ListingPhotoFactory.create_batch(20, listing=listing)
     before = files_under(photo_media)
 
@@ -482,7 +481,7 @@ def test_21st_photo_is_refused_and_nothing_is_stored(add_photo, photo_media):
 
 @pytest.mark.django_db
 def test_first_photo_becomes_the_cover_and_later_ones_follow_in_order(add_photo):
-    listing = ListingFactory()
+    listing = listing_near_station()
 
     added = [add_photo(listing, encode(picture())) for _ in range(3)]
 
@@ -491,7 +490,7 @@ def test_first_photo_becomes_the_cover_and_later_ones_follow_in_order(add_photo)
 
 @pytest.mark.django_db
 def test_setting_a_cover_leaves_exactly_one_cover(add_photo):
-    listing = ListingFactory()
+    listing = listing_near_station()
     third = [add_photo(listing, encode(picture())) for _ in range(3)][2]
 
     photos.photo_set_cover(photo=third, by=listing.host)
@@ -512,7 +511,7 @@ def test_setting_a_cover_leaves_exactly_one_cover(add_photo):
     ],
 )
 def test_moving_a_photo_reorders_and_keeps_positions_0_to_n_minus_1(move, to, order):
-    listing = ListingFactory()
+    listing = listing_near_station()
     batch = {c: ListingPhotoFactory(listing=listing, caption=c) for c in "abcd"}
 
     photos.photo_move(photo=batch[move], position=to, by=listing.host)
@@ -526,7 +525,7 @@ def test_moving_a_photo_reorders_and_keeps_positions_0_to_n_minus_1(move, to, or
 def test_deleting_a_photo_removes_its_files_and_closes_the_gap(
     add_photo, django_capture_on_commit_callbacks
 ):
-    listing = ListingFactory()
+    listing = listing_near_station()
     first, middle, last = (add_photo(listing, encode(picture())) for _ in range(3))
     names = [middle.image.name, middle.large.name, middle.thumbnail.name]
 
@@ -544,7 +543,7 @@ def test_deleting_a_photo_removes_its_files_and_closes_the_gap(
 def test_deleting_the_cover_makes_the_first_remaining_photo_the_cover(
     django_capture_on_commit_callbacks,
 ):
-    listing = ListingFactory()
+    listing = listing_near_station()
     cover, second, third = ListingPhotoFactory.create_batch(3, listing=listing)
     photos.photo_move(photo=third, position=0, by=listing.host)
 
@@ -561,7 +560,7 @@ def test_deleting_the_cover_makes_the_first_remaining_photo_the_cover(
 def test_deleting_the_last_photo_leaves_no_cover_and_no_files(
     add_photo, django_capture_on_commit_callbacks, photo_media
 ):
-    listing = ListingFactory()
+    listing = listing_near_station()
     photo = add_photo(listing, encode(picture()))
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -585,7 +584,7 @@ def test_deleting_the_last_photo_leaves_no_cover_and_no_files(
     ids=["add", "delete", "set_cover", "move"],
 )
 def test_another_host_cannot_change_a_listings_photos(change, django_capture_on_commit_callbacks):
-    listing = ListingFactory()
+    listing = listing_near_station()
     ListingPhotoFactory(listing=listing)
     photo = ListingPhotoFactory(listing=listing)
     stranger = UserFactory(is_host=True)
@@ -646,7 +645,7 @@ def bucket_keys(client) -> set[str]:
 def test_photo_on_s3_is_stored_cleaned_and_resized_through_django_storage(
     s3_media, add_photo, reprocess, django_capture_on_commit_callbacks
 ):
-    listing = ListingFactory()
+    listing = listing_near_station()
 
     photo = add_photo(listing, encode(picture((2400, 1800)), exif=camera_exif()))
     photo = reprocess(photo)
@@ -673,7 +672,7 @@ def test_photo_on_s3_is_stored_cleaned_and_resized_through_django_storage(
 
 @pytest.mark.integration
 def test_real_celery_worker_processes_an_uploaded_photo_to_ready(live_worker):
-    listing = ListingFactory()
+    listing = listing_near_station()
     photo = photos.photo_add(
         listing=listing, upload=upload(encode(picture(), exif=camera_exif())), by=listing.host
     )
@@ -724,7 +723,7 @@ def test_demo_photo_takes_under_50_ms_of_cpu():
 
 @pytest.mark.django_db
 def test_a_photo_left_processing_is_resized_by_the_periodic_requeue():
-    listing = ListingFactory()
+    listing = listing_near_station()
     # Commit hooks do not run in this test: the queued task never runs, as when the
     # broker was out of reach at upload.
     photo = photos.photo_add(listing=listing, upload=upload(encode(picture())), by=listing.host)

@@ -18,11 +18,6 @@ def search(client, **params):
 
 
 @pytest.fixture
-def shibuya():
-    return station("渋谷", "しぶや", "Shibuya")
-
-
-@pytest.fixture
 def umeda():
     return station("梅田", "うめだ", "Umeda", line="御堂筋線", prefecture="大阪府")
 

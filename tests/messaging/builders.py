@@ -7,13 +7,10 @@ from PIL import Image
 
 from messaging.services import Inquiry, thread_start
 from tests.accounts.factories import UserFactory
-from tests.listings.builders import days, published_listing, station
+from tests.listings.builders import days
+from tests.listings.builders import listing_near_station as listing_for_inquiry
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-
-
-def listing_for_inquiry(**overrides):
-    return published_listing(stations=[(station(), 400)], **overrides)
 
 
 def start_thread(*, listing=None, tenant=None, body="Is the flat still free?", share=(), **kw):

@@ -1,12 +1,10 @@
 """A real Celery worker mails new messages over SMTP, throttled per thread and recipient."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from messaging.services import _claim_notification_slot, message_post
 from tests.messaging.builders import start_thread
+from tests.races import race
 
 pytestmark = pytest.mark.integration
 
@@ -33,20 +31,7 @@ def test_the_worker_mails_the_host_once_for_two_quick_messages(live_worker, smtp
 @pytest.mark.django_db(transaction=True)
 def test_two_workers_claiming_the_same_mail_at_once_send_it_once():
     thread = start_thread(notify=False)
-    barrier = threading.Barrier(4)
-    results = []
 
-    def worker():
-        try:
-            barrier.wait()
-            results.append(_claim_notification_slot(thread=thread, recipient=thread.host))
-        finally:
-            connection.close()
-
-    workers = [threading.Thread(target=worker) for _ in range(4)]
-    for w in workers:
-        w.start()
-    for w in workers:
-        w.join()
+    results = race(*[lambda: _claim_notification_slot(thread=thread, recipient=thread.host)] * 4)
 
     assert sorted(results) == [False, False, False, True]

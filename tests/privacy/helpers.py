@@ -11,7 +11,7 @@ from allauth.mfa.utils import encrypt
 from django.urls import reverse
 
 from privacy.staff_access import privacy_officer_add
-from tests.accounts.factories import PASSWORD
+from tests.accounts.factories import PASSWORD, UserFactory
 
 OFFICER_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
@@ -44,16 +44,27 @@ def totp_code_fresh(secret: str) -> str:
     return totp_code(secret)
 
 
-def officer_create(**fields):
-    """A staff member in the privacy officers group, with an authenticator app."""
-    from tests.accounts.factories import UserFactory
-
+def staff_with_authenticator(**fields):
+    """A staff member with an authenticator app, as the staff site requires."""
     user = UserFactory(is_staff=True, **fields)
-    privacy_officer_add(user=user)
     Authenticator.objects.create(
         user=user, type=Authenticator.Type.TOTP, data={"secret": encrypt(OFFICER_TOTP_SECRET)}
     )
     return user
+
+
+def officer_create(**fields):
+    """A staff member in the privacy officers group, with an authenticator app."""
+    user = staff_with_authenticator(**fields)
+    privacy_officer_add(user=user)
+    return user
+
+
+def staff_signed_in(client, **fields):
+    """A staff member with a second factor who is not in the privacy officers group."""
+    staff = staff_with_authenticator(**fields)
+    sign_in_with_second_factor(client, staff)
+    return staff
 
 
 def sign_in_with_second_factor(client, user, secret=OFFICER_TOTP_SECRET, password=PASSWORD):

@@ -1,33 +1,12 @@
 """A deletion request removes the person's uploaded files from S3 too (moto's real S3 server)."""
 
 import pytest
-from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from privacy.services import identity_document_submit, privacy_request_decide, privacy_request_file
 from tests.accounts.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def media_on_s3(settings, s3_endpoint, bucket):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "storages.backends.s3.S3Storage",
-            "OPTIONS": {
-                "bucket_name": "kagu-media",
-                "endpoint_url": s3_endpoint,
-                "region_name": "ap-northeast-1",
-                "default_acl": None,
-                "file_overwrite": False,
-            },
-        },
-    }
-    storages._storages.pop("default", None)
-    yield bucket
-    storages._storages.pop("default", None)
 
 
 def keys(bucket):

@@ -1,6 +1,4 @@
 import pytest
-from allauth.mfa.models import Authenticator
-from allauth.mfa.utils import encrypt
 from django.db import DatabaseError, transaction
 from django.urls import reverse
 
@@ -8,22 +6,14 @@ from privacy.models import StaffAuditLog
 from privacy.services import consent_record
 from tests.accounts.factories import UserFactory
 from tests.privacy.helpers import (
-    OFFICER_TOTP_SECRET,
     officer_create,
     sign_in,
     sign_in_with_second_factor,
+    staff_signed_in,
+    staff_with_authenticator,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def staff_with_second_factor(client, **fields):
-    staff = UserFactory(is_staff=True, **fields)
-    Authenticator.objects.create(
-        user=staff, type=Authenticator.Type.TOTP, data={"secret": encrypt(OFFICER_TOTP_SECRET)}
-    )
-    sign_in_with_second_factor(client, staff)
-    return staff
 
 
 def test_staff_without_an_authenticator_are_sent_to_set_one_up_before_admin(client):
@@ -38,10 +28,7 @@ def test_staff_without_an_authenticator_are_sent_to_set_one_up_before_admin(clie
 
 
 def test_a_session_without_the_second_factor_must_confirm_it_before_admin(client):
-    staff = UserFactory(is_staff=True, is_superuser=True)
-    Authenticator.objects.create(
-        user=staff, type=Authenticator.Type.TOTP, data={"secret": encrypt(OFFICER_TOTP_SECRET)}
-    )
+    staff = staff_with_authenticator(is_superuser=True)
     client.force_login(staff)
 
     response = client.get("/admin/", follow=True)
@@ -93,13 +80,13 @@ def test_only_privacy_officers_see_personal_data_in_admin(client, page, who, exp
         officer = officer_create()
         sign_in_with_second_factor(client, officer)
     else:
-        staff_with_second_factor(client, is_superuser=who == "superuser")
+        staff_signed_in(client, is_superuser=who == "superuser")
 
     assert client.get(person_urls(person)[page]).status_code == expected
 
 
 def test_admin_index_hides_personal_data_from_staff_who_are_not_officers(client):
-    staff_with_second_factor(client, is_superuser=True)
+    staff_signed_in(client, is_superuser=True)
 
     page = client.get("/admin/").text
 

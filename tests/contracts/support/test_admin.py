@@ -1,19 +1,16 @@
 """Staff answer support requests in admin: privacy officers only, every look and act audited."""
 
 import pytest
-from allauth.mfa.models import Authenticator
-from allauth.mfa.utils import encrypt
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from contracts.models import SupportRequest
 from contracts.support.services import support_message_add, support_request_close
 from privacy.models import StaffAuditLog
-from tests.accounts.factories import UserFactory
 from tests.contracts.builders import signed_contract
 from tests.contracts.support_builders import ADMIN_LIST, admin_change, change_url, open_request
 from tests.messaging.builders import PDF_BYTES, pdf_upload, png_upload
-from tests.privacy.helpers import OFFICER_TOTP_SECRET, sign_in_with_second_factor
+from tests.privacy.helpers import staff_signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -213,16 +210,6 @@ def test_an_officer_downloads_a_file_and_the_download_is_audited(officer_client,
     assert StaffAuditLog.objects.filter(
         action="view", object_id=str(support_request.pk), path__endswith=f"/files/{message.pk}/"
     ).exists()
-
-
-def staff_signed_in(client, **fields):
-    """A staff member with a second factor who is not in the privacy officers group."""
-    staff = UserFactory(is_staff=True, **fields)
-    Authenticator.objects.create(
-        user=staff, type=Authenticator.Type.TOTP, data={"secret": encrypt(OFFICER_TOTP_SECRET)}
-    )
-    sign_in_with_second_factor(client, staff)
-    return staff
 
 
 @pytest.mark.parametrize("superuser", [False, True], ids=["staff", "superuser"])

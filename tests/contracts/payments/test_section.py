@@ -18,7 +18,6 @@ from tests.contracts.builders import contract_listing, sent_contract, signed_con
 from tests.contracts.payment_builders import (
     cancellation_charge,
     commission_rates,
-    signed_contract_at,
     table_rows,
     yen,
 )
@@ -34,10 +33,9 @@ FULL_MONTH_HOST_COMMISSION = 4_674
 
 
 @pytest.fixture
-def contract():
-    return signed_contract_at(
-        rent=99_999, deposit=50_000, tenant_percent="3.5", host_percent="4.25"
-    )
+def contract_money():
+    """Sums that do not divide evenly, so that each commission is rounded down."""
+    return {"rent": 99_999, "deposit": 50_000, "tenant_percent": "3.5", "host_percent": "4.25"}
 
 
 def schedule(html):

@@ -1,7 +1,6 @@
 """Two signed contracts for one listing never cover the same night: the database refuses it."""
 
 import datetime
-import threading
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -11,6 +10,7 @@ from django.utils import timezone
 from contracts.booking.services import contract_sign
 from contracts.models import Contract
 from tests.contracts.builders import code_for, sent_contract, signed_contract
+from tests.races import race
 
 
 def overlapping_sent_pair():
@@ -83,24 +83,15 @@ def test_two_overlapping_contracts_signed_at_the_same_moment_give_one_signature(
     assert connection.vendor == "postgresql"
     first, second = overlapping_sent_pair()
     codes = {first.pk: code_for(first), second.pk: code_for(second)}
-    start = threading.Barrier(2)
-    outcomes = {}
 
     def sign(contract):
         try:
-            start.wait(timeout=10)
             contract_sign(contract=contract, user=contract.tenant, code=codes[contract.pk])
-            outcomes[contract.pk] = "signed"
+            return "signed"
         except ValidationError as error:
-            outcomes[contract.pk] = error.code
-        finally:
-            connection.close()
+            return error.code
 
-    workers = [threading.Thread(target=sign, args=(c,)) for c in (first, second)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join(timeout=30)
+    outcomes = dict(zip(codes, race(lambda: sign(first), lambda: sign(second)), strict=True))
 
     assert sorted(outcomes.values()) == ["dates_taken", "signed"]
     assert Contract.objects.filter(listing=first.listing, status="signed").count() == 1

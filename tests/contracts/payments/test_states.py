@@ -1,13 +1,11 @@
 """Payments move through one table: paid, overdue with one reminder, cancelled on an early end."""
 
 import datetime
-import threading
 from decimal import Decimal
 
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
 from django.utils import timezone
 
 from contracts.booking.services import commission_rate_current, contract_transition
@@ -27,15 +25,11 @@ from kaguaruoo.transitions import IllegalTransition
 from tests.accounts.factories import UserFactory
 from tests.contracts.builders import sent_contract
 from tests.contracts.payment_builders import cancellation_charge, signed_contract_at
+from tests.races import race
 
 pytestmark = pytest.mark.django_db
 
 S = Payment.Status
-
-
-@pytest.fixture
-def contract():
-    return signed_contract_at(rent=100_000, tenant_percent="5", host_percent="3")
 
 
 def first(contract) -> Payment:
@@ -228,21 +222,8 @@ def test_a_reminder_is_claimed_by_one_caller_only(contract, django_capture_on_co
 def test_two_workers_reminding_at_once_send_one_reminder():
     contract = signed_contract_at()
     late = in_state(first(contract), S.OVERDUE)
-    barrier = threading.Barrier(4)
-    results = []
 
-    def worker():
-        try:
-            barrier.wait()
-            results.append(payment_overdue_remind(payment=late))
-        finally:
-            connection.close()
-
-    workers = [threading.Thread(target=worker) for _ in range(4)]
-    for w in workers:
-        w.start()
-    for w in workers:
-        w.join()
+    results = race(*[lambda: payment_overdue_remind(payment=late)] * 4)
 
     assert sorted(results) == [False, False, False, True]
 

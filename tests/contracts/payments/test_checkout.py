@@ -13,7 +13,7 @@ from django.conf import settings as django_settings
 from contracts.models import Payment
 from contracts.payments.services import payment_mark_paid, stripe_gateway
 from tests.accounts.factories import UserFactory
-from tests.contracts.payment_builders import signed_contract_at, stripe_faked
+from tests.contracts.payment_builders import signed_contract_at
 from tests.services import free_port
 
 pytestmark = pytest.mark.django_db
@@ -22,19 +22,9 @@ SESSIONS_PATH = "/v1/checkout/sessions"
 
 
 @pytest.fixture
-def fake_stripe(settings):
-    with stripe_faked(settings) as fake:
-        yield fake
-
-
-@pytest.fixture
-def contract():
-    return signed_contract_at(rent=100_000, tenant_percent="5", host_percent="3")
-
-
-@pytest.fixture
-def payment(contract):
-    return contract.payments.get(sequence=2)
+def payment_sequence():
+    """Checkout is tried on the second payment, whose Stripe reference ends in -02."""
+    return 2
 
 
 def checkout_url(payment):

@@ -16,35 +16,15 @@ from contracts.changes import services as changes
 from contracts.models import ContractEvent, Payment, StripeEvent
 from contracts.payments.services import payment_bank_transfer_record, payment_mark_paid
 from tests.contracts.payment_builders import (
-    WEBHOOK_SECRET,
     checkout_completed_event,
     post_webhook,
-    signed_contract_at,
     staff_create,
-    stripe_faked,
 )
 from tests.services import free_port
 
 pytestmark = pytest.mark.django_db
 
 PAYMENTS_ADMIN = "/admin/contracts/payment/"
-
-
-@pytest.fixture
-def fake_stripe(settings):
-    settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
-    with stripe_faked(settings) as fake:
-        yield fake
-
-
-@pytest.fixture
-def contract():
-    return signed_contract_at(rent=100_000, tenant_percent="5", host_percent="3")
-
-
-@pytest.fixture
-def payment(contract):
-    return contract.payments.get(sequence=1)
 
 
 def checkout_started(payment) -> str:

@@ -5,7 +5,6 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
-from django.core.files.storage import storages
 
 from contracts.guides.services import house_guide_upload
 from contracts.models import HouseGuideView
@@ -13,11 +12,6 @@ from tests.contracts.builders import signed_contract
 from tests.messaging.builders import PDF_BYTES, pdf_upload
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def contract():
-    return signed_contract()
 
 
 def open_url(contract) -> str:
@@ -79,30 +73,6 @@ def test_a_refused_look_is_not_logged(client, contract):
 
     assert client.get(open_url(contract)).status_code == 404
     assert not HouseGuideView.objects.exists()
-
-
-@pytest.fixture
-def media_on_s3(settings, s3_endpoint, bucket):
-    """Media on moto's S3 server, configured as the settings do when a bucket is named."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "storages.backends.s3.S3Storage",
-            "OPTIONS": {
-                "bucket_name": "kagu-media",
-                "endpoint_url": s3_endpoint,
-                "region_name": "ap-northeast-1",
-                "default_acl": None,
-                "querystring_auth": True,
-                "querystring_expire": 300,
-                "signature_version": "s3v4",
-                "file_overwrite": False,
-            },
-        },
-    }
-    storages._storages.pop("default", None)
-    yield bucket
-    storages._storages.pop("default", None)
 
 
 def test_on_s3_the_tenant_is_sent_to_a_signed_link_that_dies_within_a_minute(

@@ -14,16 +14,11 @@ from django.test.utils import CaptureQueriesContext
 from contracts.models import SupportRequest
 from contracts.support.services import support_message_add, support_reply, support_request_close
 from tests.accounts.factories import UserFactory
-from tests.contracts.builders import sent_contract, signed_contract
+from tests.contracts.builders import sent_contract
 from tests.contracts.support_builders import open_request
 from tests.messaging.builders import PDF_BYTES, pdf_upload, png_upload
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def contract():
-    return signed_contract()
 
 
 def test_the_tenant_opens_a_request_from_the_contract_and_lands_on_it(client, contract):

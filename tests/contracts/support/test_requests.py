@@ -22,18 +22,13 @@ from kaguaruoo.transitions import IllegalTransition
 from privacy import registry
 from privacy.models import StaffAuditLog
 from tests.accounts.factories import UserFactory
-from tests.contracts.builders import sent_contract, signed_contract
+from tests.contracts.builders import sent_contract
 from tests.contracts.support_builders import mails_to, open_request, staff_mails
 from tests.messaging.builders import pdf_upload, png_upload
 
 pytestmark = pytest.mark.django_db
 
 Status = SupportRequest.Status
-
-
-@pytest.fixture
-def contract():
-    return signed_contract()
 
 
 @pytest.fixture

@@ -29,11 +29,6 @@ def staff_client(officer_client):
     return officer_client
 
 
-@pytest.fixture
-def contract():
-    return signed_contract_at(rent=100_000, tenant_percent="5", host_percent="3")
-
-
 def start_action(client, payments):
     return client.post(
         PAYMENTS, {"action": ACTION, "_selected_action": [str(p.pk) for p in payments]}

@@ -2,12 +2,10 @@
 
 import calendar
 import datetime
-import threading
 
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.utils import timezone
 
 from contracts.booking.services import contract_sign
@@ -18,6 +16,7 @@ from kaguaruoo.transitions import IllegalTransition
 from listings.pricing import add_months, stay_cost
 from tests.contracts.builders import code_for, contract_listing, sent_contract, signed_contract
 from tests.contracts.stays import first_of_month_after, stay_ended
+from tests.races import race
 
 pytestmark = pytest.mark.django_db
 
@@ -214,36 +213,19 @@ def test_an_approval_and_a_signature_racing_for_the_same_nights_let_exactly_one_
     extension = ask(contract)
     rival = sent_contract(listing=listing, move_in=contract.end_date)
     code = code_for(rival)
-    barrier = threading.Barrier(2)
-    outcomes = {}
 
-    def attempt(name, action):
+    def outcome(action):
         try:
-            barrier.wait()
             action()
-            outcomes[name] = "done"
+            return "done"
         except ValidationError as error:
-            outcomes[name] = error.code
-        finally:
-            connection.close()
+            return error.code
 
-    racers = [
-        threading.Thread(
-            target=attempt,
-            args=(
-                "approve",
-                lambda: changes.extension_approve(extension=extension, by=contract.host),
-            ),
-        ),
-        threading.Thread(
-            target=attempt,
-            args=("sign", lambda: contract_sign(contract=rival, user=rival.tenant, code=code)),
-        ),
-    ]
-    for racer in racers:
-        racer.start()
-    for racer in racers:
-        racer.join()
+    approved, signed = race(
+        lambda: outcome(lambda: changes.extension_approve(extension=extension, by=contract.host)),
+        lambda: outcome(lambda: contract_sign(contract=rival, user=rival.tenant, code=code)),
+    )
+    outcomes = {"approve": approved, "sign": signed}
 
     assert sorted(outcomes.values()) == ["dates_taken", "done"]
     contract.refresh_from_db()

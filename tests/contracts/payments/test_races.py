@@ -7,7 +7,6 @@ A short pause after one side's first lock makes the other side arrive while
 it is held, which is where the locks used to cross.
 """
 
-import threading
 import time
 from unittest import mock
 
@@ -24,6 +23,7 @@ from tests.contracts.payment_builders import (
     post_webhook,
     signed_contract_at,
 )
+from tests.races import race
 
 ROUNDS = 3
 PAUSE = 0.5  # seconds; long enough for the other thread to reach its first lock
@@ -51,37 +51,24 @@ PAUSE_IN = {
 
 
 def cancel_and_pay_at_once(contract, payment) -> dict:
-    start = threading.Barrier(2)
-    outcomes = {}
-
     def cancel():
         try:
-            start.wait(timeout=10)
             changes.contract_cancel(contract=contract, by=contract.tenant, reason="Visa refused.")
-            outcomes["cancel"] = "cancelled"
+            return "cancelled"
         except Exception as error:  # any other outcome fails the assertions below
-            outcomes["cancel"] = repr(error)
-        finally:
-            connection.close()
+            return repr(error)
 
     def pay():
         try:
-            start.wait(timeout=10)
             response = post_webhook(
                 Client(), checkout_completed_event(payment, event_id=f"evt_{payment.pk}")
             )
-            outcomes["webhook"] = (response.status_code, response.json().get("outcome"))
+            return (response.status_code, response.json().get("outcome"))
         except Exception as error:
-            outcomes["webhook"] = repr(error)
-        finally:
-            connection.close()
+            return repr(error)
 
-    threads = [threading.Thread(target=cancel), threading.Thread(target=pay)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return outcomes
+    cancelled, paid = race(cancel, pay)
+    return {"cancel": cancelled, "webhook": paid}
 
 
 @pytest.mark.integration  # real concurrent transactions and row locks need PostgreSQL
