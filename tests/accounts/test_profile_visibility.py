@@ -7,7 +7,7 @@ from django.urls import reverse
 from accounts.models import PROFILE_FIELDS_WITH_VISIBILITY
 from messaging.services import message_post
 from tests.accounts.factories import UserFactory
-from tests.messaging.builders import listing_for_inquiry, start_thread
+from tests.messaging.builders import listing_near_station, start_thread
 from tests.privacy.helpers import reauthenticate, sign_in
 
 pytestmark = pytest.mark.django_db
@@ -119,7 +119,7 @@ def test_a_hosts_only_you_fields_never_reach_a_tenant_who_writes_to_them(
         introduction=f"{CANARY}-introduction",
         **{f"{name}_visibility": "me" for name in PROFILE_FIELDS_WITH_VISIBILITY},
     )
-    listing = listing_for_inquiry(host=host, title="Quiet 1K")
+    listing = listing_near_station(host=host, title="Quiet 1K")
     tenant = UserFactory()
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):

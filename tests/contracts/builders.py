@@ -10,13 +10,16 @@ from contracts.booking.services import (
     signing_code_issue,
 )
 from tests.accounts.factories import UserFactory
-from tests.listings.builders import days, identity_verified
-from tests.listings.builders import listing_near_station as contract_listing
+from tests.listings.builders import (
+    days,
+    identity_verified,
+    listing_near_station,
+)
 
 
 def reservation(*, listing=None, tenant=None, move_in=None, months=3, people=1, message=""):
     """A request from a tenant whose identity staff checked, as signing needs."""
-    listing = listing or contract_listing()
+    listing = listing or listing_near_station()
     return reservation_request_create(
         tenant=identity_verified(tenant or UserFactory()),
         listing=listing,

@@ -23,7 +23,12 @@ from contracts.models import Contract
 from contracts.support.services import support_request_open
 from messaging.services import delivery_request_create, message_post
 from tests.accounts.factories import UserFactory
-from tests.contracts.builders import contract_listing, reservation, sent_contract, signed_contract
+from tests.contracts.builders import (
+    listing_near_station,
+    reservation,
+    sent_contract,
+    signed_contract,
+)
 from tests.contracts.stays import first_of_month_after, stay_ended
 from tests.listings.builders import days
 from tests.messaging.builders import pdf_upload
@@ -136,7 +141,7 @@ POST_DATA = {
 def world():
     host = UserFactory(is_host=True)
     tenant = UserFactory()
-    listing = contract_listing(host=host)
+    listing = listing_near_station(host=host)
     contract = signed_contract(
         listing=listing, tenant=tenant, move_in=first_of_month_after(20), months=2
     )
@@ -164,9 +169,9 @@ def world():
     Contract.objects.filter(pk=expired.pk).update(expires_at=timezone.now())
     contracts_expire()
     ended = stay_ended(
-        signed_contract(listing=contract_listing(host=host), tenant=tenant), days_ago=2
+        signed_contract(listing=listing_near_station(host=host), tenant=tenant), days_ago=2
     )
-    open_request = reservation(listing=contract_listing(host=host), tenant=tenant)
+    open_request = reservation(listing=listing_near_station(host=host), tenant=tenant)
     return {
         "urls": {
             "thread": thread.pk,
@@ -188,7 +193,7 @@ def world():
             "rival_tenant": rival.tenant,
             "expired_tenant": expired.tenant,
             "unrelated_tenant": reservation().tenant,
-            "unrelated_host": contract_listing().host,
+            "unrelated_host": listing_near_station().host,
             "staff": UserFactory(is_staff=True),
         },
     }

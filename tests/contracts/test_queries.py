@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from contracts.changes import services as changes
 from contracts.guides.services import house_guide_upload
 from messaging.services import message_post
-from tests.contracts.builders import contract_listing, reservation, signed_contract
+from tests.contracts.builders import listing_near_station, reservation, signed_contract
 from tests.contracts.stays import first_of_month_after, paid
 from tests.messaging.builders import pdf_upload
 
@@ -61,7 +61,7 @@ def test_the_contracts_list_costs_the_same_for_one_contract_as_for_many(client):
     client.force_login(first.host)
     one = queries_for(client, "/contracts/")
     for _ in range(5):
-        signed_contract(listing=contract_listing(host=first.host))
+        signed_contract(listing=listing_near_station(host=first.host))
 
     assert queries_for(client, "/contracts/") == one
 

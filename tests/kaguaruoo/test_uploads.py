@@ -4,7 +4,7 @@ import pytest
 
 from contracts.models import SupportMessage
 from kaguaruoo.uploads import attachment_check, attachment_store
-from tests.contracts.support_builders import open_request
+from tests.contracts.support.builders import open_request
 from tests.messaging.builders import png_upload
 
 pytestmark = pytest.mark.django_db

@@ -7,14 +7,16 @@ from PIL import Image
 
 from messaging.services import Inquiry, thread_start
 from tests.accounts.factories import UserFactory
-from tests.listings.builders import days
-from tests.listings.builders import listing_near_station as listing_for_inquiry
+from tests.listings.builders import (
+    days,
+    listing_near_station,
+)
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
 
 def start_thread(*, listing=None, tenant=None, body="Is the flat still free?", share=(), **kw):
-    listing = listing or listing_for_inquiry(communication_style=kw.pop("style", "standard"))
+    listing = listing or listing_near_station(communication_style=kw.pop("style", "standard"))
     tenant = tenant or UserFactory()
     return thread_start(
         tenant=tenant,

@@ -5,7 +5,7 @@ import pytest
 from messaging.services import delivery_request_create, message_post
 from tests.accounts.factories import UserFactory
 from tests.listings.builders import days
-from tests.messaging.builders import listing_for_inquiry, pdf_upload, start_thread
+from tests.messaging.builders import listing_near_station, pdf_upload, start_thread
 
 pytestmark = pytest.mark.django_db
 
@@ -73,7 +73,7 @@ def world():
             "tenant": thread.tenant,
             "host": thread.host,
             "unrelated_tenant": other_thread.tenant,
-            "unrelated_host": listing_for_inquiry(host=UserFactory(is_host=True)).host,
+            "unrelated_host": listing_near_station(host=UserFactory(is_host=True)).host,
         },
     }
 

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.accounts.factories import UserFactory
-from tests.messaging.builders import listing_for_inquiry, start_thread
+from tests.messaging.builders import listing_near_station, start_thread
 
 pytestmark = pytest.mark.django_db
 
@@ -19,8 +19,8 @@ def export_rows(client):
 def test_the_anonymised_export_counts_inquiries_per_area_and_hides_small_groups(
     officer_client,
 ):
-    tokyo = listing_for_inquiry()
-    osaka = listing_for_inquiry(
+    tokyo = listing_near_station()
+    osaka = listing_near_station(
         postal_code="5300001", prefecture="大阪府", city="大阪市北区", town="梅田"
     )
     tenants = UserFactory.create_batch(5)

@@ -4,7 +4,7 @@ from listings.demo import SHIBUYA_TITLE
 from messaging import demo
 from messaging.models import DeliveryRequest, Thread
 from tests.accounts.factories import UserFactory
-from tests.messaging.builders import listing_for_inquiry
+from tests.messaging.builders import listing_near_station
 
 pytestmark = pytest.mark.django_db
 
@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def demo_people():
     hana = UserFactory(email="hana.host@example.com", is_host=True)
-    listing_for_inquiry(host=hana, title=SHIBUYA_TITLE, max_months=12)
+    listing_near_station(host=hana, title=SHIBUYA_TITLE, max_months=12)
     UserFactory(email="alex.tenant@example.com")
     UserFactory(email="mei.tenant@example.com")
     UserFactory(email="sam.tenant@example.com")

@@ -9,7 +9,7 @@ from privacy.models import Consent, ProvisionRecord
 from privacy.services import consent_record
 from tests.accounts.factories import UserFactory
 from tests.listings.builders import days
-from tests.messaging.builders import listing_for_inquiry, start_thread
+from tests.messaging.builders import listing_near_station, start_thread
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +43,7 @@ def test_after_withdrawing_the_consent_a_new_inquiry_is_refused_and_nothing_is_s
     consent_record(
         user=tenant, purpose="profile_sharing", granted=False, ip=None, source="privacy_page"
     )
-    other = listing_for_inquiry(host=first.host)
+    other = listing_near_station(host=first.host)
 
     with pytest.raises(ValidationError, match="withdrew your consent"):
         thread_start(

@@ -5,7 +5,7 @@ import pytest
 from messaging.services import delivery_request_create, message_post
 from tests.accounts.factories import UserFactory
 from tests.listings.builders import days
-from tests.messaging.builders import listing_for_inquiry, pdf_upload, start_thread
+from tests.messaging.builders import listing_near_station, pdf_upload, start_thread
 
 pytestmark = pytest.mark.django_db
 
@@ -37,10 +37,10 @@ def test_the_messages_list_runs_a_bounded_number_of_queries(
     client, django_assert_max_num_queries, threads
 ):
     tenant = UserFactory()
-    listing = listing_for_inquiry()
+    listing = listing_near_station()
     start_thread(tenant=tenant, listing=listing)
     for _ in range(threads - 1):
-        start_thread(tenant=tenant, listing=listing_for_inquiry(host=listing.host), notify=False)
+        start_thread(tenant=tenant, listing=listing_near_station(host=listing.host), notify=False)
     client.force_login(tenant)
 
     with django_assert_max_num_queries(MAX_QUERIES):

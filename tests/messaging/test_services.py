@@ -16,7 +16,7 @@ from messaging.services import (
 )
 from tests.accounts.factories import UserFactory
 from tests.listings.builders import days
-from tests.messaging.builders import listing_for_inquiry, start_thread
+from tests.messaging.builders import listing_near_station, start_thread
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +33,7 @@ def test_an_inquiry_opens_a_thread_with_the_answers_and_the_agreed_fields():
 
 
 def test_a_first_inquiry_to_a_host_needs_the_sharing_agreement():
-    listing = listing_for_inquiry()
+    listing = listing_near_station()
 
     with pytest.raises(ValidationError):
         thread_start(
@@ -49,7 +49,7 @@ def test_a_first_inquiry_to_a_host_needs_the_sharing_agreement():
 
 def test_a_later_inquiry_to_the_same_host_goes_under_the_earlier_agreement():
     first = start_thread(share=["full_name"])
-    other_listing = listing_for_inquiry(host=first.host)
+    other_listing = listing_near_station(host=first.host)
 
     second = thread_start(
         tenant=first.tenant,
@@ -81,7 +81,7 @@ def test_a_tenant_has_one_thread_per_listing():
 
 
 def test_a_host_cannot_inquire_about_their_own_listing():
-    listing = listing_for_inquiry()
+    listing = listing_near_station()
 
     with pytest.raises(ValidationError):
         start_thread(listing=listing, tenant=listing.host)

@@ -5,7 +5,7 @@ from messaging.models import DeliveryRequest, NotificationPreference, Thread
 from messaging.services import delivery_request_create, message_post
 from tests.accounts.factories import UserFactory
 from tests.listings.builders import days
-from tests.messaging.builders import listing_for_inquiry, pdf_upload, png_upload, start_thread
+from tests.messaging.builders import listing_near_station, pdf_upload, png_upload, start_thread
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +23,7 @@ def inquiry_data(**overrides):
 
 
 def test_the_listing_page_links_request_materials_to_the_inquiry_form(client):
-    listing = listing_for_inquiry()
+    listing = listing_near_station()
 
     page = client.get(listing.get_absolute_url()).content.decode()
 
@@ -31,7 +31,7 @@ def test_the_listing_page_links_request_materials_to_the_inquiry_form(client):
 
 
 def test_the_inquiry_form_names_what_the_host_will_see(client):
-    listing = listing_for_inquiry()
+    listing = listing_near_station()
     tenant = UserFactory(last_name="Morgan")
     client.force_login(tenant)
 
@@ -45,7 +45,7 @@ def test_the_inquiry_form_names_what_the_host_will_see(client):
 
 
 def test_a_tenant_requests_materials_and_lands_in_the_new_thread(client):
-    listing = listing_for_inquiry()
+    listing = listing_near_station()
     client.force_login(UserFactory())
 
     response = client.post(
@@ -60,7 +60,7 @@ def test_a_tenant_requests_materials_and_lands_in_the_new_thread(client):
 
 
 def test_without_the_agreement_no_inquiry_is_sent(client):
-    listing = listing_for_inquiry()
+    listing = listing_near_station()
     client.force_login(UserFactory())
 
     response = client.post(f"/messages/inquire/{listing.pk}/", inquiry_data(agree=None))
@@ -70,7 +70,7 @@ def test_without_the_agreement_no_inquiry_is_sent(client):
 
 
 def test_the_inquiry_respects_the_listings_stay_and_occupants(client):
-    listing = listing_for_inquiry(min_months=2, max_months=6, max_occupants=2)
+    listing = listing_near_station(min_months=2, max_months=6, max_occupants=2)
     client.force_login(UserFactory())
 
     response = client.post(f"/messages/inquire/{listing.pk}/", inquiry_data(months="1", people="3"))
@@ -91,7 +91,7 @@ def test_a_second_request_on_the_same_listing_opens_the_existing_thread(client):
 
 
 def test_the_host_cannot_inquire_about_their_own_listing(client):
-    listing = listing_for_inquiry()
+    listing = listing_near_station()
     client.force_login(listing.host)
 
     assert client.get(f"/messages/inquire/{listing.pk}/").status_code == 404

@@ -7,7 +7,7 @@ import pytest
 from contracts.booking.services import contract_transition
 from contracts.changes import services as changes
 from listings.models import ListingBooking
-from tests.contracts.builders import contract_listing, sent_contract, signed_contract
+from tests.contracts.builders import listing_near_station, sent_contract, signed_contract
 from tests.contracts.stays import first_of_month_after
 
 pytestmark = pytest.mark.django_db
@@ -32,14 +32,14 @@ def test_a_search_over_signed_nights_leaves_the_listing_out(client):
 
 
 def test_a_sent_contract_does_not_hide_the_listing_from_search(client):
-    contract = sent_contract(listing=contract_listing(title="Held 1K near Ebisu"))
+    contract = sent_contract(listing=listing_near_station(title="Held 1K near Ebisu"))
 
     assert "Held 1K near Ebisu" in search(client, contract.start_date, 1)
     assert not ListingBooking.objects.exists()
 
 
 def test_a_cancelled_contract_frees_its_nights(client):
-    contract = signed_contract(listing=contract_listing(title="Freed 1K in Meguro"))
+    contract = signed_contract(listing=listing_near_station(title="Freed 1K in Meguro"))
     contract_transition(contract=contract, to="cancelled", by=contract.tenant)
 
     assert "Freed 1K in Meguro" in search(client, contract.start_date, 1)

@@ -23,7 +23,7 @@ from messaging.services import message_post
 from privacy.models import IdentityVerification
 from tests.contracts.builders import (
     code_for,
-    contract_listing,
+    listing_near_station,
     mailed_code,
     reservation,
     sent_contract,
@@ -270,7 +270,7 @@ def test_a_tenant_whose_identity_is_not_checked_is_asked_to_verify_before_signin
 
 
 def test_mail_subjects_show_titles_as_typed(django_capture_on_commit_callbacks):
-    contract = sent_contract(listing=contract_listing(title='Tom & Jerry\'s "loft"'))
+    contract = sent_contract(listing=listing_near_station(title='Tom & Jerry\'s "loft"'))
     mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):

@@ -17,7 +17,7 @@ from messaging.models import Message
 from privacy.models import Consent, ProvisionRecord
 from privacy.services import consent_record
 from tests.accounts.factories import UserFactory
-from tests.contracts.builders import contract_listing, reservation, sent_contract
+from tests.contracts.builders import listing_near_station, reservation, sent_contract
 from tests.listings.builders import days
 
 pytestmark = pytest.mark.django_db
@@ -36,7 +36,7 @@ def apply(client, listing, **data):
 
 
 def test_first_reservation_request_opens_the_thread_and_records_the_sharing_consent(client):
-    listing = contract_listing()
+    listing = listing_near_station()
     tenant = UserFactory()
     client.force_login(tenant)
 
@@ -54,7 +54,7 @@ def test_first_reservation_request_opens_the_thread_and_records_the_sharing_cons
 
 
 def test_first_reservation_request_without_the_consent_is_refused_and_keeps_the_answers(client):
-    listing = contract_listing()
+    listing = listing_near_station()
     client.force_login(UserFactory())
 
     response = apply(client, listing, message="Two of us, moving for work.")
@@ -83,7 +83,7 @@ def test_host_is_mailed_about_a_reservation_request(django_capture_on_commit_cal
     ],
 )
 def test_a_stay_the_listing_cannot_take_is_refused_with_its_reason(stay, message):
-    listing = contract_listing()
+    listing = listing_near_station()
     fields = {"move_in": days(30), "months": 3, "people": 1, **stay}
 
     with pytest.raises(ValidationError) as refused:
@@ -170,7 +170,7 @@ def test_reservation_notices_do_not_send_message_notifications(
 
 
 def test_apply_page_prefills_the_stay_priced_on_the_listing_page(client):
-    listing = contract_listing()
+    listing = listing_near_station()
     client.force_login(UserFactory())
 
     page = client.get(
@@ -182,7 +182,7 @@ def test_apply_page_prefills_the_stay_priced_on_the_listing_page(client):
 
 
 def test_listing_page_apply_button_leads_to_the_reservation_form(client):
-    listing = contract_listing()
+    listing = listing_near_station()
     client.force_login(UserFactory())
 
     page = client.get(listing.get_absolute_url()).content.decode()
@@ -191,7 +191,7 @@ def test_listing_page_apply_button_leads_to_the_reservation_form(client):
 
 
 def test_host_cannot_apply_for_their_own_listing(client):
-    listing = contract_listing()
+    listing = listing_near_station()
     client.force_login(listing.host)
 
     assert client.get(f"/contracts/apply/{listing.pk}/").status_code == 404
@@ -216,7 +216,7 @@ def test_the_decline_form_in_the_thread_card_works_with_csrf_checks_on():
 
 
 def test_a_reservation_request_without_the_contract_sharing_consent_is_refused(client):
-    listing = contract_listing()
+    listing = listing_near_station()
     client.force_login(UserFactory())
 
     response = apply(client, listing, agree="on", contract_sharing="", message="Hello there")

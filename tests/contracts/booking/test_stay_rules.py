@@ -4,14 +4,14 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from contracts.booking.services import Stay, stay_check
-from tests.contracts.builders import contract_listing
+from tests.contracts.builders import listing_near_station
 from tests.listings.builders import days
 
 pytestmark = pytest.mark.django_db
 
 
 def test_a_request_may_move_in_two_leap_years_ahead_as_the_stay_form_allows():
-    listing = contract_listing()
+    listing = listing_near_station()
 
     stay_check(listing=listing, stay=Stay(move_in=days(2 * 366), months=1, people=1))
     with pytest.raises(ValidationError) as refused:
@@ -21,7 +21,7 @@ def test_a_request_may_move_in_two_leap_years_ahead_as_the_stay_form_allows():
 
 
 def test_a_request_past_the_apartments_last_day_is_refused_after_the_months_rule():
-    listing = contract_listing(available_until=days(60))
+    listing = listing_near_station(available_until=days(60))
 
     with pytest.raises(ValidationError) as refused:
         stay_check(listing=listing, stay=Stay(move_in=days(1), months=3, people=1))

@@ -18,7 +18,7 @@ from contracts.changes.views import contract_section
 from contracts.models import CommissionRate, Contract, ContractEvent, ExtensionRequest, Payment
 from listings.pricing import add_months
 from tests.accounts.factories import UserFactory
-from tests.contracts.builders import contract_listing, sent_contract, signed_contract
+from tests.contracts.builders import listing_near_station, sent_contract, signed_contract
 from tests.contracts.stays import (
     first_of_month_after,
     mail_about,
@@ -35,7 +35,7 @@ FIRST_PAYMENT = ONE_MONTH + 20_000 + 50_000  # the first month, cleaning and the
 
 
 def contract_with(policy, *, months=3, move_in=None):
-    listing = contract_listing(cancellation_policy=policy, deposit=50_000)
+    listing = listing_near_station(cancellation_policy=policy, deposit=50_000)
     return signed_contract(
         listing=listing, move_in=move_in or first_of_month_after(70), months=months
     )
@@ -349,7 +349,7 @@ def test_the_cancel_page_answers_only_the_parties(client, who, expected, method)
 
 
 def test_the_signed_text_states_the_cancellation_rules_the_quote_applies():
-    contract = signed_contract(listing=contract_listing(cancellation_policy="strict"))
+    contract = signed_contract(listing=listing_near_station(cancellation_policy="strict"))
 
     assert "Cancelled before move-in: one month's rent and monthly fee is due." in (
         contract.terms_text

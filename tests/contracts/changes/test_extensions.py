@@ -14,7 +14,7 @@ from contracts.changes.views import contract_section
 from contracts.models import CommissionRate, ContractEvent, ExtensionRequest, Payment
 from kaguaruoo.transitions import IllegalTransition
 from listings.pricing import add_months, stay_cost
-from tests.contracts.builders import code_for, contract_listing, sent_contract, signed_contract
+from tests.contracts.builders import code_for, listing_near_station, sent_contract, signed_contract
 from tests.contracts.stays import first_of_month_after, stay_ended
 from tests.races import race
 
@@ -173,7 +173,7 @@ def test_declining_needs_a_reason_and_the_tenant_reads_it(client):
 
 
 def test_another_signed_contract_after_the_move_out_refuses_the_extension_at_approval():
-    listing = contract_listing()
+    listing = listing_near_station()
     contract = signed_contract(listing=listing, move_in=first_of_month_after(20), months=2)
     extension = ask(contract)
     # Meanwhile the host signs the nights after the move-out day to somebody else.
@@ -191,7 +191,7 @@ def test_another_signed_contract_after_the_move_out_refuses_the_extension_at_app
 
 
 def test_the_approve_button_explains_a_clash_instead_of_failing(client):
-    listing = contract_listing()
+    listing = listing_near_station()
     contract = signed_contract(listing=listing, move_in=first_of_month_after(20), months=2)
     extension = ask(contract)
     signed_contract(listing=listing, move_in=contract.end_date)
@@ -208,7 +208,7 @@ def test_the_approve_button_explains_a_clash_instead_of_failing(client):
 @pytest.mark.integration
 @pytest.mark.django_db(transaction=True)
 def test_an_approval_and_a_signature_racing_for_the_same_nights_let_exactly_one_win():
-    listing = contract_listing()
+    listing = listing_near_station()
     contract = signed_contract(listing=listing, move_in=first_of_month_after(20), months=2)
     extension = ask(contract)
     rival = sent_contract(listing=listing, move_in=contract.end_date)
@@ -235,7 +235,7 @@ def test_an_approval_and_a_signature_racing_for_the_same_nights_let_exactly_one_
 
 
 def test_nights_already_taken_after_the_move_out_refuse_the_request():
-    listing = contract_listing()
+    listing = listing_near_station()
     contract = signed_contract(listing=listing, move_in=first_of_month_after(20), months=2)
     signed_contract(listing=listing, move_in=contract.end_date + datetime.timedelta(days=40))
 
@@ -248,7 +248,7 @@ def test_nights_already_taken_after_the_move_out_refuse_the_request():
 
 def test_the_listing_maximum_counts_the_whole_stay(client):
     contract = signed_contract(
-        listing=contract_listing(max_months=3), move_in=first_of_month_after(20), months=2
+        listing=listing_near_station(max_months=3), move_in=first_of_month_after(20), months=2
     )
     client.force_login(contract.tenant)
 
@@ -264,7 +264,7 @@ def test_the_listing_maximum_counts_the_whole_stay(client):
 
 def test_the_stay_cannot_run_past_the_listing_available_until():
     move_in = first_of_month_after(20)
-    listing = contract_listing(available_until=add_months(move_in, 3))
+    listing = listing_near_station(available_until=add_months(move_in, 3))
     contract = signed_contract(listing=listing, move_in=move_in, months=2)
 
     with pytest.raises(ValidationError) as refused:

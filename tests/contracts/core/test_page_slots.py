@@ -5,13 +5,13 @@ import html
 import pytest
 
 from tests.accounts.factories import UserFactory
-from tests.contracts.builders import contract_listing
+from tests.contracts.builders import listing_near_station
 
 pytestmark = pytest.mark.django_db
 
 
 def test_the_apply_button_carries_the_stay_the_visitor_priced(client):
-    listing = contract_listing()
+    listing = listing_near_station()
     client.force_login(UserFactory())
 
     page = client.get(listing.get_absolute_url(), {"move_in": "2027-03-01", "months": 2}).text
@@ -20,7 +20,7 @@ def test_the_apply_button_carries_the_stay_the_visitor_priced(client):
 
 
 def test_the_host_sees_no_apply_button_on_their_own_listing(client):
-    listing = contract_listing()
+    listing = listing_near_station()
     client.force_login(listing.host)
 
     page = client.get(listing.get_absolute_url()).text
@@ -29,7 +29,7 @@ def test_the_host_sees_no_apply_button_on_their_own_listing(client):
 
 
 def test_the_hosts_listing_list_links_each_listings_house_guide(client):
-    listing = contract_listing()
+    listing = listing_near_station()
     client.force_login(listing.host)
 
     page = html.unescape(client.get("/host/listings/").text)

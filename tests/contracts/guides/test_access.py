@@ -10,7 +10,7 @@ from contracts.guides.selectors import house_guide_visible_to
 from contracts.guides.services import house_guide_upload
 from contracts.models import Contract
 from tests.accounts.factories import UserFactory
-from tests.contracts.builders import contract_listing, sent_contract, signed_contract
+from tests.contracts.builders import listing_near_station, sent_contract, signed_contract
 from tests.listings.builders import days
 from tests.messaging.builders import pdf_upload, png_upload
 
@@ -50,7 +50,7 @@ def world():
             "sent_tenant": sent.tenant,
             "expired_tenant": expired.tenant,
             "unrelated": UserFactory(),
-            "other_host": contract_listing().host,
+            "other_host": listing_near_station().host,
         },
     }
 

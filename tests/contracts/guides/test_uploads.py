@@ -10,7 +10,7 @@ from contracts.guides.selectors import house_guide_current
 from contracts.guides.services import house_guide_upload
 from contracts.models import HouseGuide, HouseGuideView
 from messaging.models import Message
-from tests.contracts.builders import contract_listing, signed_contract
+from tests.contracts.builders import listing_near_station, signed_contract
 from tests.messaging.builders import PDF_BYTES, pdf_upload, png_upload
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +32,7 @@ def page_text(response) -> str:
 
 @pytest.fixture
 def listing():
-    return contract_listing()
+    return listing_near_station()
 
 
 @pytest.fixture
@@ -130,7 +130,7 @@ def test_a_bad_upload_is_refused_with_a_message_and_the_current_guide_stays(
 
 def test_only_the_host_of_the_listing_may_upload(listing):
     with pytest.raises(PermissionDenied):
-        house_guide_upload(listing=listing, by=contract_listing().host, file=pdf_upload())
+        house_guide_upload(listing=listing, by=listing_near_station().host, file=pdf_upload())
     assert not HouseGuide.objects.exists()
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.contracts.payment_builders import WEBHOOK_SECRET, signed_contract_at, stripe_faked
+from tests.contracts.payments.builders import WEBHOOK_SECRET, signed_contract_at, stripe_faked
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from contracts.changes import services as changes
 from contracts.models import CommissionRate, ContractEvent, Payment
 from contracts.payments.services import payment_bank_transfer_record
 from privacy.models import StaffAuditLog
-from tests.contracts.payment_builders import commission_rates, signed_contract_at, staff_create
+from tests.contracts.payments.builders import commission_rates, signed_contract_at, staff_create
 from tests.privacy.helpers import sign_in_with_second_factor
 
 pytestmark = pytest.mark.django_db

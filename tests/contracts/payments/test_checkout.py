@@ -13,7 +13,7 @@ from django.conf import settings as django_settings
 from contracts.models import Payment
 from contracts.payments.services import payment_mark_paid, stripe_gateway
 from tests.accounts.factories import UserFactory
-from tests.contracts.payment_builders import signed_contract_at
+from tests.contracts.payments.builders import signed_contract_at
 from tests.services import free_port
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ from contracts.changes import services as changes
 from contracts.models import Payment
 from contracts.tasks import payments_overdue_mark
 from kaguaruoo.tasks import send_email
-from tests.contracts.payment_builders import (
+from tests.contracts.payments.builders import (
     WEBHOOK_SECRET,
     checkout_completed_event,
     post_webhook,

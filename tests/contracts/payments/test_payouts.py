@@ -17,8 +17,8 @@ from contracts.payments.services import (
     payments_cancel_unpaid,
 )
 from tests.accounts.factories import UserFactory
-from tests.contracts.builders import contract_listing, signed_contract
-from tests.contracts.payment_builders import commission_rates, table_rows, yen
+from tests.contracts.builders import listing_near_station, signed_contract
+from tests.contracts.payments.builders import commission_rates, table_rows, yen
 from tests.contracts.stays import first_of_month_after
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +37,7 @@ def host():
 
 
 def contract_of(host, *, move_in=None, **kwargs):
-    return signed_contract(listing=contract_listing(host=host, **kwargs), move_in=move_in)
+    return signed_contract(listing=listing_near_station(host=host, **kwargs), move_in=move_in)
 
 
 def due_today(payment):

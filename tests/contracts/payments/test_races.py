@@ -17,7 +17,7 @@ from django.test import Client
 from contracts.changes import services as changes
 from contracts.models import ContractEvent, Payment, StripeEvent
 from contracts.payments import services as payments
-from tests.contracts.payment_builders import (
+from tests.contracts.payments.builders import (
     WEBHOOK_SECRET,
     checkout_completed_event,
     post_webhook,

@@ -9,7 +9,7 @@ from contracts.payments.selectors import payment_get_for_tenant
 from contracts.payments.services import WebhookOutcome, payment_from_plan, stripe_event_handle
 from tests.accounts.factories import UserFactory
 from tests.contracts.builders import signed_contract
-from tests.contracts.payment_builders import checkout_completed_event, signed_contract_at
+from tests.contracts.payments.builders import checkout_completed_event, signed_contract_at
 from tests.contracts.stays import first_of_month_after
 
 pytestmark = pytest.mark.django_db

@@ -14,8 +14,8 @@ from contracts.payments.services import (
 )
 from contracts.payments.views import contract_section
 from tests.accounts.factories import UserFactory
-from tests.contracts.builders import contract_listing, sent_contract, signed_contract
-from tests.contracts.payment_builders import (
+from tests.contracts.builders import listing_near_station, sent_contract, signed_contract
+from tests.contracts.payments.builders import (
     cancellation_charge,
     commission_rates,
     table_rows,
@@ -148,7 +148,7 @@ def test_tenant_sees_what_is_paid_and_what_is_still_to_pay(contract):
 
 def test_before_signing_the_planned_schedule_of_the_terms_is_shown():
     commission_rates("3.5", "4.25")
-    contract = sent_contract(listing=contract_listing(rent=99_999))
+    contract = sent_contract(listing=listing_near_station(rent=99_999))
 
     rows = schedule(contract_section(contract=contract, user=contract.tenant))
 

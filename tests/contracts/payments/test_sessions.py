@@ -15,7 +15,7 @@ from contracts import tasks
 from contracts.changes import services as changes
 from contracts.models import ContractEvent, Payment, StripeEvent
 from contracts.payments.services import payment_bank_transfer_record, payment_mark_paid
-from tests.contracts.payment_builders import (
+from tests.contracts.payments.builders import (
     checkout_completed_event,
     post_webhook,
     staff_create,

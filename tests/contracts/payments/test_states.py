@@ -24,7 +24,7 @@ from contracts.tasks import payments_overdue_mark as payments_overdue_task
 from kaguaruoo.transitions import IllegalTransition
 from tests.accounts.factories import UserFactory
 from tests.contracts.builders import sent_contract
-from tests.contracts.payment_builders import cancellation_charge, signed_contract_at
+from tests.contracts.payments.builders import cancellation_charge, signed_contract_at
 from tests.races import race
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,7 @@ from django.core import mail
 from django.test import Client
 
 from contracts.models import ContractEvent, Payment, StripeEvent
-from tests.contracts.payment_builders import (
+from tests.contracts.payments.builders import (
     WEBHOOK_SECRET,
     WEBHOOK_URL,
     checkout_completed_event,

@@ -12,7 +12,7 @@ from contracts.models import Review
 from contracts.reviews import services as reviews
 from contracts.reviews.views import contract_section
 from tests.accounts.factories import UserFactory
-from tests.contracts.builders import contract_listing, signed_contract
+from tests.contracts.builders import listing_near_station, signed_contract
 from tests.contracts.stays import stay_ended
 
 pytestmark = pytest.mark.django_db
@@ -170,7 +170,7 @@ def test_the_other_party_is_told_of_a_review_without_reading_it(
 
 
 def test_the_listing_shows_the_average_of_its_published_reviews(client):
-    listing = contract_listing()
+    listing = listing_near_station()
     reviewed_stay(listing, tenant_rating=5, host_rating=1)
     reviewed_stay(listing, tenant_rating=3, host_rating=1)
 
@@ -184,7 +184,7 @@ def test_the_listing_shows_the_average_of_its_published_reviews(client):
 def test_listing_and_profile_reviews_cost_two_queries_however_many(
     django_assert_num_queries, stays
 ):
-    listing = contract_listing()
+    listing = listing_near_station()
     for _ in range(stays):
         reviewed_stay(listing)
     host = listing.host

@@ -8,7 +8,7 @@ from contracts.models import SupportRequest
 from contracts.support.services import support_message_add, support_request_close
 from privacy.models import StaffAuditLog
 from tests.contracts.builders import signed_contract
-from tests.contracts.support_builders import ADMIN_LIST, admin_change, change_url, open_request
+from tests.contracts.support.builders import ADMIN_LIST, admin_change, change_url, open_request
 from tests.messaging.builders import PDF_BYTES, pdf_upload, png_upload
 from tests.privacy.helpers import staff_signed_in
 

@@ -3,7 +3,7 @@
 import pytest
 from django.conf import settings
 
-from tests.contracts.support_builders import ADMIN_LIST, admin_change, open_request
+from tests.contracts.support.builders import ADMIN_LIST, admin_change, open_request
 
 pytestmark = pytest.mark.integration
 

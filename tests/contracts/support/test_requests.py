@@ -23,7 +23,7 @@ from privacy import registry
 from privacy.models import StaffAuditLog
 from tests.accounts.factories import UserFactory
 from tests.contracts.builders import sent_contract
-from tests.contracts.support_builders import mails_to, open_request, staff_mails
+from tests.contracts.support.builders import mails_to, open_request, staff_mails
 from tests.messaging.builders import pdf_upload, png_upload
 
 pytestmark = pytest.mark.django_db

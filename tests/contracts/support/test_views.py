@@ -15,7 +15,7 @@ from contracts.models import SupportRequest
 from contracts.support.services import support_message_add, support_reply, support_request_close
 from tests.accounts.factories import UserFactory
 from tests.contracts.builders import sent_contract
-from tests.contracts.support_builders import open_request
+from tests.contracts.support.builders import open_request
 from tests.messaging.builders import PDF_BYTES, pdf_upload, png_upload
 
 pytestmark = pytest.mark.django_db

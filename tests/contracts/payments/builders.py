@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from contracts.models import CommissionRate, Payment
 from tests.accounts.factories import UserFactory
-from tests.contracts.builders import contract_listing, signed_contract
+from tests.contracts.builders import listing_near_station, signed_contract
 from tests.privacy.helpers import staff_with_authenticator
 
 WEBHOOK_SECRET = "whsec_test_secret_for_the_suite"
@@ -37,7 +37,7 @@ def commission_rates(tenant: str, host: str) -> CommissionRate:
 def signed_contract_at(*, rent=100_000, tenant_percent="5", host_percent="3", **listing):
     """A signed contract for a listing at `rent`, with the commission rates given."""
     commission_rates(tenant_percent, host_percent)
-    return signed_contract(listing=contract_listing(rent=rent, **listing))
+    return signed_contract(listing=listing_near_station(rent=rent, **listing))
 
 
 def stripe_signature(payload: str, *, secret=WEBHOOK_SECRET, timestamp=None) -> str:
