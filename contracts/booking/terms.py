@@ -15,6 +15,7 @@ from django.utils.translation import override
 
 from contracts.core.money import ContractMoney
 from contracts.payments.schedule import FIRST_PAYMENT_DAYS, PlannedPayment, plan_totals
+from kaguaruoo.money import yen
 from listings.models import Listing
 from listings.pricing import StayCost
 
@@ -141,12 +142,6 @@ def terms_snapshot(
     }
 
 
-def _yen(amount: int) -> str:
-    # Not kaguaruoo.money.yen: that one follows the active locale, and the signed
-    # text (and its hash) must read the same whatever language renders it.
-    return f"¥{amount:,}"
-
-
 def terms_text_render(terms: dict) -> str:
     """The contract as plain text, in English, from the snapshot only."""
     money, stay = ContractMoney.from_terms(terms), terms["stay"]
@@ -166,17 +161,17 @@ def terms_text_render(terms: dict) -> str:
         f"Length: {stay['months']} months",
         f"Occupants: {stay['people']}",
         "",
-        f"Monthly rent: {_yen(money.rent)}",
-        f"Monthly utilities and management fee: {_yen(money.monthly_fee)}",
-        f"Cleaning fee (once): {_yen(money.cleaning_fee)}",
-        f"Linen fee (once): {_yen(money.linen_fee)}",
-        f"Key money (once): {_yen(money.key_money)}",
-        f"Deposit (refundable): {_yen(money.deposit)}",
+        f"Monthly rent: {yen(money.rent)}",
+        f"Monthly utilities and management fee: {yen(money.monthly_fee)}",
+        f"Cleaning fee (once): {yen(money.cleaning_fee)}",
+        f"Linen fee (once): {yen(money.linen_fee)}",
+        f"Key money (once): {yen(money.key_money)}",
+        f"Deposit (refundable): {yen(money.deposit)}",
         "Calendar months stayed in only partly are charged by the day.",
-        f"Stay total: {_yen(money.stay_total)}",
+        f"Stay total: {yen(money.stay_total)}",
         f"Platform commission on the tenant: {money.tenant_commission_percent}% "
-        f"({_yen(money.total_tenant_commission)})",
-        f"The tenant pays in all: {_yen(money.total_amount)}, deposit included",
+        f"({yen(money.total_tenant_commission)})",
+        f"The tenant pays in all: {yen(money.total_amount)}, deposit included",
         "",
         "House rules:",
         *(f"- {rule}" for rule in terms["house_rules"]),
@@ -194,6 +189,6 @@ def terms_text_render(terms: dict) -> str:
         )
         lines.append(
             f"{payment['sequence']}. {payment['period_start']} to {payment['period_end']}: "
-            f"{_yen(payment['amount'])} due {due}"
+            f"{yen(payment['amount'])} due {due}"
         )
     return "\n".join(lines) + "\n"
