@@ -19,8 +19,7 @@ from listings.models import Listing
 MOVE_IN_HORIZON = datetime.timedelta(days=2 * 366)
 EXTENSION_MAX_MONTHS = 24
 
-# The months rule is worded three ways where people meet it; each wording is
-# asserted by a test of its page, so all three stay until those tests may change.
+# One months rule (`months_error`), worded for the page where people meet it.
 MONTHS_ON_LISTING_PAGE = gettext_lazy("This apartment is let for %(min)s to %(max)s months.")
 MONTHS_IN_INQUIRY = gettext_lazy("This listing takes stays of %(min)s to %(max)s months.")
 MONTHS_IN_REQUEST = gettext_lazy("Stays at this apartment last %(min)s to %(max)s months.")

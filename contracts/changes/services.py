@@ -53,6 +53,7 @@ from contracts.booking.services import (
     listing_dates_lock,
 )
 from contracts.booking.terms import CANCELLATION_PAYMENT_DAYS, FREE_DAYS_BEFORE_MOVE_IN, NOTICE_DAYS
+from contracts.core.money import ContractMoney
 from contracts.core.services import (
     contract_announce,
     contract_other_party,
@@ -361,23 +362,23 @@ class CancellationQuote:
         return max(self.paid - self.charge, 0)
 
 
-def _nights_cost(money: dict, start: datetime.date, end: datetime.date) -> int:
+def _nights_cost(money: ContractMoney, start: datetime.date, end: datetime.date) -> int:
     """Rent and fee for the nights [start, end): each calendar month by the day, as scheduled."""
     total, day = 0, start
     while day < end:
         days_in_month = calendar.monthrange(day.year, day.month)[1]
         next_month = day.replace(day=1) + datetime.timedelta(days=days_in_month)
         nights = (min(end, next_month) - day).days
-        total += money["rent"] * nights // days_in_month
-        total += money["monthly_fee"] * nights // days_in_month
+        total += money.rent * nights // days_in_month
+        total += money.monthly_fee * nights // days_in_month
         day = min(end, next_month)
     return total
 
 
 def _tenant_charge(contract: Contract, cost: StayCost, on: datetime.date) -> tuple[int, str]:
     """What the tenant owes for cancelling on `on` (before commission), and why."""
-    money = contract.terms["money"]
-    one_month = min(money["rent"] + money["monthly_fee"], cost.rent_total + cost.fee_total)
+    money = ContractMoney.from_terms(contract.terms)
+    one_month = min(money.rent + money.monthly_fee, cost.rent_total + cost.fee_total)
     policy = Policy(contract.cancellation_policy)
     if on < contract.start_date:
         days = (contract.start_date - on).days

@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from contracts.core.money import ContractMoney
 from contracts.core.services import contract_event_record, contract_mail_send
 from contracts.models import CommissionRate, Contract, ContractEvent, Payment, StripeEvent
 from contracts.payments import stripe_gateway
@@ -62,16 +63,16 @@ PAYMENT_TRANSITIONS = TransitionTable.unguarded(
 
 def contract_stay_cost(*, contract: Contract):
     """The stay's cost from the contract's own snapshot, never from the listing as it is now."""
-    money = contract.terms["money"]
+    money = ContractMoney.from_terms(contract.terms)
     return stay_cost(
-        rent=money["rent"],
-        monthly_fee=money["monthly_fee"],
+        rent=money.rent,
+        monthly_fee=money.monthly_fee,
         move_in=contract.start_date,
         months=contract.months,
-        cleaning_fee=money["cleaning_fee"],
-        linen_fee=money["linen_fee"],
-        key_money=money["key_money"],
-        deposit=money["deposit"],
+        cleaning_fee=money.cleaning_fee,
+        linen_fee=money.linen_fee,
+        key_money=money.key_money,
+        deposit=money.deposit,
     )
 
 
