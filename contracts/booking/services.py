@@ -28,6 +28,7 @@ from accounts.models import User
 from contracts.booking.selectors import listing_thread_of_tenant, thread_contracts
 from contracts.booking.terms import terms_snapshot, terms_text_render
 from contracts.core.hooks import contract_signed_run
+from contracts.core.schedule import PlannedPayment, plan_totals, schedule_plan
 from contracts.core.services import contract_announce, contract_mail_send
 from contracts.models import (
     CommissionRate,
@@ -36,7 +37,6 @@ from contracts.models import (
     ReservationRequest,
     SigningCode,
 )
-from contracts.payments.schedule import PlannedPayment, plan_totals, schedule_plan
 from kaguaruoo.roles import PARTIES, Role, stay_role
 from kaguaruoo.transitions import IllegalTransition, TransitionTable, transition_move
 from listings import stays

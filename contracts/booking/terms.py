@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from contracts.core.money import ContractMoney
-from contracts.payments.schedule import FIRST_PAYMENT_DAYS, PlannedPayment, plan_totals
+from contracts.core.schedule import FIRST_PAYMENT_DAYS, PlannedPayment, plan_totals
 from kaguaruoo.money import yen
 from listings.models import Listing
 from listings.pricing import StayCost

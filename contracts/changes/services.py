@@ -54,12 +54,12 @@ from contracts.booking.services import (
 )
 from contracts.booking.terms import CANCELLATION_PAYMENT_DAYS, FREE_DAYS_BEFORE_MOVE_IN, NOTICE_DAYS
 from contracts.core.money import ContractMoney
+from contracts.core.schedule import FIRST_PAYMENT_DAYS, PlannedPayment, commission_of
 from contracts.core.services import (
     contract_announce,
     contract_other_party,
 )
 from contracts.models import Contract, ContractEvent, ExtensionRequest, Payment
-from contracts.payments.schedule import FIRST_PAYMENT_DAYS, PlannedPayment, commission_of
 from contracts.payments.services import (
     contract_stay_cost,
     payment_from_plan,

@@ -18,9 +18,9 @@ from contracts.booking.selectors import contract_get_for_party, contract_get_for
 from contracts.changes import selectors
 from contracts.changes import services as changes
 from contracts.changes.forms import CancellationForm, DeclineForm, ExtensionForm
+from contracts.core.schedule import plan_totals
 from contracts.core.sections import contract_section_register
 from contracts.models import Contract, ExtensionRequest
-from contracts.payments.schedule import plan_totals
 from kaguaruoo.actions import action_redirect, error_text, form_submit
 from kaguaruoo.roles import Role, stay_role
 from kaguaruoo.transitions import IllegalTransition

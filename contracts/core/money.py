@@ -18,7 +18,7 @@ class ContractMoney:
     stay_total: int
     tenant_commission_percent: Decimal
     host_commission_percent: Decimal
-    # The payment schedule's totals (contracts.payments.schedule.plan_totals).
+    # The payment schedule's totals (contracts.core.schedule.plan_totals).
     total_base: int
     total_deposit: int
     total_tenant_commission: int

@@ -19,8 +19,8 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from contracts.booking.selectors import contract_get_for_party
+from contracts.core.schedule import FIRST_PAYMENT_DAYS, commission_of
 from contracts.models import Contract, Payment
-from contracts.payments.schedule import FIRST_PAYMENT_DAYS, commission_of
 from kaguaruoo.roles import Role
 
 # The states in which the tenant still owes a payment.

@@ -30,10 +30,10 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from contracts.core.money import ContractMoney
+from contracts.core.schedule import PlannedPayment, schedule_plan
 from contracts.core.services import contract_event_record, contract_mail_send
 from contracts.models import CommissionRate, Contract, ContractEvent, Payment, StripeEvent
 from contracts.payments import stripe_gateway
-from contracts.payments.schedule import PlannedPayment, schedule_plan
 from contracts.payments.selectors import CHECKOUT_COMPLETED, PAYABLE, transfer_reference
 from kaguaruoo.mail import mail_send
 from kaguaruoo.transitions import (

@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from contracts.booking.services import contract_transition
 from contracts.changes import services as changes
+from contracts.core.schedule import commission_of
 from contracts.models import Contract, Payment
-from contracts.payments.schedule import commission_of
 from contracts.payments.selectors import host_refund_share
 from contracts.payments.services import (
     payment_mark_paid,

@@ -3,8 +3,8 @@
 import pytest
 from django.http import Http404
 
+from contracts.core.schedule import PlannedPayment
 from contracts.models import Payment
-from contracts.payments.schedule import PlannedPayment
 from contracts.payments.selectors import payment_get_for_tenant
 from contracts.payments.services import WebhookOutcome, payment_from_plan, stripe_event_handle
 from tests.accounts.factories import UserFactory

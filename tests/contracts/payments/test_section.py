@@ -5,8 +5,8 @@ import pytest
 from contracts.booking.selectors import contract_get_for_party
 from contracts.booking.services import contract_decline, contract_transition
 from contracts.changes import services as changes
+from contracts.core.schedule import commission_of
 from contracts.models import Contract, Payment
-from contracts.payments.schedule import commission_of
 from contracts.payments.services import (
     payment_mark_paid,
     payment_transition,
