@@ -54,7 +54,7 @@ def seed(*, contracts: int, messages: int, views: int) -> None:
     from contracts.models import Contract
     from contracts.payments.services import commission_rate_set, payment_bank_transfer_record
     from messaging.services import message_post
-    from tests.contracts.builders import contract_listing, sent_contract, signed_contract
+    from tests.contracts.builders import listing_near_station, sent_contract, signed_contract
     from tests.contracts.stays import first_of_month_after
     from tests.messaging.builders import pdf_upload
 
@@ -65,7 +65,7 @@ def seed(*, contracts: int, messages: int, views: int) -> None:
     listing, move_in = None, None
     for n in range(contracts):
         if n % PER_LISTING == 0:
-            listing = contract_listing(host=host, title=f"Furnished 1K no. {n // PER_LISTING}")
+            listing = listing_near_station(host=host, title=f"Furnished 1K no. {n // PER_LISTING}")
             move_in = first_of_month_after(14)
         build = sent_contract if n % 10 == 9 else signed_contract
         contract = build(
