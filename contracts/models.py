@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from kaguaruoo.roles import PARTIES, Role, stay_role
 from kaguaruoo.uploads import upload_path
 
 
@@ -222,12 +223,10 @@ class Contract(models.Model):
     def last_night(self):
         return self.end_date - datetime.timedelta(days=1)
 
-    def role_of(self, user) -> str | None:
-        if user.pk == self.tenant_id:
-            return "tenant"
-        if user.pk == self.host_id:
-            return "host"
-        return None
+    def role_of(self, user) -> Role | None:
+        """The tenant or host role of `user` in this contract; None for anyone else."""
+        role = stay_role(self, user)
+        return role if role in PARTIES else None
 
 
 class ContractEvent(models.Model):

@@ -34,15 +34,22 @@ def mail_render(*, template: str, context: dict, language: str) -> tuple[str, st
 
 
 def mail_send(
-    *, to, template: str, context: dict | None = None, headers: dict | None = None
+    *,
+    to,
+    template: str,
+    context: dict | None = None,
+    headers: dict | None = None,
+    language: str = "",
 ) -> bool:
-    """Queue the mail `template` to `to`: a user, or an address (a staff mailbox).
+    """Queue the mail `template` to `to`: a user, or an address (a staff mailbox, or a
+    person whose account is closing: `language` is then theirs).
 
     A user who is inactive or has no address is mailed nothing; returns whether a
     mail was queued. The context holds `recipient` (the user) and `site_url`.
     """
     if isinstance(to, str):
-        address, language, context = to, settings.LANGUAGE_CODE, {**(context or {})}
+        address, context = to, {**(context or {})}
+        language = language or settings.LANGUAGE_CODE
     else:
         if not to.is_active or not to.email:
             return False

@@ -53,9 +53,6 @@ class TransitionTable:
         """The states from which `to` may be reached."""
         return {start for start, end in self.moves if end == to}
 
-    def targets(self, current: str) -> set[str]:
-        return {end for start, end in self.moves if start == current}
-
 
 def transition_move(
     *,

@@ -1,5 +1,4 @@
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kaguaruoo.uploads import MAX_ATTACHMENT_BYTES
@@ -45,8 +44,8 @@ class InquiryForm(forms.Form):
 
     def clean_move_in(self):
         move_in = self.cleaned_data["move_in"]
-        if move_in < timezone.localdate():
-            raise forms.ValidationError(_("The move-in date is in the past."))
+        if error := stays.move_in_past_error(move_in):
+            raise forms.ValidationError(error)
         return move_in
 
     def clean_months(self):

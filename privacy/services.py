@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kaguaruoo.mail import mail_send
+from kaguaruoo.mail import mail_send, recipient_language
 from kaguaruoo.roles import Role
 from kaguaruoo.transitions import TransitionTable, transition_move
 from privacy import registry
@@ -448,7 +448,13 @@ def archive_token_read(*, token: str) -> int | None:
 def _request_mail(privacy_request: PrivacyRequest, template: str, **extra) -> None:
     user = privacy_request.user
     context = {"privacy_request": privacy_request, "user": user, **extra}
-    mail_send(to=user.email, template=f"privacy/emails/{template}", context=context)
+    # By address: the decision on a deletion reaches the person after the account closed.
+    mail_send(
+        to=user.email,
+        template=f"privacy/emails/{template}",
+        context=context,
+        language=recipient_language(user),
+    )
 
 
 # --- Identity verification ---------------------------------------------------------------

@@ -14,7 +14,6 @@ from django.utils import timezone
 
 from contracts.models import Contract, ContractEvent, ReservationRequest
 from kaguaruoo.roles import PARTIES, Role
-from messaging.models import Thread
 
 
 def _roles_filter(*, user, roles) -> Q:
@@ -79,11 +78,6 @@ def reservations_open_received(*, user) -> QuerySet[ReservationRequest]:
     return ReservationRequest.objects.filter(
         host=user, status=ReservationRequest.Status.OPEN
     ).select_related("listing", "tenant", "thread")
-
-
-def listing_thread_of_tenant(*, listing, tenant) -> Thread | None:
-    """The tenant's thread with the host about `listing`, if they wrote already."""
-    return Thread.objects.filter(listing=listing, tenant=tenant).first()
 
 
 def contract_events(*, contract: Contract) -> QuerySet[ContractEvent]:

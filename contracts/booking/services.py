@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import User
-from contracts.booking.selectors import listing_thread_of_tenant, thread_contracts
+from contracts.booking.selectors import thread_contracts
 from contracts.booking.terms import terms_snapshot, terms_text_render
 from contracts.core.hooks import contract_signed_run
 from contracts.core.schedule import PlannedPayment, plan_totals, schedule_plan
@@ -43,6 +43,7 @@ from listings import stays
 from listings.models import Listing
 from listings.pricing import StayCost, listing_stay_cost, stay_end
 from listings.services import listing_dates_book, listing_dates_release
+from messaging import selectors as messaging_selectors
 from messaging import services as messaging
 from messaging.models import Thread
 from privacy.models import Consent
@@ -258,7 +259,7 @@ def _reservation_thread(
     ip: str | None,
 ) -> Thread:
     """The tenant's thread with the host, opened by this request if there is none yet."""
-    thread = listing_thread_of_tenant(listing=listing, tenant=tenant)
+    thread = messaging_selectors.thread_of_tenant(listing=listing, tenant=tenant)
     if thread is None:
         return messaging.thread_start(
             tenant=tenant,

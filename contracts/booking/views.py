@@ -2,7 +2,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -19,7 +18,7 @@ from kaguaruoo.roles import Role
 from kaguaruoo.slots import slot_register
 from kaguaruoo.transitions import IllegalTransition
 from listings.pricing import listing_stay_cost
-from listings.selectors import listing_get_public
+from messaging import selectors as messaging_selectors
 from messaging import services as messaging
 from privacy.services import identity_is_verified
 
@@ -54,10 +53,8 @@ def contract_list(request):
 @login_required
 def reservation_create(request, listing_pk):
     """Apply: the tenant asks for a stay ("Click to Inquire")."""
-    listing = listing_get_public(pk=listing_pk)
-    if listing.host_id == request.user.pk:
-        raise Http404
-    thread = selectors.listing_thread_of_tenant(listing=listing, tenant=request.user)
+    listing = messaging_selectors.listing_get_for_inquiry(user=request.user, pk=listing_pk)
+    thread = messaging_selectors.thread_of_tenant(listing=listing, tenant=request.user)
     earlier = messaging.sharing_agreement_with(tenant=request.user, host=listing.host)
     form = ReservationForm(
         request.POST or None,

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy
 
-from contracts.changes.services import EXTENSION_MAX_MONTHS
+from listings.stays import EXTENSION_MAX_MONTHS
 
 
 class ExtensionForm(forms.Form):

@@ -71,7 +71,6 @@ from kaguaruoo.roles import PARTIES, Role, stay_role
 from kaguaruoo.transitions import TransitionTable, transition_move
 from listings.models import Listing
 from listings.pricing import StayCost, stay_end
-from listings.stays import EXTENSION_MAX_MONTHS as EXTENSION_MAX_MONTHS  # the form offers as many
 from listings.stays import available_until_error, extension_months_check
 
 E = ExtensionRequest.Status

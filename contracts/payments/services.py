@@ -1,6 +1,6 @@
 """Payments of a contract: the schedule's rows, card payments through Stripe, bank transfers.
 
-Each signed contract has one Payment row per instalment (payments/schedule.py
+Each signed contract has one Payment row per instalment (contracts/core/schedule.py
 says how they are computed). A payment moves only through
 `PAYMENT_TRANSITIONS`: due -> paid (by card, confirmed by Stripe's webhook, or
 by bank transfer, reconciled by staff), due -> overdue (a daily task, which
