@@ -150,10 +150,27 @@ def test_the_thread_shows_the_listing_card_and_the_take_it_easy_style(client):
 
     assert thread.listing.title in page
     assert "Take it easy!" in page
-    assert "You can communicate with guests as you like." in page
-    assert "You can reject delivery request." in page
+    assert "The host is happy to communicate in whatever way suits you." in page
+    assert "The host may decline delivery requests." in page
     assert thread.listing.street not in page
     assert thread.listing.building not in page
+
+
+def test_each_side_reads_the_communication_style_help_written_for_it(client):
+    thread = start_thread(style="easy")
+
+    client.force_login(thread.tenant)
+    tenant_page = client.get(f"/messages/{thread.pk}/").content.decode()
+    listing_page = client.get(thread.listing.get_absolute_url()).content.decode()
+    client.force_login(thread.host)
+    host_page = client.get(f"/messages/{thread.pk}/").content.decode()
+
+    for page in (tenant_page, listing_page):
+        assert "The host may decline delivery requests." in page
+        assert "You can reject delivery request." not in page
+    assert "You can communicate with guests as you like." in host_page
+    assert "You can reject delivery request." in host_page
+    assert "The host may decline delivery requests." not in host_page
 
 
 def test_opening_a_thread_clears_its_unread_badge(client):
