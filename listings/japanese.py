@@ -17,6 +17,8 @@ import unicodedata
 
 import pykakasi
 
+from listings.loanwords import loan_word_reading
+
 _kakasi = None
 _kakasi_lock = threading.Lock()
 
@@ -194,8 +196,8 @@ _PUNCTUATION = re.compile(r"^[^\w]+$")
 def _name_reading(name: str) -> tuple[str, str]:
     """pykakasi's reading of a proper name.
 
-    Latin and katakana words (JR, メトロ) stand apart in the romaji, so that
-    東京メトロ銀座線 reads "Tokyo Metoro Ginzasen".
+    Latin and katakana words (JR, メトロ) stand apart in the romaji, and katakana
+    loan words read as English, so that 東京メトロ銀座線 reads "Tokyo Metro Ginzasen".
     """
     tokens = _converter().convert(name)
     if any("ゖ" in token["hira"] for token in tokens):
@@ -209,7 +211,11 @@ def _name_reading(name: str) -> tuple[str, str]:
             romaji += original
             open_word = False
         elif _LATIN_OR_KATAKANA.match(original):
-            word = original if original.isascii() else _fold_long_vowels(token["hepburn"])
+            word = (
+                original
+                if original.isascii()
+                else loan_word_reading(original) or _fold_long_vowels(token["hepburn"])
+            )
             romaji += (" " if romaji and romaji[-1].isalnum() else "") + _capitalised(word)
             open_word = False
         else:

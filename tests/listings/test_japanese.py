@@ -1,6 +1,6 @@
 import pytest
 
-from listings.japanese import romaji_from_kana, search_normalise, station_reading
+from listings.japanese import line_reading, romaji_from_kana, search_normalise, station_reading
 
 
 def full_width(text: str) -> str:
@@ -91,3 +91,28 @@ def test_stored_names_of_a_station_match_a_query_in_each_script():
 
     for query in ("渋谷", "しぶや", "シブヤ", "shibuya", "Shibuya"):
         assert search_normalise(query) in stored.split()
+
+
+@pytest.mark.parametrize(
+    ("name", "romaji"),
+    [
+        ("JR湘南新宿ライン", "JR Shonanshinjuku Line"),
+        ("東京メトロ銀座線", "Tokyo Metro Ginzasen"),
+        ("金沢シーサイドライン", "Kanazawa Seaside Line"),
+        ("宇都宮ライトレール", "Utsunomiya Light Rail"),
+    ],
+)
+def test_line_names_read_katakana_loan_words_as_english(name, romaji):
+    assert line_reading(name)[1] == romaji
+
+
+@pytest.mark.parametrize(
+    ("name", "romaji"),
+    [
+        ("とうきょうスカイツリー", "Tokyo Skytree"),
+        ("千葉ニュータウン中央", "Chiba New Town Chuo"),
+        ("ニセコ", "Niseko"),
+    ],
+)
+def test_station_names_read_loan_words_as_english_and_other_katakana_by_sound(name, romaji):
+    assert station_reading(name)[1] == romaji
