@@ -12,6 +12,16 @@ class ExtensionForm(forms.Form):
         coerce=int,
         choices=[(n, n) for n in range(1, EXTENSION_MAX_MONTHS + 1)],
     )
+
+    def __init__(self, *args, months_open: list[int] | None = None, **kwargs):
+        """`months_open`: the extensions the stay can take; only those are offered.
+
+        Any other number is still judged by the service, which says why it cannot be.
+        """
+        super().__init__(*args, **kwargs)
+        if months_open is not None:
+            self.fields["months"].widget.choices = [(n, n) for n in months_open]
+
     message = forms.CharField(
         label=gettext_lazy("Message to the host"),
         required=False,

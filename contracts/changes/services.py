@@ -71,7 +71,7 @@ from kaguaruoo.roles import PARTIES, Role, stay_role
 from kaguaruoo.transitions import TransitionTable, transition_move
 from listings.models import Listing
 from listings.pricing import StayCost, stay_end
-from listings.stays import available_until_error, extension_months_check
+from listings.stays import EXTENSION_MAX_MONTHS, available_until_error, extension_months_check
 
 E = ExtensionRequest.Status
 # (from, to) -> who may make the move; the system: a cancellation closes a pending request.
@@ -122,6 +122,24 @@ def extension_check(*, contract: Contract, months: int) -> None:
             _("The apartment is booked after your move-out day: it cannot be extended so far."),
             code="dates_taken",
         )
+
+
+def extension_months_open(*, contract: Contract, limit: int = EXTENSION_MAX_MONTHS) -> list[int]:
+    """The numbers of more months the stay can take today, by `extension_check`'s rules.
+
+    A longer extension never fits where a shorter one does not (the listing's
+    maximum, its last available day and the next stay held on it only come
+    closer), so the first refusal ends the list.
+    """
+    room = min(limit, contract.listing.max_months - contract.months)
+    months_open = []
+    for months in range(1, room + 1):
+        try:
+            extension_check(contract=contract, months=months)
+        except ValidationError:
+            break
+        months_open.append(months)
+    return months_open
 
 
 def extension_plan(

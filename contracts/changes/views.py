@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from contracts.booking.selectors import contract_get_for_party, contract_get_for_tenant
@@ -34,10 +35,17 @@ def _answered_text() -> str:
     return _("This extension request has already been answered.")
 
 
+NO_ROOM_TO_EXTEND = gettext_lazy("This stay cannot be extended: the apartment is not free longer.")
+
+
 @login_required
 def extension_request(request, pk):
     contract = contract_get_for_tenant(user=request.user, pk=pk)
-    form = ExtensionForm(request.POST or None, initial={"months": 1})
+    months_open = changes.extension_months_open(contract=contract)
+    if not months_open:
+        messages.error(request, NO_ROOM_TO_EXTEND)
+        return redirect(_changes_url(contract))
+    form = ExtensionForm(request.POST or None, initial={"months": 1}, months_open=months_open)
     sent = form_submit(
         request,
         form,
@@ -191,12 +199,15 @@ def contract_section(*, contract: Contract, user, request=None) -> str:
     signed = contract.status == Contract.Status.SIGNED
     running = signed and contract.end_date > timezone.localdate()
     cancelled = contract.status == Contract.Status.CANCELLED
+    can_request = running and role == Role.TENANT and pending is None
     context = {
         "contract": contract,
         "role": role,
         "extensions": extensions,
         "pending": pending,
-        "can_request": running and role == Role.TENANT and pending is None,
+        "can_request": can_request,
+        "room_to_extend": can_request
+        and bool(changes.extension_months_open(contract=contract, limit=1)),
         "quote": changes.cancellation_quote(contract=contract, by=user) if running else None,
         "cancellation_payment": (
             selectors.cancellation_payment(contract=contract) if cancelled else None

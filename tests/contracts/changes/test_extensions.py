@@ -2,6 +2,7 @@
 
 import calendar
 import datetime
+import re
 
 import pytest
 from django.core import mail
@@ -353,3 +354,30 @@ def test_the_contract_page_says_the_signed_terms_were_extended_since(client):
 
     assert "Extended since signing: the stay now lasts 3 months" in page
     assert contract.end_date.isoformat() in page
+
+
+def test_the_extension_form_offers_only_the_months_the_listing_and_the_next_stay_leave(client):
+    listing = listing_near_station(max_months=6)
+    contract = signed_contract(listing=listing, move_in=first_of_month_after(20), months=2)
+    signed_contract(listing=listing, move_in=contract.end_date + datetime.timedelta(days=70))
+    client.force_login(contract.tenant)
+
+    page = client.get(f"/contracts/{contract.pk}/extensions/new/").content.decode()
+
+    offered = re.findall(r'<option value="(\d+)"', page)
+    assert offered == ["1", "2"]
+
+
+def test_a_stay_with_no_room_after_it_is_not_offered_an_extension(client):
+    listing = listing_near_station()
+    contract = signed_contract(listing=listing, move_in=first_of_month_after(20), months=2)
+    signed_contract(listing=listing, move_in=contract.end_date)
+    client.force_login(contract.tenant)
+
+    page = client.get(contract.get_absolute_url()).content.decode()
+    response = client.get(f"/contracts/{contract.pk}/extensions/new/", follow=True)
+
+    assert "Ask to stay longer" not in page
+    assert "This stay cannot be extended: the apartment is not free longer." in page
+    assert "This stay cannot be extended" in response.content.decode()
+    assert 'name="months"' not in response.content.decode()
