@@ -290,6 +290,8 @@ class StayForm(forms.Form):
     def __init__(self, *args, listing: Listing, **kwargs):
         super().__init__(*args, **kwargs)
         self.listing = listing
+        # The booked stay in the way of the dates asked, once cleaned (stays.TakenDates).
+        self.taken = None
 
     def clean_move_in(self):
         move_in = _check_move_in(self.cleaned_data.get("move_in"))
@@ -315,6 +317,9 @@ class StayForm(forms.Form):
             self._add_error_if(
                 "months", stays.available_until_error(listing=listing, last_night=last_night)
             )
+        if move_in and months and not self.errors:
+            self.taken = stays.dates_taken(listing=listing, move_in=move_in, months=months)
+            self._add_error_if("move_in", self.taken and self.taken.message())
         return cleaned
 
     def _add_error_if(self, field: str, error: str | None) -> None:

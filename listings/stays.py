@@ -6,6 +6,7 @@ for the person who meets it, or None; the caller decides where the words go.
 """
 
 import datetime
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from listings.models import Listing
+from listings.pricing import stay_end
 
 # "Two years ahead": dates further out are typing mistakes, and past year 9999
 # they cannot be priced. Two leap years' worth, so the same day two years on is in.
@@ -26,6 +28,65 @@ MONTHS_IN_REQUEST = gettext_lazy("Stays at this apartment last %(min)s to %(max)
 
 MOVE_IN_PASSED = gettext_lazy("The move-in date has passed.")
 MOVE_IN_IN_THE_PAST = gettext_lazy("The move-in date is in the past.")
+
+
+def stay_from_query(query) -> dict:
+    """The move-in date and months a link carries (`?move_in=2027-01-10&months=2`), as
+    typed: the form that takes them as its first values checks them."""
+    return {key: query[key] for key in ("move_in", "months") if query.get(key)}
+
+
+@dataclass(frozen=True)
+class TakenDates:
+    """Why a stay cannot start on the date asked: the booked stay in the way, and the
+    nearest move-in date from which the same months are free (None: none is)."""
+
+    booked_from: datetime.date
+    booked_until: datetime.date
+    nearest_free: datetime.date | None
+
+    def message(self) -> str:
+        taken = _("These dates are taken: the apartment is booked from %(start)s to %(end)s.") % {
+            "start": self.booked_from.isoformat(),
+            "end": self.booked_until.isoformat(),
+        }
+        if self.nearest_free is None:
+            return taken + " " + _("No later move-in date is free for this many months.")
+        return (
+            taken
+            + " "
+            + _("The nearest free move-in date is %(date)s.")
+            % {"date": self.nearest_free.isoformat()}
+        )
+
+
+def dates_taken(*, listing: Listing, move_in: datetime.date, months: int) -> TakenDates | None:
+    """The booked stay a stay of `months` from `move_in` would overlap, with the nearest
+    move-in date on or after `move_in` from which it fits; None if the dates are free.
+
+    One query: the bookings still to come, read once; each candidate move-in date is
+    `move_in` or the move-out day of a booking after it.
+    """
+    bookings = list(listing.bookings.filter(end_date__gt=move_in).order_by("start_date"))
+
+    def clash(start: datetime.date):
+        move_out = stay_end(start, months) + datetime.timedelta(days=1)
+        return next((b for b in bookings if b.start_date < move_out and b.end_date > start), None)
+
+    in_the_way = clash(move_in)
+    if in_the_way is None:
+        return None
+    candidates = sorted({b.end_date for b in bookings if b.end_date > move_in})
+    nearest = next(
+        (
+            start
+            for start in candidates
+            if clash(start) is None
+            and available_until_error(listing=listing, last_night=stay_end(start, months)) is None
+        ),
+        None,
+    )
+    return TakenDates(in_the_way.start_date, in_the_way.end_date, nearest)
 
 
 def move_in_past_error(move_in: datetime.date, *, wording=MOVE_IN_IN_THE_PAST) -> str | None:

@@ -148,7 +148,9 @@ def detail(request, pk, slug=None):
             "stations": listing.stations.all(),
             "items": listing.items.all(),
             "stay_form": stay_form,
-            "cost": cost,
+            # Booked dates are neither priced nor offered: the form says when is free.
+            "cost": None if stay_form.taken else cost,
+            "taken": stay_form.taken,
             "partial_month_rule": PARTIAL_MONTH_RULE,
             "is_owner": request.user.is_authenticated and listing.host_id == request.user.pk,
             "booked": selectors.listing_booked_periods(listing=listing),

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from kaguaruoo.actions import action_redirect, form_submit
 from kaguaruoo.net import client_ip
 from kaguaruoo.uploads import attachment_response
+from listings import stays
 from messaging import selectors, services
 from messaging.forms import (
     DeliveryRejectForm,
@@ -51,6 +52,7 @@ def inquiry_create(request, listing_pk):
             "move_in": max(listing.available_from, timezone.localdate() + SUGGESTED_NOTICE),
             "months": listing.min_months,
             "people": 1,
+            **stays.stay_from_query(request.GET),
         },
     )
     thread = _inquiry_send(request, listing, form)

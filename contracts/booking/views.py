@@ -17,6 +17,7 @@ from kaguaruoo.net import client_ip
 from kaguaruoo.roles import Role
 from kaguaruoo.slots import slot_register
 from kaguaruoo.transitions import IllegalTransition
+from listings import stays
 from listings.pricing import listing_stay_cost
 from messaging import selectors as messaging_selectors
 from messaging import services as messaging
@@ -87,7 +88,7 @@ def _reservation_initial(request, *, listing, thread) -> dict:
         "months": thread.months if thread else listing.min_months,
         "people": thread.people if thread else 1,
     }
-    initial.update({key: request.GET[key] for key in ("move_in", "months") if request.GET.get(key)})
+    initial.update(stays.stay_from_query(request.GET))
     return initial
 
 

@@ -1,6 +1,9 @@
+import datetime
+
 import pytest
 from django.urls import reverse
 
+from listings.services import listing_dates_book
 from tests.accounts.factories import UserFactory
 from tests.listings.builders import days, published_listing, station
 
@@ -95,3 +98,40 @@ def test_listing_page_runs_a_bounded_number_of_queries(
 ):
     with django_assert_max_num_queries(8):
         client.get(listing.get_absolute_url())
+
+
+def test_booked_dates_are_neither_priced_nor_offered_and_the_nearest_free_date_is_named(
+    client, listing
+):
+    move_in = days(40).replace(day=1)
+    booked_until = move_in + datetime.timedelta(days=45)
+    listing_dates_book(
+        listing_id=listing.pk, start=move_in, end=booked_until, reference="contract:test"
+    )
+
+    page = client.get(
+        listing.get_absolute_url(), {"move_in": move_in.isoformat(), "months": 2}
+    ).text
+
+    assert "These dates are taken" in page
+    assert f"The nearest free move-in date is {booked_until.isoformat()}." in page
+    assert "stay-total" not in page
+    assert reverse("contracts:reservation_create", args=[listing.pk]) not in page
+    assert f"?move_in={booked_until.isoformat()}&amp;months=2" in page
+
+
+def test_request_materials_carries_the_stay_chosen_on_the_listing_page(client, listing):
+    move_in = days(40).replace(day=1)
+    client.force_login(UserFactory())
+
+    page = client.get(
+        listing.get_absolute_url(), {"move_in": move_in.isoformat(), "months": 2}
+    ).text
+    inquiry = client.get(
+        reverse("messaging:inquiry_create", args=[listing.pk]),
+        {"move_in": move_in.isoformat(), "months": 2},
+    ).text
+
+    assert f"/messages/inquire/{listing.pk}/?move_in={move_in.isoformat()}&amp;months=2" in page
+    assert f'value="{move_in.isoformat()}"' in inquiry
+    assert 'value="2"' in inquiry
