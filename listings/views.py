@@ -151,6 +151,8 @@ def detail(request, pk, slug=None):
             # Booked dates are neither priced nor offered: the form says when is free.
             "cost": None if stay_form.taken else cost,
             "taken": stay_form.taken,
+            # The stay the visitor chose, carried to the inquiry (None: the page's default).
+            "chosen_cost": cost if stay_form.is_bound and stay_form.is_valid() else None,
             "partial_month_rule": PARTIAL_MONTH_RULE,
             "is_owner": request.user.is_authenticated and listing.host_id == request.user.pk,
             "booked": selectors.listing_booked_periods(listing=listing),
