@@ -1,0 +1,24 @@
+import pytest
+
+from tests.listings.builders import listing_near_station
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def box(page, selector):
+    return page.locator(selector).first.bounding_box()
+
+
+def test_on_a_phone_the_price_and_apply_box_comes_right_after_the_photos(site):
+    listing = listing_near_station()
+    site.set_viewport_size({"width": 360, "height": 800})
+    site.goto(site.base_url + listing.get_absolute_url())
+
+    price, about = box(site, ".cost-card"), box(site, ".listing-main")
+    assert price["y"] < about["y"]
+    assert site.evaluate("document.documentElement.scrollWidth") <= 360
+
+    site.set_viewport_size({"width": 1280, "height": 800})
+    price, about = box(site, ".cost-card"), box(site, ".listing-main")
+    assert price["x"] > about["x"] + about["width"] - 1
+    assert abs(price["y"] - about["y"]) < 2
