@@ -66,6 +66,11 @@ urlpatterns = [
         payment_views.payment_checkout_return,
         name="payment_checkout_return",
     ),
+    path(
+        "payments/test-checkout/<str:session_id>/",
+        payment_views.payment_test_checkout,
+        name="payment_test_checkout",
+    ),
     path("stripe/webhook/", payment_views.stripe_webhook, name="stripe_webhook"),
     path("payouts/", payment_views.payouts, name="payouts"),
     # After-sale support (contracts/support/)

@@ -40,7 +40,14 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
 STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="") or "https://api.stripe.com"
-BANK_TRANSFER_ACCOUNT = env.str("BANK_TRANSFER_ACCOUNT", default="")
+# Development shows a complete payment page: a demo account (no real bank), and card
+# payments in test mode when no Stripe key is set (contracts/payments/stripe_gateway.py).
+BANK_TRANSFER_ACCOUNT = env.str(
+    "BANK_TRANSFER_ACCOUNT",
+    default="KaguAruoo Demo Bank, Shibuya branch, ordinary 0000000, KaguAruoo K.K. (demo)"
+    if DEBUG
+    else "",
+)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from contracts.booking.selectors import contract_get_for_party
 from contracts.core.schedule import FIRST_PAYMENT_DAYS, commission_of
 from contracts.models import Contract, Payment
+from contracts.payments import stripe_gateway
 from kaguaruoo.roles import Role
 
 # The states in which the tenant still owes a payment.
@@ -182,6 +183,17 @@ def payment_get_for_tenant(*, user, contract_pk: int, pk: int) -> Payment:
     if contract.tenant_id != user.pk:
         raise Http404
     return get_object_or_404(contract.payments, pk=pk)
+
+
+def payment_get_by_test_session(*, user, session_id: str) -> Payment:
+    """The payment whose open test-mode card session this is, for its tenant; else Http404."""
+    if not (user.is_authenticated and session_id.startswith(stripe_gateway.TEST_SESSION_PREFIX)):
+        raise Http404
+    return get_object_or_404(
+        Payment.objects.select_related("contract"),
+        checkout_session_id=session_id,
+        contract__tenant=user,
+    )
 
 
 def first_payment_rule() -> str:

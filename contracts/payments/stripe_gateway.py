@@ -12,10 +12,12 @@ still take the tenant's money.
 
 import datetime
 import json
+import secrets
 from dataclasses import dataclass
 
 import stripe
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 
 CURRENCY = "jpy"
@@ -47,8 +49,17 @@ class CheckoutSession:
     url: str
 
 
+def test_mode() -> bool:
+    """Development without a Stripe key: card payments are simulated on the site's own
+    page and never reach Stripe or take money. Never with DEBUG off."""
+    return settings.DEBUG and not settings.STRIPE_SECRET_KEY
+
+
 def card_payments_available() -> bool:
-    return bool(settings.STRIPE_SECRET_KEY)
+    return bool(settings.STRIPE_SECRET_KEY) or test_mode()
+
+
+TEST_SESSION_PREFIX = "cs_test_local_"
 
 
 def _client() -> stripe.StripeClient:
@@ -71,6 +82,10 @@ def checkout_session_create(
     cancel_url: str,
 ) -> CheckoutSession:
     """A Checkout Session for one payment, paid by card in yen."""
+    if test_mode():
+        session_id = TEST_SESSION_PREFIX + secrets.token_hex(12)
+        url = reverse("contracts:payment_test_checkout", kwargs={"session_id": session_id})
+        return CheckoutSession(id=session_id, url=url)
     metadata = {"payment_id": str(payment_id), "reference": reference}
     params = {
         "mode": "payment",
@@ -102,12 +117,34 @@ def checkout_session_create(
     return CheckoutSession(id=session["id"], url=session["url"])
 
 
+def test_payment_event(*, payment) -> dict:
+    """The `checkout.session.completed` event of a test-mode session paid in full."""
+    token = secrets.token_hex(12)
+    return {
+        "id": f"evt_test_local_{token}",
+        "type": "checkout.session.completed",
+        "data": {
+            "object": {
+                "id": payment.checkout_session_id,
+                "payment_status": "paid",
+                "amount_total": payment.amount,
+                "currency": CURRENCY,
+                "payment_intent": f"pi_test_local_{token}",
+                "metadata": {"payment_id": str(payment.pk)},
+            }
+        },
+    }
+
+
 def checkout_session_expire(*, session_id: str) -> bool:
     """Close a Checkout Session so that it can no longer be paid; False if it was not open.
 
     Stripe refuses to expire a session that is complete or expired already (or that
-    it does not know): either way nobody can pay it any more.
+    it does not know): either way nobody can pay it any more. A test-mode session is
+    payable only while its payment names it, so there is nothing to close.
     """
+    if session_id.startswith(TEST_SESSION_PREFIX):
+        return True
     try:
         _client().v1.checkout.sessions.expire(session_id)
     except stripe.InvalidRequestError:

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -138,6 +138,34 @@ def payment_checkout_return(request, contract_pk, payment_pk):
     else:
         messages.info(request, _("Card payment cancelled: nothing was charged."))
     return redirect(_payments_anchor(payment))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def payment_test_checkout(request, session_id):
+    """Development only: the card page of test mode, where nothing is charged.
+
+    Paying here hands the payment service the same completed-session event Stripe's
+    webhook would, so the rest of the path (receipt, payouts) is the real one.
+    """
+    if not stripe_gateway.test_mode():
+        raise Http404
+    payment = payment_selectors.payment_get_by_test_session(
+        user=request.user, session_id=session_id
+    )
+    return_path = reverse(
+        "contracts:payment_checkout_return",
+        kwargs={"contract_pk": payment.contract_id, "payment_pk": payment.pk},
+    )
+    if request.method == "POST":
+        payments.stripe_event_handle(event=stripe_gateway.test_payment_event(payment=payment))
+        return redirect(f"{return_path}?result=paid")
+    context = {
+        "payment": payment,
+        "contract": payment.contract,
+        "cancel_url": f"{return_path}?result=cancelled",
+    }
+    return render(request, "contracts/payment_test_checkout.html", context)
 
 
 @csrf_exempt
