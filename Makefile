@@ -9,6 +9,9 @@ ARGS ?=
 TEST_WORKERS ?= 2
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Mail links of `make run` point at the address it serves (loopback when serving every interface).
+SITE_URL ?= http://$(if $(filter 0.0.0.0 :: [::],$(HOST)),127.0.0.1,$(HOST)):$(PORT)
+RUN_ENV := DEBUG=true SITE_URL=$(SITE_URL)
 
 # Django 6 needs Python 3.12 or newer: take the first interpreter that is new enough.
 define find_python
@@ -52,10 +55,10 @@ demo: migrate
 	DEBUG=true $(PY) manage.py load_demo
 
 run: install
-	DEBUG=true $(PY) manage.py migrate --noinput
-	DEBUG=true $(PY) manage.py load_demo
+	$(RUN_ENV) $(PY) manage.py migrate --noinput
+	$(RUN_ENV) $(PY) manage.py load_demo
 	@echo "Serving http://$(HOST):$(PORT)/ (Ctrl-C stops)"
-	DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
+	$(RUN_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install-dev
 	$(PY) -m pytest -n $(TEST_WORKERS) $(ARGS)

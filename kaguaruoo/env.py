@@ -18,6 +18,8 @@ DATABASE_ENGINES = {
 }
 REDIS_SCHEMES = {"redis", "rediss"}
 MAIL_SCHEMES = {"console", "smtp", "smtps", "smtp+tls"}
+SITE_SCHEMES = {"http", "https"}
+DEVELOPMENT_SITE_URL = "http://127.0.0.1:8000"
 
 
 class SettingsError(Exception):
@@ -105,6 +107,26 @@ def secret_key(env: environ.Env, *, debug: bool, var_dir: Path) -> str:
         key_file.write_text(secrets.token_urlsafe(50))
         key_file.chmod(0o600)
     return key_file.read_text().strip()
+
+
+def site_url(env: environ.Env, *, debug: bool) -> str:
+    """SITE_URL, the address mail links start with (mail sent by workers has no request).
+
+    Required when DEBUG is off; in development `make run` sets it to the address it
+    serves at, and it defaults to runserver's own.
+    """
+    value = env.str("SITE_URL", default="").strip()
+    if not value:
+        if not debug:
+            raise SettingsError(
+                "SITE_URL must be set when DEBUG is off (the address mail links start with, "
+                "e.g. https://kaguaruoo.jp)."
+            )
+        value = DEVELOPMENT_SITE_URL
+    parts = _split("SITE_URL", value, SITE_SCHEMES)
+    if not parts.hostname:
+        raise SettingsError(f"SITE_URL needs a host: {value!r}")
+    return value.rstrip("/")
 
 
 def boolean(env: environ.Env, name: str, *, default: bool) -> bool:

@@ -15,6 +15,8 @@ try:
     VAR_DIR = Path(env.str("VAR_DIR", default=str(BASE_DIR / "var")))
     DEBUG = reader.boolean(env, "DEBUG", default=True)
     SECRET_KEY = reader.secret_key(env, debug=DEBUG, var_dir=VAR_DIR)
+    # Where mail links point; `make run` passes the address it serves at.
+    SITE_URL = reader.site_url(env, debug=DEBUG)
     DATABASES = {
         "default": reader.database_config(
             env.str("DATABASE_URL", default="sqlite:///var/db.sqlite3"), base_dir=BASE_DIR
@@ -33,7 +35,6 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 # Payments: card payments through Stripe Checkout once a secret key is set (bank
 # transfer only without one); the account tenants transfer to, shown with each payment.

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 
+from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
@@ -34,18 +35,33 @@ def path_for_log(path: str) -> str:
     return TOKEN_LIKE.sub(MASK, path)[:500]
 
 
+def looked_up_at_once() -> bool:
+    """Whether rows get their domain as they are written.
+
+    Celery beat resolves the domains every five minutes (privacy.tasks); without a
+    broker (development: tasks run in-process) there is no beat, so nothing would
+    ever look the rows up: the lookup then happens here, once a day per address.
+    """
+    return settings.CELERY_TASK_ALWAYS_EAGER
+
+
 def access_record(*, request, status: int) -> AccessLog | None:
     if request.path.startswith(NOT_LOGGED_PREFIXES):
         return None
     user = getattr(request, "user", None)
+    ip = client_ip(request)
+    lookup = {}
+    if ip and looked_up_at_once():
+        lookup = {"domain": reverse_dns(ip), "domain_resolved": True}
     return AccessLog.objects.create(
         at=timezone.now(),
         user=user if user is not None and user.is_authenticated else None,
         method=request.method[:10],
         path=path_for_log(request.path),
         status=status,
-        ip_address=client_ip(request),
+        ip_address=ip,
         user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],
+        **lookup,
     )
 
 

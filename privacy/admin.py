@@ -396,10 +396,23 @@ class AccessLogAdmin(ReadOnlyAdminMixin, PersonalDataAdminMixin, admin.ModelAdmi
     """The log itself for privacy officers, with the daily trends above it (policy 1.2.3)."""
 
     change_list_template = "admin/privacy/accesslog/change_list.html"
-    list_display = ["at", "method", "path", "status", "ip_address", "domain", "user"]
+    list_display = ["at", "method", "path", "status", "ip_address", "source_domain", "user"]
     list_filter = ["status", "method"]
     list_select_related = ["user"]
     date_hierarchy = "at"
+    fields = ["at", "user", "method", "path", "status", "ip_address", "source_domain", "user_agent"]
+    readonly_fields = ["source_domain"]
+
+    @admin.display(description=_("connection-source domain"), ordering="domain")
+    def source_domain(self, entry: AccessLog) -> str:
+        """What the reverse lookup gave, or why there is no name (never a bare "-")."""
+        if entry.domain:
+            return entry.domain
+        if not entry.ip_address:
+            return _("no address")
+        if not entry.domain_resolved:
+            return _("not looked up yet")
+        return _("no name (the reverse lookup found none)")
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {

@@ -42,6 +42,7 @@ def production_environment(tmp_path) -> dict:
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="kaguaruoo.jp",
         CSRF_TRUSTED_ORIGINS="https://kaguaruoo.jp",
+        SITE_URL="https://kaguaruoo.jp",
         DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3",
         EMAIL_URL="smtp+tls://relay:secret@smtp.example.com:587",
     )

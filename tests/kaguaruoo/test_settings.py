@@ -31,6 +31,9 @@ def start_django(tmp_path, script="import django; django.setup()", **variables):
         ({"REDIS_URL": "localhost:6379"}, "REDIS_URL must start with one of"),
         ({"REDIS_URL": "redis://:6379/0"}, "REDIS_URL needs a host"),
         ({"DEBUG": "false"}, "SECRET_KEY must be set when DEBUG is off."),
+        ({"DEBUG": "false", "SECRET_KEY": "x" * 60}, "SITE_URL must be set when DEBUG is off"),
+        ({"SITE_URL": "kaguaruoo.jp"}, "SITE_URL must start with one of http://, https://"),
+        ({"SITE_URL": "https://"}, "SITE_URL needs a host"),
         ({"DEBUG": "maybe"}, "DEBUG must be true or false"),
         ({"EMAIL_URL": "smtp://"}, "EMAIL_URL needs a host"),
     ],
@@ -58,7 +61,13 @@ def test_development_start_up_generates_a_secret_key_once(tmp_path):
 
 
 def test_production_start_up_with_a_secret_key_succeeds(tmp_path):
-    result = start_django(tmp_path, DEBUG="false", SECRET_KEY="x" * 60, ALLOWED_HOSTS="kagu.jp")
+    result = start_django(
+        tmp_path,
+        DEBUG="false",
+        SECRET_KEY="x" * 60,
+        ALLOWED_HOSTS="kagu.jp",
+        SITE_URL="https://kagu.jp",
+    )
 
     assert result.returncode == 0, result.stderr
     assert not (tmp_path / "secret_key").exists()

@@ -1,4 +1,5 @@
 import datetime
+import re
 import time
 
 import pytest
@@ -88,14 +89,53 @@ def test_a_slow_reverse_dns_gives_up_after_the_timeout():
     assert time.monotonic() - started < 1.5
 
 
-def test_the_task_fills_in_the_connection_source_domain(client):
+def test_without_a_worker_a_request_from_loopback_is_logged_with_domain_localhost(client):
+    """Development runs no Celery beat: the row is looked up as it is written."""
     client.get("/privacy/")
+
+    entry = AccessLog.objects.get()
+    assert (entry.ip_address, entry.domain, entry.domain_resolved) == (
+        "127.0.0.1",
+        "localhost",
+        True,
+    )
+
+
+def test_with_a_worker_the_task_fills_in_the_connection_source_domain(client, settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    client.get("/privacy/")
+    assert AccessLog.objects.get().domain_resolved is False
 
     assert access_log_domains_resolve() == 1
 
     entry = AccessLog.objects.get()
     assert (entry.domain, entry.domain_resolved) == ("localhost", True)
     assert access_log_domains_resolve() == 0
+
+
+def test_officers_see_the_looked_up_name_or_why_there_is_none(officer_client):
+    def row(ip, **fields):
+        return AccessLog.objects.create(
+            at=timezone.now(), method="GET", path="/x/", status=200, ip_address=ip, **fields
+        )
+
+    named = row("198.51.100.7", domain="host7.example.net", domain_resolved=True)
+    nameless = row("192.0.2.1", domain="", domain_resolved=True)
+    pending = row("203.0.113.9")
+
+    page = officer_client.get(reverse("admin:privacy_accesslog_changelist")).text
+
+    address_and_domain = re.compile(
+        r'<td class="field-ip_address">([^<]*)</td><td class="field-source_domain">([^<]*)</td>'
+    )
+    cells = dict(address_and_domain.findall(page))
+    assert cells["198.51.100.7"] == named.domain
+    assert cells["192.0.2.1"] == "no name (the reverse lookup found none)"
+    assert cells["203.0.113.9"] == "not looked up yet"
+    assert cells["127.0.0.1"] == "localhost"  # the officer's own requests
+    detail = officer_client.get(reverse("admin:privacy_accesslog_change", args=[nameless.pk])).text
+    assert "no name (the reverse lookup found none)" in detail
+    assert pending.domain_resolved is False
 
 
 def test_rows_older_than_180_days_are_purged(client):
