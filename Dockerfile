@@ -14,7 +14,7 @@ COPY campaigns campaigns
 RUN pip install .
 
 COPY . .
-RUN DEBUG=false SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput \
+RUN DEBUG=false SECRET_KEY=collectstatic-only SITE_URL=https://build.invalid python manage.py collectstatic --noinput \
     && useradd --system --uid 1000 kagu && mkdir -p /app/var && chown -R kagu /app/var
 USER kagu
 
