@@ -217,3 +217,12 @@ def audit_reason(reason: str) -> str:
     """
     return f"reason: {reason.strip()}"
 
+
+def audit_reasoned_look(*, request: HttpRequest, obj, reason: str) -> StaffAuditLog:
+    """A look that staff may take only for a reason (a thread between two people)."""
+    return audit_record(
+        request=request,
+        action=StaffAuditLog.Action.VIEW,
+        obj=obj,
+        changed_fields=[audit_reason(reason)],
+    )
