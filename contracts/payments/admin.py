@@ -103,8 +103,8 @@ class PaymentAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
         "reference_code",
         "kind",
         "due_date",
-        "amount",
-        "host_payout",
+        "amount_due",
+        "payout",
         "status",
         "method",
         "paid_at",
@@ -151,6 +151,14 @@ class PaymentAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
     @admin.display(description=gettext_lazy("transfer reference"), ordering="contract_id")
     def reference_code(self, payment):
         return transfer_reference(payment)
+
+    @admin.display(description=gettext_lazy("amount"), ordering="amount")
+    def amount_due(self, payment):
+        return yen(payment.amount)
+
+    @admin.display(description=gettext_lazy("host payout"), ordering="host_payout")
+    def payout(self, payment):
+        return yen(payment.host_payout)
 
     @admin.display(description=gettext_lazy("contract"))
     def contract_number(self, payment):
