@@ -311,3 +311,13 @@ def test_payment_amounts_in_the_list_read_in_yen_with_separators(staff_client, c
     assert f"¥{payment.amount:,}" in response.text
     assert f"¥{payment.host_payout:,}" in response.text
     assert f">{payment.amount}<" not in response.text
+
+
+def test_a_payment_page_shows_its_amounts_in_yen_with_separators(staff_client, contract):
+    payment = contract.payments.get(sequence=1)
+
+    page = staff_client.get(f"{PAYMENTS}{payment.pk}/change/").text
+
+    for amount in [payment.rent, payment.base, payment.amount, payment.host_payout]:
+        assert f"¥{amount:,}" in page
+    assert f">{payment.amount}<" not in page
