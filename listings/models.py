@@ -65,6 +65,7 @@ class Listing(models.Model):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
         PAUSED = "paused", _("Paused")
+        HIDDEN = "hidden", _("Hidden by KaguAruoo")
 
     class PropertyType(models.TextChoices):
         APARTMENT = "apartment", _("Apartment")
@@ -104,6 +105,11 @@ class Listing(models.Model):
     )
     status = models.CharField(
         _("status"), max_length=10, choices=Status, default=Status.DRAFT, db_index=True
+    )
+    # Set while staff hide the listing (listing_hide): why, and the status it goes back to.
+    hidden_reason = models.TextField(_("why staff hid it"), blank=True)
+    hidden_from = models.CharField(
+        _("status before it was hidden"), max_length=10, choices=Status, blank=True
     )
     title = models.CharField(_("title"), max_length=120)
     title_ja = models.CharField(_("title (Japanese)"), max_length=120, blank=True)

@@ -10,13 +10,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from kaguaruoo.roles import Role
 from kaguaruoo.transitions import TransitionTable, transition_move
 from listings.japanese import search_normalise
 from listings.models import Listing, ListingBooking, ListingItem, ListingStation, Station
 from listings.postal import PostalCodeError, address_fill
 from listings.search_cache import search_cache_invalidate
 from listings.walking import walk_minutes
+from privacy.models import StaffAuditLog
 from privacy.services import identity_is_verified
+from privacy.staff_access import AuditOrigin, audit_reason, audit_write
 
 MAX_STATIONS = 3
 
@@ -30,6 +33,18 @@ TRANSITIONS = TransitionTable.unguarded(
         (Status.PAUSED, Status.PUBLISHED),
         (Status.PAUSED, Status.DRAFT),
     ]
+)
+
+# Staff take a listing off the site and give it back; the host cannot leave "hidden".
+MODERATION = TransitionTable.of(
+    {
+        (Status.DRAFT, Status.HIDDEN): Role.STAFF,
+        (Status.PUBLISHED, Status.HIDDEN): Role.STAFF,
+        (Status.PAUSED, Status.HIDDEN): Role.STAFF,
+        (Status.HIDDEN, Status.DRAFT): Role.STAFF,
+        (Status.HIDDEN, Status.PUBLISHED): Role.STAFF,
+        (Status.HIDDEN, Status.PAUSED): Role.STAFF,
+    }
 )
 
 
@@ -244,3 +259,69 @@ def listing_dates_release(*, reference: str) -> None:
     """The nights are free again (the contract was cancelled)."""
     if ListingBooking.objects.filter(reference=reference).delete()[0]:
         transaction.on_commit(search_cache_invalidate)
+
+
+def _ensure_staff(user: User) -> None:
+    if not (user.is_active and user.is_staff):
+        raise PermissionDenied("Only staff moderate listings.")
+
+
+def _reason_check(reason: str) -> str:
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(_("Give the reason."))
+    return reason
+
+
+def listing_hide(
+    *, listing: Listing, by: User, reason: str, origin: AuditOrigin | None = None
+) -> Listing:
+    """Staff take a listing off search and its public page; its host still sees it, hidden."""
+    _ensure_staff(by)
+    reason = _reason_check(reason)
+    transition_move(
+        obj=listing,
+        table=MODERATION,
+        to=Status.HIDDEN,
+        role=Role.STAFF,
+        message=_("This listing is already hidden."),
+        hidden_reason=reason,
+        hidden_from=listing.status,
+        updated_at=timezone.now(),
+    )
+    audit_write(
+        staff=by,
+        action=StaffAuditLog.Action.CHANGE,
+        obj=listing,
+        changed_fields=["status", "hidden_reason", audit_reason(reason)],
+        origin=origin,
+    )
+    transaction.on_commit(search_cache_invalidate)
+    return listing
+
+
+def listing_unhide(
+    *, listing: Listing, by: User, reason: str, origin: AuditOrigin | None = None
+) -> Listing:
+    """Staff give a hidden listing back the status it had when they hid it."""
+    _ensure_staff(by)
+    reason = _reason_check(reason)
+    transition_move(
+        obj=listing,
+        table=MODERATION,
+        to=listing.hidden_from or Status.PAUSED,
+        role=Role.STAFF,
+        message=_("This listing is not hidden."),
+        hidden_reason="",
+        hidden_from="",
+        updated_at=timezone.now(),
+    )
+    audit_write(
+        staff=by,
+        action=StaffAuditLog.Action.CHANGE,
+        obj=listing,
+        changed_fields=["status", "hidden_reason", audit_reason(reason)],
+        origin=origin,
+    )
+    transaction.on_commit(search_cache_invalidate)
+    return listing

@@ -207,3 +207,22 @@ class PersonalDataAdminMixin:
         for obj in queryset:
             audit_record(request=request, action=StaffAuditLog.Action.DELETE, obj=obj)
         super().delete_queryset(request, queryset)
+
+
+def audit_reason(reason: str) -> str:
+    """The reason a staff member gave, as it is kept in an audit row's changed fields.
+
+    Policy 2.2 lets staff read a private conversation, or take a host's listing off the
+    site, only for a stated reason; the row of that look or change keeps the reason.
+    """
+    return f"reason: {reason.strip()}"
+
+
+def audit_reasoned_look(*, request: HttpRequest, obj, reason: str) -> StaffAuditLog:
+    """A look that staff may take only for a reason (a thread between two people)."""
+    return audit_record(
+        request=request,
+        action=StaffAuditLog.Action.VIEW,
+        obj=obj,
+        changed_fields=[audit_reason(reason)],
+    )

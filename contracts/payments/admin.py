@@ -80,6 +80,30 @@ class CardRefundFilter(admin.SimpleListFilter):
         return queryset
 
 
+# The amounts a payment row holds, in the order its page shows them.
+PAYMENT_AMOUNTS = [
+    "rent",
+    "fees",
+    "one_time",
+    "deposit",
+    "base",
+    "tenant_commission",
+    "host_commission",
+    "amount",
+    "host_payout",
+]
+
+
+def yen_display(name: str):
+    """An admin column or read-only field showing the model field `name` as ¥205,000."""
+
+    @admin.display(description=Payment._meta.get_field(name).verbose_name, ordering=name)
+    def show(self, obj):
+        return yen(getattr(obj, name))
+
+    return show
+
+
 class BankTransferForm(forms.Form):
     """One transfer reference per payment staff found on the bank statement."""
 
@@ -103,8 +127,8 @@ class PaymentAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
         "reference_code",
         "kind",
         "due_date",
-        "amount",
-        "host_payout",
+        "amount_yen",
+        "host_payout_yen",
         "status",
         "method",
         "paid_at",
@@ -128,15 +152,7 @@ class PaymentAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
         "due_date",
         "period_start",
         "period_end",
-        "rent",
-        "fees",
-        "one_time",
-        "deposit",
-        "base",
-        "tenant_commission",
-        "host_commission",
-        "amount",
-        "host_payout",
+        *(f"{name}_yen" for name in PAYMENT_AMOUNTS),
         "method",
         "reference",
         "paid_at",
@@ -151,6 +167,16 @@ class PaymentAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
     @admin.display(description=gettext_lazy("transfer reference"), ordering="contract_id")
     def reference_code(self, payment):
         return transfer_reference(payment)
+
+    rent_yen = yen_display("rent")
+    fees_yen = yen_display("fees")
+    one_time_yen = yen_display("one_time")
+    deposit_yen = yen_display("deposit")
+    base_yen = yen_display("base")
+    tenant_commission_yen = yen_display("tenant_commission")
+    host_commission_yen = yen_display("host_commission")
+    amount_yen = yen_display("amount")
+    host_payout_yen = yen_display("host_payout")
 
     @admin.display(description=gettext_lazy("contract"))
     def contract_number(self, payment):

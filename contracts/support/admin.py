@@ -11,7 +11,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -73,6 +73,7 @@ class SupportRequestAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
     actions = ["close_requests"]
     readonly_fields = [
         "contract_number",
+        "case_links",
         "opened_by",
         "opener_role",
         "category",
@@ -85,6 +86,22 @@ class SupportRequestAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("contract"), ordering="contract_id")
     def contract_number(self, support_request):
         return support_request.contract.number
+
+    @admin.display(description=_("the case"))
+    def case_links(self, support_request):
+        """One click to each thing a support case needs: the contract, its conversation,
+        the listing, the payments and both parties."""
+        contract = support_request.contract
+        payments = reverse("admin:contracts_payment_changelist")
+        links = [
+            (reverse("admin:contracts_contract_change", args=[contract.pk]), _("Contract")),
+            (reverse("admin:messaging_thread_change", args=[contract.thread_id]), _("Thread")),
+            (reverse("admin:listings_listing_change", args=[contract.listing_id]), _("Listing")),
+            (f"{payments}?q={contract.number}", _("Payments")),
+            (reverse("admin:accounts_user_change", args=[contract.tenant_id]), _("Tenant")),
+            (reverse("admin:accounts_user_change", args=[contract.host_id]), _("Host")),
+        ]
+        return format_html_join(" · ", '<a href="{}">{}</a>', links)
 
     @admin.display(description=_("opener's role"))
     def opener_role(self, support_request):

@@ -300,3 +300,24 @@ def test_staff_who_are_not_privacy_officers_cannot_see_contracts(client):
     sign_in_with_second_factor(client, staff_create("view_contract"))
 
     assert client.get(CONTRACTS).status_code == 403
+
+
+def test_payment_amounts_in_the_list_read_in_yen_with_separators(staff_client, contract):
+    payment = contract.payments.get(sequence=1)
+
+    response = staff_client.get(PAYMENTS)
+
+    assert response.status_code == 200
+    assert f"¥{payment.amount:,}" in response.text
+    assert f"¥{payment.host_payout:,}" in response.text
+    assert f">{payment.amount}<" not in response.text
+
+
+def test_a_payment_page_shows_its_amounts_in_yen_with_separators(staff_client, contract):
+    payment = contract.payments.get(sequence=1)
+
+    page = staff_client.get(f"{PAYMENTS}{payment.pk}/change/").text
+
+    for amount in [payment.rent, payment.base, payment.amount, payment.host_payout]:
+        assert f"¥{amount:,}" in page
+    assert f">{payment.amount}<" not in page

@@ -3,6 +3,7 @@
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from contracts.models import SupportRequest
 from contracts.support.services import support_message_add, support_request_close
@@ -237,3 +238,32 @@ def test_the_change_page_says_which_party_opened_the_request(officer_client):
     assert contract.number in page
     assert contract.host.email in page
     assert '<div class="readonly">host</div>' in page
+
+
+def test_a_support_request_page_links_to_everything_the_case_needs(officer_client, support_request):
+    contract = support_request.contract
+
+    page = officer_client.get(change_url(support_request)).text
+
+    for url in [
+        reverse("admin:contracts_contract_change", args=[contract.pk]),
+        reverse("admin:messaging_thread_change", args=[contract.thread_id]),
+        reverse("admin:listings_listing_change", args=[contract.listing_id]),
+        reverse("admin:accounts_user_change", args=[contract.tenant_id]),
+        reverse("admin:accounts_user_change", args=[contract.host_id]),
+        f"{reverse('admin:contracts_payment_changelist')}?q={contract.number}",
+    ]:
+        assert url in page, url
+
+
+def test_the_pages_linked_from_a_support_request_open(officer_client, support_request):
+    contract = support_request.contract
+
+    for url in [
+        reverse("admin:contracts_contract_change", args=[contract.pk]),
+        reverse("admin:messaging_thread_change", args=[contract.thread_id]),
+        reverse("admin:listings_listing_change", args=[contract.listing_id]),
+        reverse("admin:accounts_user_change", args=[contract.tenant_id]),
+        f"{reverse('admin:contracts_payment_changelist')}?q={contract.number}",
+    ]:
+        assert officer_client.get(url).status_code == 200, url
