@@ -226,15 +226,20 @@ def listing_pause(*, listing: Listing, by: User) -> Listing:
 
 @transaction.atomic
 def listing_duplicate(*, listing: Listing, by: User) -> Listing:
-    """A draft copy with the same terms, stations and furniture; photos are not copied."""
+    """A draft copy with the same terms, stations and furniture; photos are not copied.
+
+    A listing staff hid is not copied: the copy would put it back in search.
+    """
     _ensure_host(listing, by)
+    if listing.status == Status.HIDDEN:
+        raise ValidationError(_("KaguAruoo hid this listing; it cannot be copied."))
     stations = [
         StationDistance(station=ls.station, distance_m=ls.distance_m)
         for ls in listing.stations.select_related("station")
     ]
     items = {i.item: i.provided_by for i in listing.items.all()}
     skip = {"id", "host", "status", "search_text", "nearest_distance_m", "created_at",
-            "updated_at", "published_at"}  # fmt: skip
+            "updated_at", "published_at", "hidden_reason", "hidden_from"}  # fmt: skip
     fields = {
         f.name: getattr(listing, f.name)
         for f in Listing._meta.concrete_fields

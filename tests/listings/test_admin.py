@@ -1,10 +1,12 @@
 """Staff moderate listings in admin: a hidden listing leaves search and its public page."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
 from listings.models import Listing
+from listings.services import listing_duplicate
 from privacy.models import StaffAuditLog
 from tests.listings.builders import published_listing, station
 from tests.privacy.helpers import staff_signed_in
@@ -115,3 +117,13 @@ def test_staff_who_are_not_privacy_officers_cannot_hide_listings(client, listing
     assert response.status_code == 403
     listing.refresh_from_db()
     assert listing.status == Listing.Status.PUBLISHED
+
+
+def test_a_host_cannot_copy_a_listing_staff_hid_back_into_search(officer_client, listing):
+    officer_client.post(hide_url(listing), {"reason": "Photos copied from a hotel."})
+    listing.refresh_from_db()
+
+    with pytest.raises(ValidationError):
+        listing_duplicate(listing=listing, by=listing.host)
+
+    assert Listing.objects.filter(host=listing.host).count() == 1
