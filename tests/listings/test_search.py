@@ -286,7 +286,8 @@ def test_tokyo_finds_tokyo_and_not_kyoto(client, kyoto_and_tokyo):
 
 
 @pytest.mark.parametrize(
-    "query", ["渋谷駅", "渋谷 駅", "渋谷 eki", "Shibuya station", "shibuya-eki", "しぶや", "シブヤ駅"]
+    "query",
+    ["渋谷駅", "渋谷 駅", "渋谷 eki", "Shibuya station", "shibuya-eki", "しぶや", "シブヤ駅"],
 )
 def test_a_station_with_or_without_its_suffix_finds_listings_near_it(
     client, kyoto_and_tokyo, query
