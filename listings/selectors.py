@@ -213,8 +213,11 @@ def _filter_area(queryset, filters):
                 | Q(prefecture_romaji__istartswith=f"{prefecture}-")
             )
     if city := filters.get("city"):
-        words = place_words(city)
-        queryset = queryset.filter(_municipality_q("".join(words)) if words else Q(city=city))
+        # Each word a city or its ward: "Osaka-shi Kita-ku", "京都市 下京区".
+        every_word = Q()
+        for word in place_words(city):
+            every_word &= _municipality_q(word)
+        queryset = queryset.filter(Q(city=city) | Q(city_romaji__iexact=city) | every_word)
     return queryset
 
 

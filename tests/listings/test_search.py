@@ -308,7 +308,9 @@ def test_prefecture_filter_does_not_mix_up_tokyo_and_kyoto(client, kyoto_and_tok
     assert titles(search(client, prefecture=prefecture)) == ["Tokyo flat"]
 
 
-@pytest.mark.parametrize("city", ["京都", "京都市", "Kyoto", "下京区", "下京", "Shimogyo"])
+@pytest.mark.parametrize(
+    "city", ["京都", "京都市", "Kyoto", "下京区", "下京", "Shimogyo", "Kyoto-shi Shimogyo-ku"]
+)
 def test_city_filter_takes_a_city_or_its_ward(client, kyoto_and_tokyo, city):
     assert titles(search(client, city=city)) == ["Kyoto flat"]
 
