@@ -160,17 +160,18 @@ def _place_q(word: str) -> Q:
 def _word_q(word: str) -> Q:
     """One word of the free text: a place name matches that place; other words the text.
 
-    Whether the word names a place is asked of the database inside the same
-    query (stations and the listings' areas), so a search stays one query.
+    A prefecture is a place by its name; any other word is one if a station has
+    that name, which is asked inside the same query so that a search stays one
+    query. A name written with its 市/区/町/村 matches its place or, being rarely
+    part of another name, the text (a title's 下町). Areas without a station of
+    their name (下京) are found through the text, which holds them.
     """
     if prefecture_named(word):
         return _place_q(word)
-    is_a_place = Exists(_stations_named(word)) | Exists(
-        Listing.objects.filter(status=Listing.Status.PUBLISHED).filter(
-            _municipality_q(word) | _town_q(word)
-        )
-    )
-    return _place_q(word) | (Q(search_text__contains=word) & ~Q(is_a_place))
+    if municipality_stem(word) != word:
+        return _place_q(word) | Q(search_text__contains=word)
+    is_a_station = Q(Exists(_stations_named(word)))
+    return (is_a_station & _place_q(word)) | (~is_a_station & Q(search_text__contains=word))
 
 
 def listing_search(*, filters: dict) -> QuerySet[Listing]:
