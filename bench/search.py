@@ -16,6 +16,7 @@ import random
 import statistics
 import sys
 import time
+from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -88,6 +89,8 @@ def seed(count: int) -> None:
             listing.max_occupants = rng.randint(1, 4)
             listing.available_from = today + datetime.timedelta(days=rng.randint(0, 90))
             listing.viewing_possible = rng.random() < 0.5
+            listing.year_built = rng.randint(1970, today.year)
+            listing.floor_area_m2 = Decimal(rng.randrange(1500, 6000)) / 100
             near = rng.sample(stations, 2) if rng.random() > 0.1 else shibuya + rng.sample(tokyo, 1)
             distances = [rng.randint(50, 2500) for _ in near]
             listing.nearest_distance_m = min(distances)
@@ -163,12 +166,17 @@ def main() -> None:
     pages = [
         ("bare view (template)", "/bench/bare/"),
         ("search: text 'shibuya'", "/listings/?q=shibuya"),
+        ("search: place '渋谷駅'", "/listings/?q=渋谷駅"),
+        ("search: word of a title", "/listings/?q=furnished"),
+        ("search: prefecture", "/listings/?prefecture=東京"),
+        ("search: built within + area", "/listings/?built_within=10&area_min=20&area_max=40"),
         ("search: station + walk", "/listings/?station=渋谷&walk=10&sort=walk"),
         ("search: rent + dates", f"/listings/?rent_min=80000&rent_max=150000"
                                  f"&move_in={move_in}&months=3"),
         ("search: all filters", f"/listings/?q=shibuya&station=渋谷&walk=15&rent_min=60000"
                                 f"&rent_max=300000&move_in={move_in}&months=3&layout=1K&layout=1LDK"
-                                "&occupants=1&items=bed&items=wifi&viewing=on&sort=rent"),
+                                "&occupants=1&items=bed&items=wifi&viewing=on&built_within=30"
+                                "&area_min=20&area_max=50&sort=rent"),
         ("listing page", sample.get_absolute_url()),
         ("postal endpoint", "/api/postal-codes/150-0002"),
     ]  # fmt: skip

@@ -237,6 +237,23 @@ class SearchForm(forms.Form):
     walk = forms.IntegerField(label=_("Max walk (min)"), required=False, min_value=1, max_value=100)
     rent_min = forms.IntegerField(label=_("Rent from (yen)"), required=False, min_value=0)
     rent_max = forms.IntegerField(label=_("Rent up to (yen)"), required=False, min_value=0)
+    built_within = forms.IntegerField(
+        label=_("Built within (years)"), required=False, min_value=1, max_value=150
+    )
+    area_min = forms.DecimalField(
+        label=_("Floor area from (m²)"),
+        required=False,
+        min_value=0,
+        max_digits=6,
+        decimal_places=2,
+    )
+    area_max = forms.DecimalField(
+        label=_("Floor area up to (m²)"),
+        required=False,
+        min_value=0,
+        max_digits=6,
+        decimal_places=2,
+    )
     move_in = forms.DateField(
         label=_("Move-in"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -263,6 +280,10 @@ class SearchForm(forms.Form):
         if low is not None and high is not None and low > high:
             self.add_error(None, _("The highest rent is below the lowest."))
             del cleaned["rent_min"], cleaned["rent_max"]
+        small, large = cleaned.get("area_min"), cleaned.get("area_max")
+        if small is not None and large is not None and small > large:
+            self.add_error(None, _("The largest floor area is below the smallest."))
+            del cleaned["area_min"], cleaned["area_max"]
         move_in = cleaned.get("move_in")
         if move_in and move_in < timezone.localdate() - datetime.timedelta(days=1):
             self.add_error("move_in", _("The move-in date has passed."))

@@ -11,6 +11,7 @@ Chuo-ku), and an administrative suffix stands apart after a hyphen
 (Tokyo-to, Shibuya-ku, Sapporo-shi Chuo-ku).
 """
 
+import functools
 import re
 import threading
 import unicodedata
@@ -265,3 +266,80 @@ def search_normalise(text: str) -> str:
     text = _katakana_to_hiragana(text)
     text = _fold_long_vowels(text.replace("'", ""))
     return _SEPARATORS.sub(" ", text).strip()
+
+
+# The 47 prefectures as Japan Post writes them, with their readings.
+PREFECTURES = (
+    ("北海道", "ほっかいどう"), ("青森県", "あおもりけん"), ("岩手県", "いわてけん"),
+    ("宮城県", "みやぎけん"), ("秋田県", "あきたけん"), ("山形県", "やまがたけん"),
+    ("福島県", "ふくしまけん"), ("茨城県", "いばらきけん"), ("栃木県", "とちぎけん"),
+    ("群馬県", "ぐんまけん"), ("埼玉県", "さいたまけん"), ("千葉県", "ちばけん"),
+    ("東京都", "とうきょうと"), ("神奈川県", "かながわけん"), ("新潟県", "にいがたけん"),
+    ("富山県", "とやまけん"), ("石川県", "いしかわけん"), ("福井県", "ふくいけん"),
+    ("山梨県", "やまなしけん"), ("長野県", "ながのけん"), ("岐阜県", "ぎふけん"),
+    ("静岡県", "しずおかけん"), ("愛知県", "あいちけん"), ("三重県", "みえけん"),
+    ("滋賀県", "しがけん"), ("京都府", "きょうとふ"), ("大阪府", "おおさかふ"),
+    ("兵庫県", "ひょうごけん"), ("奈良県", "ならけん"), ("和歌山県", "わかやまけん"),
+    ("鳥取県", "とっとりけん"), ("島根県", "しまねけん"), ("岡山県", "おかやまけん"),
+    ("広島県", "ひろしまけん"), ("山口県", "やまぐちけん"), ("徳島県", "とくしまけん"),
+    ("香川県", "かがわけん"), ("愛媛県", "えひめけん"), ("高知県", "こうちけん"),
+    ("福岡県", "ふくおかけん"), ("佐賀県", "さがけん"), ("長崎県", "ながさきけん"),
+    ("熊本県", "くまもとけん"), ("大分県", "おおいたけん"), ("宮崎県", "みやざきけん"),
+    ("鹿児島県", "かごしまけん"), ("沖縄県", "おきなわけん"),
+)  # fmt: skip
+
+# Words that follow a place name without being part of it: 渋谷 駅, Shibuya station,
+# Tokyo-to, Kyoto prefecture, Shibuya-ku. A query drops them and matches the place.
+_PLACE_SUFFIX_WORDS = frozenset(
+    {"駅", "えき", "eki", "station", "sta", "prefecture", "pref", "to", "do", "fu", "ken"}
+    | {"shi", "ku", "cho", "machi", "mura", "son", "gun", "city", "ward"}
+)
+_STATION_SUFFIX = "駅"
+# Suffixes of a municipality (市区町村) and of the unit a town sits in (郡).
+MUNICIPALITY_SUFFIXES = ("市", "区", "町", "村")
+
+
+@functools.cache
+def _prefecture_names() -> dict[str, str]:
+    """Every way a prefecture is written, spaces removed -> its kanji name."""
+    names = {}
+    for kanji, kana in PREFECTURES:
+        suffix = "" if kanji == "北海道" else kanji[-1]
+        reading = _SUFFIX_READINGS.get(suffix, ("",))[0]
+        stem, kana_stem = kanji.removesuffix(suffix), kana.removesuffix(reading)
+        romaji, suffix_romaji = _hepburn(kana_stem), _hepburn(reading)
+        for form in (kanji, stem, kana, kana_stem, romaji, romaji + suffix_romaji):
+            names[form] = kanji
+    return names
+
+
+def prefecture_named(text: str) -> str | None:
+    """The prefecture `text` names, with or without 都/道/府/県, in kanji, kana or romaji.
+
+    京都, 京都府, きょうと, Kyoto and Kyoto-fu -> 京都府; anything else -> None.
+    """
+    words = [w for w in search_normalise(text).split() if w not in _PLACE_SUFFIX_WORDS]
+    return _prefecture_names().get("".join(words))
+
+
+def place_words(text: str) -> list[str]:
+    """The words of a query, normalised, without the suffixes that follow a place name.
+
+    "渋谷駅", "渋谷 eki" and "Shibuya station" -> ["渋谷"] / ["shibuya"]; "Tokyo-to" -> ["tokyo"].
+    """
+    words = []
+    for word in search_normalise(text).split():
+        if word in _PLACE_SUFFIX_WORDS:
+            continue
+        if len(word) > 1 and word.endswith(_STATION_SUFFIX):
+            word = word.removesuffix(_STATION_SUFFIX)
+        words.append(word)
+    return words
+
+
+def municipality_stem(word: str) -> str:
+    """A city, ward, town or village name without its suffix: 下京区 -> 下京, 京都 -> 京都."""
+    for suffix in MUNICIPALITY_SUFFIXES:
+        if len(word) > 1 and word.endswith(suffix):
+            return word.removesuffix(suffix)
+    return word

@@ -8,7 +8,12 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.models import User
-from listings.japanese import search_normalise
+from listings.japanese import (
+    MUNICIPALITY_SUFFIXES,
+    municipality_stem,
+    place_words,
+    prefecture_named,
+)
 from listings.models import (
     Listing,
     ListingBooking,
@@ -89,42 +94,100 @@ def listings_of_host(*, user: User) -> QuerySet[Listing]:
     return _with_card_data(Listing.objects.filter(host=user)).order_by("-updated_at")
 
 
+def _stations_named(word: str) -> QuerySet[Station]:
+    """Stations whose name is `word` (normalised, without 駅) in kanji, kana or romaji."""
+    return Station.objects.filter(
+        Q(name=word) | Q(name_kana=word) | Q(name_romaji__iexact=word)
+    ).values("id")
+
+
 def stations_matching(name: str) -> list[int]:
-    """Ids of the stations called `name` in kanji, kana or romaji.
+    """Ids of the stations called `name` in kanji, kana or romaji, with or without 駅.
 
     Resolved to ids first, so that the listing query can use the index on
     (station, distance) instead of joining the station table.
     """
-    key = search_normalise(name)
+    words = place_words(name)
+    if not words:
+        return []
+    key = " ".join(words)
     return list(
         Station.objects.filter(
-            Q(name=name.strip()) | Q(name=key) | Q(name_kana=key) | Q(name_romaji__iexact=key)
+            Q(name=name.strip())
+            | Q(name="".join(words))
+            | Q(name_kana="".join(words))
+            | Q(name_romaji__iexact=key)
         ).values_list("id", flat=True)
     )
+
+
+def _municipality_q(word: str) -> Q:
+    """Listings in the city, ward, town or village `word`, with or without its suffix.
+
+    A ward of a designated city counts (下京 -> 京都市下京区), and so does the
+    city as a whole (京都 -> 京都市下京区); a name that merely contains `word`
+    (東京都 for 京都) does not.
+    """
+    stem = municipality_stem(word)
+    named = [stem, *(stem + suffix for suffix in MUNICIPALITY_SUFFIXES)]
+    return (
+        Q(city__in=named)
+        | Q(city__startswith=f"{stem}市")
+        | Q(city__endswith=f"市{stem}区")
+        | Q(city__endswith=f"郡{stem}町")
+        | Q(city__endswith=f"郡{stem}村")
+        | Q(city_romaji__iexact=stem)
+        | Q(city_romaji__istartswith=f"{stem}-")
+        | Q(city_romaji__icontains=f" {stem}-")
+    )
+
+
+def _town_q(word: str) -> Q:
+    return Q(town=word) | Q(town=f"{municipality_stem(word)}町") | Q(town_romaji__iexact=word)
+
+
+def _place_q(word: str) -> Q:
+    """Listings in the place `word` names: its prefecture, city, ward, town or a station."""
+    near_station = ListingStation.objects.filter(
+        listing=OuterRef("pk"), station_id__in=_stations_named(word)
+    )
+    place = _municipality_q(word) | _town_q(word) | Q(Exists(near_station))
+    if prefecture := prefecture_named(word):
+        place |= Q(prefecture=prefecture)
+    return place
+
+
+def _word_q(word: str) -> Q:
+    """One word of the free text: a place name matches that place; other words the text.
+
+    A prefecture is a place by its name; any other word is one if a station has
+    that name, which is asked inside the same query so that a search stays one
+    query. A name written with its 市/区/町/村 matches its place or, being rarely
+    part of another name, the text (a title's 下町). Areas without a station of
+    their name (下京) are found through the text, which holds them.
+    """
+    if prefecture_named(word):
+        return _place_q(word)
+    if municipality_stem(word) != word:
+        return _place_q(word) | Q(search_text__contains=word)
+    is_a_station = Q(Exists(_stations_named(word)))
+    return (is_a_station & _place_q(word)) | (~is_a_station & Q(search_text__contains=word))
 
 
 def listing_search(*, filters: dict) -> QuerySet[Listing]:
     """Published listings matching the search page's valid filters, sorted as asked."""
     queryset = Listing.objects.filter(status=Listing.Status.PUBLISHED)
     if text := filters.get("q"):
-        for word in search_normalise(text).split():
-            queryset = queryset.filter(search_text__contains=word)
-    if prefecture := filters.get("prefecture"):
-        queryset = queryset.filter(
-            Q(prefecture=prefecture)
-            | Q(prefecture_romaji__iexact=prefecture)
-            | Q(prefecture_romaji__istartswith=f"{prefecture}-")
-        )
-    if city := filters.get("city"):
-        queryset = queryset.filter(
-            Q(city=city) | Q(city_romaji__iexact=city) | Q(city_romaji__istartswith=f"{city}-")
-        )
+        for word in place_words(text):
+            queryset = queryset.filter(_word_q(word))
+    queryset = _filter_area(queryset, filters)
     station_ids = stations_matching(filters["station"]) if filters.get("station") else None
     queryset = _filter_walk(queryset, filters, station_ids)
     if (low := filters.get("rent_min")) is not None:
         queryset = queryset.filter(rent__gte=low)
     if (high := filters.get("rent_max")) is not None:
         queryset = queryset.filter(rent__lte=high)
+    queryset = _filter_building(queryset, filters)
     queryset = _filter_stay(queryset, filters)
     if layouts := filters.get("layout"):
         queryset = queryset.filter(layout__in=layouts)
@@ -137,6 +200,37 @@ def listing_search(*, filters: dict) -> QuerySet[Listing]:
     if filters.get("viewing"):
         queryset = queryset.filter(viewing_possible=True)
     return _with_card_data(_sort(queryset, filters.get("sort") or "newest", station_ids))
+
+
+def _filter_area(queryset, filters):
+    """The prefecture and city filters: a whole place, with or without its suffix."""
+    if prefecture := filters.get("prefecture"):
+        if named := prefecture_named(prefecture):
+            queryset = queryset.filter(prefecture=named)
+        else:
+            queryset = queryset.filter(
+                Q(prefecture=prefecture)
+                | Q(prefecture_romaji__iexact=prefecture)
+                | Q(prefecture_romaji__istartswith=f"{prefecture}-")
+            )
+    if city := filters.get("city"):
+        # Each word a city or its ward: "Osaka-shi Kita-ku", "京都市 下京区".
+        every_word = Q()
+        for word in place_words(city):
+            every_word &= _municipality_q(word)
+        queryset = queryset.filter(Q(city=city) | Q(city_romaji__iexact=city) | every_word)
+    return queryset
+
+
+def _filter_building(queryset, filters):
+    """Building age ("built within N years") and floor area, bounds included."""
+    if (years := filters.get("built_within")) is not None:
+        queryset = queryset.filter(year_built__gte=timezone.localdate().year - years)
+    if (low := filters.get("area_min")) is not None:
+        queryset = queryset.filter(floor_area_m2__gte=low)
+    if (high := filters.get("area_max")) is not None:
+        queryset = queryset.filter(floor_area_m2__lte=high)
+    return queryset
 
 
 def _filter_walk(queryset, filters, station_ids):

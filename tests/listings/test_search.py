@@ -1,5 +1,6 @@
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from listings.services import listing_pause
 from tests.listings.builders import days, published_listing, station
@@ -176,6 +177,11 @@ def test_result_card_shows_rent_total_for_the_stay_and_nearest_station(client, s
         {"page": "999"},
         {"rent_min": "200000", "rent_max": "100000"},
         {"occupants": "x" * 500},
+        {"built_within": "new"},
+        {"built_within": "-1"},
+        {"area_min": "big"},
+        {"area_max": "0,5,"},
+        {"area_min": "40", "area_max": "20"},
     ],
 )
 def test_bad_parameters_show_a_message_and_never_a_500(client, two_cities, params):
@@ -246,3 +252,127 @@ def test_a_cached_search_drops_a_listing_paused_after_it(
         listing_pause(listing=listing, by=listing.host)
 
     assert titles(search(client, q="shibuya")) == []
+
+
+@pytest.fixture
+def kyoto_station():
+    return station("京都", "きょうと", "Kyoto", line="東海道本線", prefecture="京都府")
+
+
+@pytest.fixture
+def kyoto_and_tokyo(shibuya, kyoto_station):
+    tokyo = published_listing(title="Tokyo flat", stations=[(shibuya, 400)])
+    kyoto = published_listing(
+        title="Kyoto flat",
+        stations=[(kyoto_station, 500)],
+        postal_code="6008216",
+        prefecture="京都府",
+        city="京都市下京区",
+        town="東塩小路町",
+    )
+    return tokyo, kyoto
+
+
+@pytest.mark.parametrize("query", ["京都", "京都府", "kyoto", "Kyoto-fu", "きょうと", "キョウト"])
+def test_a_prefecture_name_finds_that_prefecture_and_not_one_that_contains_it(
+    client, kyoto_and_tokyo, query
+):
+    assert titles(search(client, q=query)) == ["Kyoto flat"]
+
+
+def test_tokyo_finds_tokyo_and_not_kyoto(client, kyoto_and_tokyo):
+    assert titles(search(client, q="東京")) == ["Tokyo flat"]
+    assert titles(search(client, q="tokyo")) == ["Tokyo flat"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["渋谷駅", "渋谷 駅", "渋谷 eki", "Shibuya station", "shibuya-eki", "しぶや", "シブヤ駅"],
+)
+def test_a_station_with_or_without_its_suffix_finds_listings_near_it(
+    client, kyoto_and_tokyo, query
+):
+    assert titles(search(client, q=query)) == ["Tokyo flat"]
+    assert titles(search(client, station=query)) == ["Tokyo flat"]
+
+
+@pytest.mark.parametrize("prefecture", ["京都", "京都府", "Kyoto", "kyoto-fu", "きょうと"])
+def test_prefecture_filter_takes_the_name_with_or_without_its_suffix(
+    client, kyoto_and_tokyo, prefecture
+):
+    assert titles(search(client, prefecture=prefecture)) == ["Kyoto flat"]
+
+
+@pytest.mark.parametrize("prefecture", ["東京", "東京都", "Tokyo", "とうきょう"])
+def test_prefecture_filter_does_not_mix_up_tokyo_and_kyoto(client, kyoto_and_tokyo, prefecture):
+    assert titles(search(client, prefecture=prefecture)) == ["Tokyo flat"]
+
+
+@pytest.mark.parametrize(
+    "city", ["京都", "京都市", "Kyoto", "下京区", "下京", "Shimogyo", "Kyoto-shi Shimogyo-ku"]
+)
+def test_city_filter_takes_a_city_or_its_ward(client, kyoto_and_tokyo, city):
+    assert titles(search(client, city=city)) == ["Kyoto flat"]
+
+
+@pytest.mark.parametrize("query", ["下京区", "shimogyo", "東塩小路町", "渋谷区"])
+def test_a_ward_or_town_name_finds_listings_there(client, kyoto_and_tokyo, query):
+    expected = "Tokyo flat" if query == "渋谷区" else "Kyoto flat"
+    assert titles(search(client, q=query)) == [expected]
+
+
+def test_free_text_still_finds_a_word_of_a_title(client, kyoto_and_tokyo, shibuya):
+    published_listing(title="Quiet garden studio", stations=[(shibuya, 300)])
+
+    assert titles(search(client, q="garden")) == ["Quiet garden studio"]
+    assert titles(search(client, q="Kyoto garden")) == []
+
+
+def test_built_within_keeps_buildings_of_exactly_that_age(client, shibuya):
+    this_year = timezone.localdate().year
+    published_listing(title="new", year_built=this_year - 10, stations=[(shibuya, 300)])
+    published_listing(title="old", year_built=this_year - 11, stations=[(shibuya, 300)])
+
+    assert titles(search(client, built_within=10)) == ["new"]
+    assert sorted(titles(search(client, built_within=11))) == ["new", "old"]
+
+
+def test_floor_area_range_includes_its_bounds(client, shibuya):
+    for area in ("24.99", "25", "30", "30.01"):
+        published_listing(title=f"{area} m2", floor_area_m2=area, stations=[(shibuya, 300)])
+
+    found = titles(search(client, area_min=25, area_max=30))
+
+    assert sorted(found) == ["25 m2", "30 m2"]
+    assert sorted(titles(search(client, area_min="30.01"))) == ["30.01 m2"]
+
+
+def test_a_malformed_filter_is_named_on_the_page_and_the_others_still_apply(client, shibuya):
+    near = [(shibuya, 300)]
+    published_listing(title="small", floor_area_m2=20, stations=near)
+    published_listing(title="large", floor_area_m2=40, stations=near)
+
+    response = client.get(reverse("listings:search"), {"built_within": "new", "area_min": 30})
+
+    assert "Some filters could not be used" in response.text
+    assert "Built within (years)" in response.text
+    assert titles(response) == ["large"]
+
+
+def test_the_cached_results_differ_by_the_new_filters(client, shibuya):
+    this_year = timezone.localdate().year
+    near = [(shibuya, 300)]
+    published_listing(title="new", year_built=this_year, floor_area_m2=20, stations=near)
+    published_listing(title="old", year_built=this_year - 30, floor_area_m2=50, stations=near)
+
+    assert titles(search(client, built_within=5)) == ["new"]
+    assert sorted(titles(search(client, built_within=50))) == ["new", "old"]
+    assert titles(search(client, area_min=40)) == ["old"]
+    assert titles(search(client, area_max=40)) == ["new"]
+
+
+def test_the_search_form_offers_station_completion(client):
+    page = search(client).text
+
+    assert 'data-station-picker="search"' in page
+    assert "js/stations.js" in page
