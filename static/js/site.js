@@ -2,6 +2,13 @@
 (function () {
   "use strict";
 
+  // On a narrow screen the search filters fold behind one button, so that the
+  // results come first; without this script they stay open.
+  document.querySelectorAll("details[data-fold-below]").forEach(function (fold) {
+    var narrow = window.innerWidth <= Number(fold.getAttribute("data-fold-below"));
+    if (narrow && !fold.hasAttribute("data-keep-open")) { fold.open = false; }
+  });
+
   // The language selector submits itself when changed.
   document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
     select.addEventListener("change", function () { select.form.submit(); });

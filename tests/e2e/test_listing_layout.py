@@ -22,3 +22,22 @@ def test_on_a_phone_the_price_and_apply_box_comes_right_after_the_photos(site):
     price, about = box(site, ".cost-card"), box(site, ".listing-main")
     assert price["x"] > about["x"] + about["width"] - 1
     assert abs(price["y"] - about["y"]) < 2
+
+
+def test_on_a_phone_the_search_filters_fold_behind_one_button_that_the_keyboard_opens(site):
+    listing_near_station(title="Flat by the station")
+    site.set_viewport_size({"width": 360, "height": 800})
+    site.goto(site.base_url + "/listings/")
+
+    button = site.locator("summary", has_text="Filters")
+    assert button.is_visible()
+    assert not site.locator("#f-q").is_visible()
+    assert box(site, ".listing-card")["y"] < 800
+    button.focus()
+    site.keyboard.press("Enter")
+    assert site.locator("#f-q").is_visible()
+
+    site.set_viewport_size({"width": 1280, "height": 800})
+    site.goto(site.base_url + "/listings/")
+    assert not button.is_visible()
+    assert site.locator("#f-q").is_visible()
