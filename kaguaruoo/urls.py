@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from kaguaruoo import views
+from listings import views as listing_views
 from privacy.staff_access import staff_admin_login, staff_has_admin_access
 
 admin.site.login = staff_admin_login(admin.site.login)
@@ -14,7 +15,7 @@ admin.site.site_header = "KaguAruoo staff"
 admin.site.site_title = "KaguAruoo staff"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", listing_views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("terms/", views.terms, name="terms"),
     path("i18n/", include("django.conf.urls.i18n")),

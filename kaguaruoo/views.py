@@ -6,10 +6,6 @@ from django.views.decorators.http import require_GET
 from kaguaruoo.health import DOWN, system_state
 
 
-def home(request):
-    return render(request, "home.html")
-
-
 def terms(request):
     return render(request, "terms.html")
 

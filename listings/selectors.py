@@ -2,10 +2,11 @@
 
 import datetime
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from listings.japanese import (
@@ -47,6 +48,47 @@ def listings_by_id(*, ids: list[int]) -> dict[int, Listing]:
     """Published listings with their card data, by id (for cached result pages)."""
     queryset = _with_card_data(Listing.objects.filter(status=Listing.Status.PUBLISHED, pk__in=ids))
     return {listing.pk: listing for listing in queryset}
+
+
+HOME_LISTINGS = 6
+# The cities the home page leads to: (key, name, the search filter and value that find them).
+MAIN_CITIES = (
+    ("tokyo", gettext_lazy("Tokyo"), "prefecture", "東京都"),
+    ("osaka", gettext_lazy("Osaka"), "prefecture", "大阪府"),
+    ("kyoto", gettext_lazy("Kyoto"), "prefecture", "京都府"),
+    ("fukuoka", gettext_lazy("Fukuoka"), "prefecture", "福岡県"),
+    ("sapporo", gettext_lazy("Sapporo"), "city", "札幌市"),
+)
+
+
+def listings_newest(*, limit: int = HOME_LISTINGS) -> list[Listing]:
+    """The listings published last, with their card data."""
+    published = Listing.objects.filter(status=Listing.Status.PUBLISHED)
+    return list(_with_card_data(published.order_by("-published_at", "-pk"))[:limit])
+
+
+def listings_popular(*, limit: int = HOME_LISTINGS) -> list[Listing]:
+    """The listings most often booked (signed stays), the newer first among equals."""
+    published = Listing.objects.filter(status=Listing.Status.PUBLISHED).annotate(
+        stays=Count("bookings")
+    )
+    popular = published.filter(stays__gt=0).order_by("-stays", "-published_at", "-pk")
+    return list(_with_card_data(popular)[:limit])
+
+
+def main_cities() -> list[dict]:
+    """The main cities with how many listings each has, in one query."""
+    published = Listing.objects.filter(status=Listing.Status.PUBLISHED)
+    counts = published.aggregate(
+        **{
+            key: Count("pk", filter=Q(**{f"{field}__startswith": value}))
+            for key, _label, field, value in MAIN_CITIES
+        }
+    )
+    return [
+        {"label": label, "filter": field, "value": value, "count": counts[key]}
+        for key, label, field, value in MAIN_CITIES
+    ]
 
 
 def listing_get_public(*, pk: int) -> Listing:

@@ -276,3 +276,20 @@ def host_photo_action(request, pk, photo_pk, action):
     else:
         raise Http404
     return redirect("listings:host_photos", pk=listing.pk)
+
+
+def home(request):
+    """The home page: a search box, new and popular listings, the main cities."""
+
+    def cards(listings):
+        return [
+            {"listing": listing, "cover": (listing.cover_photos or [None])[0]}
+            for listing in listings
+        ]
+
+    context = {
+        "newest": cards(selectors.listings_newest()),
+        "popular": cards(selectors.listings_popular()),
+        "cities": selectors.main_cities(),
+    }
+    return render(request, "home.html", context)
