@@ -210,7 +210,10 @@ def _check_publishable(listing: Listing) -> None:
         raise ValidationError(_("Verify your email address before you publish a listing."))
     if not identity_is_verified(user=listing.host):
         raise ValidationError(
-            _("Verify your identity before you publish a listing (Account → Privacy).")
+            _(
+                "Verify your identity before you publish a listing: "
+                "the notice on Your listings says how."
+            )
         )
     if not listing.stations.exists():
         raise ValidationError(_("Name at least one station before you publish."))

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
 
 from kaguaruoo.admin import ReadOnlyAdminMixin
@@ -336,7 +337,15 @@ class IdentityDecisionForm(forms.ModelForm):
 @admin.register(IdentityVerification)
 class IdentityVerificationAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
     form = IdentityDecisionForm
-    list_display = ["__str__", "user", "status", "submitted_at", "decided_at", "decided_by"]
+    list_display = [
+        "__str__",
+        "user",
+        "status",
+        "submitted_at",
+        "waiting",
+        "decided_at",
+        "decided_by",
+    ]
     list_filter = ["status", "document_type"]
     list_select_related = ["user", "decided_by"]
     readonly_fields = [
@@ -389,6 +398,13 @@ class IdentityVerificationAdmin(PersonalDataAdminMixin, admin.ModelAdmin):
             origin=audit_origin(request),
         )
         adopt_saved(obj, current)
+
+    @admin.display(description=_("waiting"))
+    def waiting(self, obj) -> str:
+        """How long a document has waited for staff; empty once decided."""
+        if obj.status != IdentityVerification.Status.PENDING:
+            return ""
+        return timesince(obj.submitted_at)
 
 
 @admin.register(AccessLog)

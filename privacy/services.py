@@ -529,6 +529,14 @@ def identity_decide(
             decided_by=by,
         )
         audit_write(staff=by, action=StaffAuditLog.Action.DECIDE, obj=verification, origin=origin)
+        mail_send(
+            to=verification.user,
+            template="privacy/emails/identity_decided",
+            context={
+                "verification": verification,
+                "upload_path": reverse("privacy:identity_upload"),
+            },
+        )
     return verification
 
 

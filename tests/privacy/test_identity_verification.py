@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.core import mail
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -16,6 +17,7 @@ from privacy.services import (
     identity_is_verified,
 )
 from tests.accounts.factories import UserFactory
+from tests.listings.builders import listing_near_station
 from tests.privacy.helpers import officer_create, sign_in_with_second_factor
 
 pytestmark = pytest.mark.django_db
@@ -164,3 +166,68 @@ def test_an_officer_approves_in_admin(officer_client):
     verification.refresh_from_db()
     assert verification.status == "approved"
     assert verification.decided_by == officer_client.officer
+
+
+def test_the_person_is_mailed_the_decision_with_the_reason(
+    django_capture_on_commit_callbacks,
+):
+    officer = officer_create()
+    approved, rejected = submitted(UserFactory()), submitted(UserFactory())
+
+    with django_capture_on_commit_callbacks(execute=True):
+        identity_decide(verification=approved, approve=True, by=officer)
+        identity_decide(
+            verification=rejected, approve=False, reason="The photo is blurred.", by=officer
+        )
+
+    by_person = {message.to[0]: message for message in mail.outbox}
+    assert "Your identity is verified" in by_person[approved.user.email].subject
+    assert "The photo is blurred." in by_person[rejected.user.email].body
+    assert "/privacy/me/identity/" in by_person[rejected.user.email].body
+
+
+@pytest.mark.parametrize(
+    ("state", "shown"),
+    [
+        (None, "Before you sign, KaguAruoo checks your identity"),
+        ("pending", "is waiting for our check"),
+        ("rejected", "We could not accept your identity document: The photo is blurred."),
+    ],
+)
+def test_a_tenant_applying_reads_the_state_of_the_identity_check(client, state, shown):
+    tenant, listing = UserFactory(), listing_near_station()
+    if state:
+        verification = submitted(tenant)
+        if state == "rejected":
+            identity_decide(
+                verification=verification,
+                approve=False,
+                reason="The photo is blurred.",
+                by=officer_create(),
+            )
+    client.force_login(tenant)
+
+    page = client.get(reverse("contracts:reservation_create", args=[listing.pk])).text
+
+    assert shown in page
+
+
+def test_staff_see_how_long_a_document_has_waited(officer_client):
+    verification = submitted(UserFactory())
+    IdentityVerification.objects.filter(pk=verification.pk).update(
+        submitted_at=timezone.now() - datetime.timedelta(days=2, hours=1)
+    )
+
+    page = officer_client.get(reverse("admin:privacy_identityverification_changelist")).text
+
+    assert "2\xa0days" in page
+
+
+def test_a_host_reads_before_publishing_that_the_identity_check_comes_first(client):
+    host = UserFactory()
+    client.force_login(host)
+
+    page = client.get(reverse("listings:host_list")).text
+
+    assert "Before you publish a listing, KaguAruoo checks your identity" in page
+    assert reverse("privacy:identity_upload") in page
