@@ -23,10 +23,11 @@ for candidate in python3.14 python3.13 python3.12 python3 \
 done; exit 1
 endef
 
-.PHONY: help run test install install-dev migrate demo lint format clean
+.PHONY: help run reset test install install-dev migrate demo lint format clean
 
 help:
 	@echo "make run   - set up on SQLite, load the demo data and serve http://$(HOST):$(PORT)"
+	@echo "make reset - start the demo over: delete var/'s SQLite database and uploads, migrate, load the demo"
 	@echo "make test  - run the test suite in $(TEST_WORKERS) processes (pytest arguments: ARGS=..., TEST_WORKERS=0 for one process)"
 	@echo "make lint  - ruff check and format check"
 
@@ -59,6 +60,10 @@ run: install
 	$(RUN_ENV) $(PY) manage.py load_demo
 	@echo "Serving http://$(HOST):$(PORT)/ (Ctrl-C stops)"
 	$(RUN_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
+
+# Development only: the command refuses when DATABASE_URL or MEDIA_ROOT points outside var/.
+reset: install
+	DEBUG=true $(PY) manage.py reset_demo
 
 test: install-dev
 	$(PY) -m pytest -n $(TEST_WORKERS) $(ARGS)

@@ -5,6 +5,7 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import decrypt, encrypt
 
 from accounts.models import User
+from privacy.models import Consent
 from privacy.services import signup_consents_record
 from privacy.staff_access import privacy_officer_add
 
@@ -72,24 +73,42 @@ DEMO_USERS = [
 
 
 def load() -> list[tuple[str, str]]:
-    """Create or reset the demo accounts; returns (email, role) for the printout."""
+    """Create or repair the demo accounts; returns (email, role) for the printout.
+
+    Whatever a person did with a demo account, its printed login works again: the
+    password is set back, a deactivated account is active again, and an address that
+    no account holds any more (the email was changed, or the account deleted on a
+    privacy request) gets a new account; the old one keeps its new address and data.
+    """
     logins = []
     for spec in DEMO_USERS:
         fields = {k: v for k, v in spec.items() if k not in {"email", "role", "privacy_officer"}}
-        user, _ = User.objects.update_or_create(email=spec["email"], defaults=fields)
+        user, _ = User.objects.update_or_create(
+            email=spec["email"], defaults={**fields, "is_active": True}
+        )
         if not user.check_password(DEMO_PASSWORD):
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
-        EmailAddress.objects.update_or_create(
-            user=user, email=user.email, defaults={"verified": True, "primary": True}
-        )
-        # As at sign-up: the policy accepted, no marketing mail (recorded once).
-        signup_consents_record(user=user, marketing=False, ip=None)
+        _address_repair(user)
+        if not Consent.objects.filter(user=user, purpose=Consent.Purpose.POLICY).exists():
+            # As at sign-up: the policy accepted, no marketing mail (later choices stay).
+            signup_consents_record(user=user, marketing=False, ip=None)
         if spec.get("privacy_officer"):
             privacy_officer_add(user=user)
             _staff_totp_set(user)
         logins.append((spec["email"], spec["role"]))
     return logins
+
+
+def _address_repair(user: User) -> None:
+    """The account's email is its only sign-in address: verified and primary."""
+    EmailAddress.objects.filter(email__iexact=user.email).exclude(user=user).delete()
+    EmailAddress.objects.filter(user=user, primary=True).exclude(email=user.email).update(
+        primary=False
+    )
+    EmailAddress.objects.update_or_create(
+        user=user, email=user.email, defaults={"verified": True, "primary": True}
+    )
 
 
 def _staff_totp_set(user: User) -> None:

@@ -6,14 +6,19 @@
   for her "Agree", and an open reservation request on a listing of Sakura's.
 - Sam: nothing.
 
-Everything goes through the services, as users would do it, and a second run
-leaves what exists alone.
+Everything goes through the services, as users would do it. A later run leaves
+what exists alone and repairs only what the demo users changed: when Alex has no
+signed contract (he cancelled) he gets a new one, and when Mei has no contract
+waiting (she signed, declined, or the host withdrew it) she is sent a new one, each
+for the first free dates, so the rule that no two stays overlap always holds.
 """
 
 import datetime
+from dataclasses import replace
 from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
@@ -21,7 +26,7 @@ from contracts.booking import services
 from contracts.guides import services as guides
 from contracts.models import CommissionRate, Contract, ReservationRequest
 from contracts.payments import services as payments
-from listings.demo import shibuya_listing
+from listings.demo import HOSTS, shibuya_listing
 from listings.models import Listing
 from messaging.models import Thread
 from messaging.services import message_post
@@ -104,14 +109,40 @@ def _contract_sent(thread: Thread, stay: services.Stay, *, message: str, note: s
     return contract
 
 
+def free_stay(
+    listing: Listing, *, earliest: datetime.date, months: int, people: int
+) -> services.Stay:
+    """The first stay from `earliest` on that no signed or held contract overlaps."""
+    stay = services.Stay(
+        move_in=max(earliest, listing.available_from, timezone.localdate()),
+        months=max(listing.min_months, min(months, listing.max_months)),
+        people=min(people, listing.max_occupants),
+    )
+    while services.dates_taken(listing=listing, start=stay.move_in, end=stay.move_out):
+        live = Q(status=Contract.Status.SIGNED) | Q(
+            status=Contract.Status.SENT, expires_at__gt=timezone.now()
+        )
+        blocking = (
+            Contract.objects.filter(
+                live, listing=listing, start_date__lt=stay.move_out, end_date__gt=stay.move_in
+            )
+            .order_by("-end_date")
+            .first()
+        )
+        stay = replace(stay, move_in=blocking.end_date)
+    return stay
+
+
 def _signed_contract_for_alex(listing: Listing, alex: User) -> Contract | None:
-    existing = Contract.objects.filter(listing=listing, tenant=alex).first()
-    if existing:
-        return existing
+    signed = Contract.objects.filter(listing=listing, tenant=alex, status=Contract.Status.SIGNED)
+    if signed.exists():
+        return signed.order_by("-end_date").first()
     thread = Thread.objects.filter(listing=listing, tenant=alex).first()
+    if thread is None:
+        return None
     contract = _contract_sent(
         thread,
-        services.Stay(move_in=thread.move_in, months=thread.months, people=1),
+        free_stay(listing, earliest=thread.move_in, months=thread.months, people=1),
         message="I would like to take the flat for three months, as we discussed.",
         note="The contract is in; the House Guide appears here once you sign.",
     )
@@ -119,7 +150,7 @@ def _signed_contract_for_alex(listing: Listing, alex: User) -> Contract | None:
     services.contract_sign(
         contract=contract, user=alex, code=code, ip="203.0.113.10", user_agent="Demo data"
     )
-    staff = User.objects.filter(email="staff@example.com").first()
+    staff = User.objects.filter(email="staff@example.com", is_active=True).first()
     if staff is not None:
         payments.payment_bank_transfer_record(
             payment=contract.payments.get(sequence=1), reference="MORGAN ALEX 0001", by=staff
@@ -127,35 +158,52 @@ def _signed_contract_for_alex(listing: Listing, alex: User) -> Contract | None:
     return contract
 
 
-def _waiting_contract_for_mei(listing: Listing, mei: User, after: Contract) -> None:
-    """A contract within its 72-hour hold; a later run sends a new one once it expired."""
+def _waiting_contract_for_mei(listing: Listing, mei: User, after: Contract | None) -> None:
+    """A contract within its 72-hour hold; a later run sends a new one once it is gone.
+
+    Gone: expired, declined, withdrawn by the host, or signed (then it stays signed,
+    and the new one is for the first free dates after it).
+    """
     services.contracts_expire()
     if Contract.objects.filter(listing=listing, tenant=mei, status=Contract.Status.SENT).exists():
         return
+    thread = Thread.objects.filter(listing=listing, tenant=mei).first()
+    if thread is None:
+        return
+    earliest = after.end_date if after else thread.move_in
     _contract_sent(
-        Thread.objects.filter(listing=listing, tenant=mei).first(),
-        services.Stay(move_in=after.end_date, months=listing.min_months, people=1),
+        thread,
+        free_stay(listing, earliest=earliest, months=listing.min_months, people=1),
         message="Could I take it right after the current tenant leaves?",
         note="Yes! I sent you the contract; please read it and click Agree.",
     )
 
 
-def _open_request_for_mei(mei: User) -> None:
-    if ReservationRequest.objects.filter(tenant=mei, status="open").exists():
-        return
-    listing = (
-        Listing.objects.filter(host__email="sakura.host@example.com", status="published")
-        .order_by("pk")
-        .first()
+def _listing_for_mei_request(shibuya: Listing) -> Listing | None:
+    """A published listing of Sakura's; of another demo host if Sakura has none."""
+    published = Listing.objects.filter(status=Listing.Status.PUBLISHED).order_by("pk")
+    return (
+        published.filter(host__email="sakura.host@example.com").first()
+        or published.filter(host__email__in=HOSTS).exclude(pk=shibuya.pk).first()
     )
+
+
+def _open_request_for_mei(mei: User, shibuya: Listing) -> None:
+    if ReservationRequest.objects.filter(
+        tenant=mei, status=ReservationRequest.Status.OPEN
+    ).exists():
+        return
+    listing = _listing_for_mei_request(shibuya)
     if listing is None:
         return
-    move_in = max(listing.available_from, timezone.localdate() + datetime.timedelta(days=45))
     services.reservation_request_create(
         tenant=mei,
         listing=listing,
-        stay=services.Stay(
-            move_in=move_in, months=listing.min_months, people=min(2, listing.max_occupants)
+        stay=free_stay(
+            listing,
+            earliest=timezone.localdate() + datetime.timedelta(days=45),
+            months=listing.min_months,
+            people=2,
         ),
         message="Hello, my sister and I would like to rent this apartment. Is it still free?",
         agreed=True,
@@ -164,7 +212,7 @@ def _open_request_for_mei(mei: User) -> None:
 
 
 def load() -> int:
-    """Create the demo contracts once. Returns how many contracts exist."""
+    """Create the demo contracts, or repair them (see above). Returns how many exist."""
     listing = shibuya_listing()
     if listing is None:
         return 0
@@ -174,5 +222,5 @@ def load() -> int:
     _house_guide(listing)
     contract = _signed_contract_for_alex(listing, alex)
     _waiting_contract_for_mei(listing, mei, after=contract)
-    _open_request_for_mei(mei)
+    _open_request_for_mei(mei, listing)
     return Contract.objects.count()
