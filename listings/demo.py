@@ -9,7 +9,7 @@ from accounts.models import User
 from listings.models import Listing, ListingItem, Station
 from listings.photos import demo_photo, photo_add
 from listings.postal import postal_code_lookup
-from listings.services import StationDistance, listing_create, listing_publish
+from listings.services import StationDistance, listing_create, listing_publish, listing_unhide
 from listings.stations import station_find
 
 # (postal code, [(station, prefecture), ...], neighbourhood blurb, how many listings)
@@ -197,8 +197,19 @@ def _repair(hosts: list[User]) -> None:
             today=timezone.localdate(),
         )
     elif listing.status != Listing.Status.PUBLISHED:
-        listing_publish(listing=listing, by=listing.host)
+        _published_again(listing)
     for host in hosts:
         mine = Listing.objects.filter(host=host)
         if mine.exists() and not mine.filter(status=Listing.Status.PUBLISHED).exists():
-            listing_publish(listing=mine.order_by("pk").first(), by=host)
+            _published_again(mine.order_by("pk").first())
+
+
+def _published_again(listing: Listing) -> None:
+    """Publish a demo listing again; one staff hid is first shown again by the demo's staff
+    member, with the reason (it returns to the status it had)."""
+    if listing.status == Listing.Status.HIDDEN:
+        staff = User.objects.filter(is_staff=True, is_active=True).order_by("pk").first()
+        listing_unhide(listing=listing, by=staff, reason="load_demo: the demo shows it again.")
+        listing.refresh_from_db()
+    if listing.status != Listing.Status.PUBLISHED:
+        listing_publish(listing=listing, by=listing.host)

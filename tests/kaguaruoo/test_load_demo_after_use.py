@@ -168,6 +168,17 @@ def test_hosts_paused_their_listings(client):
     load_again_and_check(client)
 
 
+def test_staff_hid_the_shibuya_listing(client):
+    listing = shibuya_listing()
+    listing_services.listing_hide(
+        listing=listing, by=user("staff@example.com"), reason="Checking the photos."
+    )
+
+    load_again_and_check(client)
+
+    assert shibuya_listing().status == Listing.Status.PUBLISHED
+
+
 def test_hana_renamed_her_shibuya_listing(client):
     listing = shibuya_listing()
     listing.title = "Renamed flat"
