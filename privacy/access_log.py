@@ -6,7 +6,6 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 
-from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
@@ -42,7 +41,9 @@ def looked_up_at_once() -> bool:
     broker (development: tasks run in-process) there is no beat, so nothing would
     ever look the rows up: the lookup then happens here, once a day per address.
     """
-    return settings.CELERY_TASK_ALWAYS_EAGER
+    from kaguaruoo.celery import app
+
+    return bool(app.conf.task_always_eager)
 
 
 def access_record(*, request, status: int) -> AccessLog | None:

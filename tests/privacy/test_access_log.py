@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from kaguaruoo.celery import app as celery_app
 from privacy.access_log import path_for_log, reverse_dns
 from privacy.models import AccessLog
 from privacy.services import access_log_domains_resolve, access_logs_purge
@@ -101,8 +102,9 @@ def test_without_a_worker_a_request_from_loopback_is_logged_with_domain_localhos
     )
 
 
-def test_with_a_worker_the_task_fills_in_the_connection_source_domain(client, settings):
-    settings.CELERY_TASK_ALWAYS_EAGER = False
+def test_with_a_worker_the_task_fills_in_the_connection_source_domain(client):
+    # As with a worker; the suite's autouse fixture puts eager mode back afterwards.
+    celery_app.conf.task_always_eager = False
     client.get("/privacy/")
     assert AccessLog.objects.get().domain_resolved is False
 
