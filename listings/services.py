@@ -117,10 +117,13 @@ def _fill_address(listing: Listing) -> None:
 
 
 def search_text_for(listing: Listing, stations: list[Station]) -> str:
-    """The normalised words the free-text search matches: title, area and station names."""
+    """The normalised words the free-text search matches: title, description, area and
+    station names."""
     parts = [
         listing.title,
         listing.title_ja,
+        listing.description,
+        listing.description_ja,
         listing.prefecture,
         listing.city,
         listing.town,

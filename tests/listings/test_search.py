@@ -52,6 +52,17 @@ def test_free_text_matches_the_title(client, two_cities):
     assert titles(search(client, q="tokyo flat")) == ["Tokyo flat"]
 
 
+def test_free_text_matches_a_word_of_the_description(client, shibuya):
+    published_listing(
+        title="Plain flat",
+        description="A balcony garden with tomatoes.",
+        stations=[(shibuya, 400)],
+    )
+    published_listing(title="Other flat", stations=[(shibuya, 500)])
+
+    assert titles(search(client, q="tomatoes")) == ["Plain flat"]
+
+
 def test_drafts_and_paused_listings_are_not_found(client, shibuya):
     published_listing(title="Draft", stations=[(shibuya, 300)], publish=False)
 
