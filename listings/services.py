@@ -300,6 +300,13 @@ def listing_hide(
         hidden_from=listing.status,
         updated_at=timezone.now(),
     )
+    return _moderation_recorded(listing=listing, by=by, reason=reason, origin=origin)
+
+
+def _moderation_recorded(
+    *, listing: Listing, by: User, reason: str, origin: AuditOrigin | None
+) -> Listing:
+    """The audit row of a staff move, with its reason; search forgets the listing's old state."""
     audit_write(
         staff=by,
         action=StaffAuditLog.Action.CHANGE,
@@ -327,12 +334,4 @@ def listing_unhide(
         hidden_from="",
         updated_at=timezone.now(),
     )
-    audit_write(
-        staff=by,
-        action=StaffAuditLog.Action.CHANGE,
-        obj=listing,
-        changed_fields=["status", "hidden_reason", audit_reason(reason)],
-        origin=origin,
-    )
-    transaction.on_commit(search_cache_invalidate)
-    return listing
+    return _moderation_recorded(listing=listing, by=by, reason=reason, origin=origin)
