@@ -3,24 +3,20 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.listings.builders import published_listing, station
+from tests.listings.builders import kyoto_listing, published_listing, station
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def test_the_search_form_completes_a_station_and_finds_listings_near_it(site):
-    shibuya = station("渋谷", "しぶや", "Shibuya")
-    kyoto = station("京都", "きょうと", "Kyoto", line="東海道本線", prefecture="京都府")
-    published_listing(title="Flat by Shibuya", stations=[(shibuya, 400)])
+@pytest.fixture
+def shibuya_and_kyoto():
     published_listing(
-        title="Flat by Kyoto",
-        stations=[(kyoto, 500)],
-        postal_code="6008216",
-        prefecture="京都府",
-        city="京都市下京区",
-        town="東塩小路町",
+        title="Flat by Shibuya", stations=[(station("渋谷", "しぶや", "Shibuya"), 400)]
     )
+    kyoto_listing(title="Flat by Kyoto")
 
+
+def test_the_search_form_completes_a_station_and_finds_listings_near_it(site, shibuya_and_kyoto):
     site.goto(site.base_url + "/listings/")
     field = site.get_by_role("combobox", name="Station")
     field.press_sequentially("渋")
@@ -36,19 +32,7 @@ def test_the_search_form_completes_a_station_and_finds_listings_near_it(site):
     expect(site.get_by_text("Flat by Kyoto")).to_have_count(0)
 
 
-def test_a_search_for_kyoto_shows_kyoto_and_not_tokyo(site):
-    shibuya = station("渋谷", "しぶや", "Shibuya")
-    kyoto = station("京都", "きょうと", "Kyoto", line="東海道本線", prefecture="京都府")
-    published_listing(title="Flat by Shibuya", stations=[(shibuya, 400)])
-    published_listing(
-        title="Flat by Kyoto",
-        stations=[(kyoto, 500)],
-        postal_code="6008216",
-        prefecture="京都府",
-        city="京都市下京区",
-        town="東塩小路町",
-    )
-
+def test_a_search_for_kyoto_shows_kyoto_and_not_tokyo(site, shibuya_and_kyoto):
     site.goto(site.base_url + "/listings/")
     site.get_by_label("Keyword, area or station").fill("京都")
     site.get_by_role("button", name="Search").click()

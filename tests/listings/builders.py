@@ -96,5 +96,19 @@ def listing_near_station(**overrides):
     return published_listing(stations=[(station(), 400)], **overrides)
 
 
+def kyoto_listing(*, title: str = "Kyoto flat", **overrides):
+    """A published listing by Kyoto station, in 京都府 (whose name 東京都 contains)."""
+    kyoto = station("京都", "きょうと", "Kyoto", line="東海道本線", prefecture="京都府")
+    return published_listing(
+        title=title,
+        stations=[(kyoto, 500)],
+        postal_code="6008216",
+        prefecture="京都府",
+        city="京都市下京区",
+        town="東塩小路町",
+        **overrides,
+    )
+
+
 def days(n: int) -> datetime.date:
     return timezone.localdate() + datetime.timedelta(days=n)

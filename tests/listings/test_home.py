@@ -3,7 +3,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from listings.services import listing_dates_book
-from tests.listings.builders import days, published_listing, station
+from tests.listings.builders import days, kyoto_listing, published_listing, station
 
 pytestmark = pytest.mark.django_db
 
@@ -11,17 +11,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def listings():
     shibuya = station("渋谷", "しぶや", "Shibuya")
-    kyoto = station("京都", "きょうと", "Kyoto", line="東海道本線", prefecture="京都府")
     older = published_listing(title="Older flat in Shibuya", stations=[(shibuya, 400)])
     booked = published_listing(title="Much booked flat", stations=[(shibuya, 500)])
-    newest = published_listing(
-        title="Newest flat in Kyoto",
-        stations=[(kyoto, 500)],
-        postal_code="6008216",
-        prefecture="京都府",
-        city="京都市下京区",
-        town="東塩小路町",
-    )
+    newest = kyoto_listing(title="Newest flat in Kyoto")
     listing_dates_book(
         listing_id=booked.pk, start=days(10), end=days(70), reference="contract:home"
     )

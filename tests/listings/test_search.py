@@ -3,7 +3,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from listings.services import listing_pause
-from tests.listings.builders import days, published_listing, station
+from tests.listings.builders import days, kyoto_listing, published_listing, station
 
 pytestmark = pytest.mark.django_db
 
@@ -266,22 +266,9 @@ def test_a_cached_search_drops_a_listing_paused_after_it(
 
 
 @pytest.fixture
-def kyoto_station():
-    return station("京都", "きょうと", "Kyoto", line="東海道本線", prefecture="京都府")
-
-
-@pytest.fixture
-def kyoto_and_tokyo(shibuya, kyoto_station):
+def kyoto_and_tokyo(shibuya):
     tokyo = published_listing(title="Tokyo flat", stations=[(shibuya, 400)])
-    kyoto = published_listing(
-        title="Kyoto flat",
-        stations=[(kyoto_station, 500)],
-        postal_code="6008216",
-        prefecture="京都府",
-        city="京都市下京区",
-        town="東塩小路町",
-    )
-    return tokyo, kyoto
+    return tokyo, kyoto_listing()
 
 
 @pytest.mark.parametrize("query", ["京都", "京都府", "kyoto", "Kyoto-fu", "きょうと", "キョウト"])
