@@ -1,4 +1,7 @@
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from tests.listings.builders import listing_near_station
 
@@ -41,3 +44,18 @@ def test_on_a_phone_the_search_filters_fold_behind_one_button_that_the_keyboard_
     site.goto(site.base_url + "/listings/")
     assert not button.is_visible()
     assert site.locator("#f-q").is_visible()
+
+
+def test_the_home_page_leads_to_new_listings_and_a_main_city(site):
+    listing_near_station(title="Sunny flat by the station", communication_style="easy")
+    site.set_viewport_size({"width": 360, "height": 800})
+    site.goto(site.base_url + "/")
+
+    new = site.locator("section", has=site.get_by_role("heading", name="New apartments"))
+    expect(new.get_by_text("Sunny flat by the station")).to_be_visible()
+    site.get_by_role("link", name=re.compile(r"^Tokyo")).click()
+    expect(site.get_by_text("Sunny flat by the station")).to_be_visible()
+    site.get_by_text("Sunny flat by the station").click()
+
+    expect(site.get_by_text("The host may decline delivery requests.")).to_be_visible()
+    expect(site.get_by_text("You can reject delivery request.")).to_have_count(0)
