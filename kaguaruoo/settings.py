@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "messaging",
     "contracts",
     "privacy",
+    "kaguaruoo.outbox",
     "campaigns",
 ]
 

@@ -1,5 +1,6 @@
 """What the privacy app itself holds about a person (see privacy/registry.py)."""
 
+from kaguaruoo.outbox.models import OutboxMessage
 from privacy.models import (
     AccessLog,
     AnonymisedExport,
@@ -159,3 +160,23 @@ def _archive_drop(privacy_request: PrivacyRequest) -> str:
     if privacy_request.archive:
         privacy_request.archive.delete(save=False)
     return ""
+
+# The site's mail outbox (kaguaruoo/outbox): the kernel imports no app, so privacy,
+# which every app may import, declares it. A sent mail's address and answer are
+# kept with the deliveries of the campaign; deletion takes the address away.
+register(
+    PersonalData(
+        model=OutboxMessage,
+        person_field="recipient",
+        export=lambda m: {
+            "kind": m.kind,
+            "address": m.address,
+            "state": m.state,
+            "message_id": m.message_id,
+            "created_at": m.created_at.isoformat(),
+            "finished_at": m.finished_at.isoformat() if m.finished_at else None,
+        },
+        erase=Erase.ANONYMISE,
+        anonymise={"recipient": None, "address": "erased@invalid", "payload": {}},
+    )
+)

@@ -1,0 +1,5 @@
+"""The app's models live in its sub-packages; Django finds them here."""
+
+from campaigns.core.models import Campaign, CampaignLink, Click, Delivery
+
+__all__ = ["Campaign", "CampaignLink", "Click", "Delivery"]
