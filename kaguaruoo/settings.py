@@ -227,7 +227,22 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "visibility_timeout": 3600}
 CELERY_TIMEZONE = TIME_ZONE
+# The mail outbox (kaguaruoo/outbox): drains running at once, rows a drain claims at a
+# time, how long a claim holds before another worker may take it, and a rate for the
+# whole site in messages a second (0: as fast as the SMTP server takes them).
+OUTBOX_PARALLEL = env.int("OUTBOX_PARALLEL", default=2)
+OUTBOX_BATCH = env.int("OUTBOX_BATCH", default=50)
+OUTBOX_LEASE_SECONDS = env.int("OUTBOX_LEASE_SECONDS", default=120)
+OUTBOX_RATE = env.float("OUTBOX_RATE", default=0)
+OUTBOX_MAX_ATTEMPTS = 8
+OUTBOX_DRAIN_SECONDS = 60
+
 CELERY_BEAT_SCHEDULE = {
+    # The outbox: drains again after a worker died with rows claimed, and after backoffs.
+    "outbox-recover": {
+        "task": "kaguaruoo.outbox.tasks.outbox_recover",
+        "schedule": 60,
+    },
     # Privacy: identity documents go 30 days after the decision.
     "privacy-identity-documents-purge": {
         "task": "privacy.tasks.identity_documents_purge",

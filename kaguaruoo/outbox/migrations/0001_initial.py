@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,31 +14,70 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='OutboxMessage',
+            name="OutboxMessage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=40, verbose_name='kind')),
-                ('key', models.CharField(max_length=120, unique=True, verbose_name='key')),
-                ('group', models.CharField(max_length=60, verbose_name='group')),
-                ('address', models.EmailField(max_length=254, verbose_name='address')),
-                ('payload', models.JSONField(blank=True, default=dict, verbose_name='payload')),
-                ('state', models.CharField(choices=[('pending', 'Pending'), ('claimed', 'Being sent'), ('sent', 'Sent'), ('failed', 'Failed'), ('skipped', 'Skipped')], default='pending', max_length=10, verbose_name='state')),
-                ('not_before', models.DateTimeField(verbose_name='not before')),
-                ('claim', models.CharField(blank=True, max_length=40, verbose_name='claim')),
-                ('worker', models.CharField(blank=True, max_length=120, verbose_name='worker')),
-                ('lease_until', models.DateTimeField(blank=True, null=True, verbose_name='lease until')),
-                ('attempts', models.PositiveSmallIntegerField(default=0, verbose_name='attempts')),
-                ('message_id', models.CharField(max_length=200, verbose_name='Message-ID')),
-                ('smtp_response', models.TextField(blank=True, verbose_name='SMTP answer')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='finished at')),
-                ('recipient', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recipient')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("kind", models.CharField(max_length=40, verbose_name="kind")),
+                ("key", models.CharField(max_length=120, unique=True, verbose_name="key")),
+                ("group", models.CharField(max_length=60, verbose_name="group")),
+                ("address", models.EmailField(max_length=254, verbose_name="address")),
+                ("payload", models.JSONField(blank=True, default=dict, verbose_name="payload")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending"),
+                            ("claimed", "Being sent"),
+                            ("sent", "Sent"),
+                            ("failed", "Failed"),
+                            ("skipped", "Skipped"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="state",
+                    ),
+                ),
+                ("not_before", models.DateTimeField(verbose_name="not before")),
+                ("claim", models.CharField(blank=True, max_length=40, verbose_name="claim")),
+                ("worker", models.CharField(blank=True, max_length=120, verbose_name="worker")),
+                (
+                    "lease_until",
+                    models.DateTimeField(blank=True, null=True, verbose_name="lease until"),
+                ),
+                ("attempts", models.PositiveSmallIntegerField(default=0, verbose_name="attempts")),
+                ("message_id", models.CharField(max_length=200, verbose_name="Message-ID")),
+                ("smtp_response", models.TextField(blank=True, verbose_name="SMTP answer")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                (
+                    "finished_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="finished at"),
+                ),
+                (
+                    "recipient",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="recipient",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'outgoing mail',
-                'verbose_name_plural': 'outgoing mail',
-                'ordering': ['pk'],
-                'indexes': [models.Index(fields=['state', 'not_before'], name='outbox_due'), models.Index(fields=['group', 'state'], name='outbox_group_state'), models.Index(fields=['group', 'finished_at'], name='outbox_group_finished')],
+                "verbose_name": "outgoing mail",
+                "verbose_name_plural": "outgoing mail",
+                "ordering": ["pk"],
+                "indexes": [
+                    models.Index(fields=["state", "not_before"], name="outbox_due"),
+                    models.Index(fields=["group", "state"], name="outbox_group_state"),
+                    models.Index(fields=["group", "finished_at"], name="outbox_group_finished"),
+                ],
             },
         ),
     ]

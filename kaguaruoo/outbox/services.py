@@ -1,0 +1,418 @@
+"""The life of an outbox row: added, claimed under a lease, sent once, recorded.
+
+pending --claim--> claimed --SMTP OK--> sent
+                          --5xx or too many tries--> failed
+                          --4xx / connection lost--> pending again, later (backoff)
+                          --preparer says Skip--> skipped
+                          --preparer says Hold--> pending, held until released
+claimed, lease expired --claim by another worker--> claimed
+
+A claim is `SELECT … FOR UPDATE SKIP LOCKED` on PostgreSQL (each worker takes rows no
+other worker holds) followed by a compare-and-swap `UPDATE` that names the claim, so
+two workers never hold one row even on SQLite, which has no row locks. Before each
+message the worker renews its hold on that one row with another compare-and-swap; if
+the lease ran out and another worker took the row, it sends nothing.
+
+The one window left: the SMTP server has answered 250 for a message and the worker
+dies before the `UPDATE … SET state = 'sent'` commits. That message is sent again
+when its lease expires. The update is one autocommit statement issued right after
+the answer, so the window is the round trip of that statement (well under a
+millisecond on loopback); the repeated message carries the same Message-ID, so a
+receiving server or mail client that de-duplicates by Message-ID shows it once.
+"""
+
+import datetime
+import hashlib
+import os
+import smtplib
+import socket
+import time
+import uuid
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.mail import EmailMultiAlternatives, mailers
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from kaguaruoo.outbox.kinds import Hold, Prepared, Skip, outbox_kind
+from kaguaruoo.outbox.models import OutboxMessage
+
+State = OutboxMessage.State
+
+# A held row waits until its group is released (a paused campaign).
+HELD_UNTIL = datetime.datetime(9999, 1, 1, tzinfo=datetime.UTC)
+
+
+def _setting(name: str, default):
+    return getattr(settings, name, default)
+
+
+def message_id_for(key: str) -> str:
+    """The same key always gives the same Message-ID."""
+    digest = hashlib.sha256(f"{settings.SECRET_KEY[:16]}:{key}".encode()).hexdigest()[:32]
+    domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(" >") or "kaguaruoo.jp"
+    return f"<{digest}@{domain}>"
+
+
+def outbox_add(
+    *,
+    kind: str,
+    key: str,
+    group: str,
+    address: str,
+    recipient=None,
+    payload: dict | None = None,
+    not_before: datetime.datetime | None = None,
+) -> OutboxMessage:
+    """Decide a mail: one row per key, whatever calls this twice. Sent after commit."""
+    message, _created = OutboxMessage.objects.get_or_create(
+        key=key,
+        defaults={
+            "kind": kind,
+            "group": group,
+            "address": address,
+            "recipient": recipient,
+            "payload": payload or {},
+            "not_before": not_before or timezone.now(),
+            "message_id": message_id_for(key),
+        },
+    )
+    outbox_kick()
+    return message
+
+
+def outbox_add_many(rows: list[dict]) -> list[OutboxMessage]:
+    """Many rows at once (a campaign's audience); keys already there are left alone.
+
+    Each dict holds kind, key, group, address and optionally recipient and payload.
+    Returns the rows of those keys, new and old, in the order given.
+    """
+    now = timezone.now()
+    OutboxMessage.objects.bulk_create(
+        [
+            OutboxMessage(
+                kind=row["kind"],
+                key=row["key"],
+                group=row["group"],
+                address=row["address"],
+                recipient=row.get("recipient"),
+                payload=row.get("payload") or {},
+                not_before=row.get("not_before") or now,
+                message_id=message_id_for(row["key"]),
+            )
+            for row in rows
+        ],
+        ignore_conflicts=True,
+        batch_size=1000,
+    )
+    by_key = OutboxMessage.objects.in_bulk([row["key"] for row in rows], field_name="key")
+    return [by_key[row["key"]] for row in rows]
+
+
+def outbox_kick(*, group: str | None = None) -> None:
+    """Have workers drain the outbox once the current transaction commits."""
+    from kaguaruoo.outbox.tasks import outbox_drain
+
+    drains = _setting("OUTBOX_PARALLEL", 2)
+
+    def enqueue():
+        for _ in range(drains):
+            outbox_drain.delay()
+
+    transaction.on_commit(enqueue)
+
+
+def outbox_group_hold(*, group: str) -> int:
+    """Nothing more of the group goes out until it is released (a paused campaign)."""
+    return OutboxMessage.objects.filter(group=group, state=State.PENDING).update(
+        not_before=HELD_UNTIL
+    )
+
+
+def outbox_group_release(*, group: str) -> int:
+    released = OutboxMessage.objects.filter(
+        group=group, state=State.PENDING, not_before=HELD_UNTIL
+    ).update(not_before=timezone.now())
+    outbox_kick()
+    return released
+
+
+def outbox_skip(*, reason: str, **filters) -> int:
+    """Pending rows matching `filters` are never sent (a cancelled campaign, a withdrawn
+    consent). Rows being sent right now are caught by their preparer's own check."""
+    return OutboxMessage.objects.filter(state=State.PENDING, **filters).update(
+        state=State.SKIPPED, smtp_response=reason[:500], finished_at=timezone.now()
+    )
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _due(now: datetime.datetime) -> Q:
+    return Q(state=State.PENDING, not_before__lte=now) | Q(state=State.CLAIMED, lease_until__lt=now)
+
+
+def outbox_claim(*, worker: str, limit: int, lease_seconds: int) -> tuple[str, list[OutboxMessage]]:
+    """Take up to `limit` due rows for `worker`; returns the claim and the rows."""
+    now = timezone.now()
+    claim = uuid.uuid4().hex
+    with transaction.atomic():
+        ids = list(
+            OutboxMessage.objects.select_for_update(skip_locked=True)
+            .filter(_due(now))
+            .order_by("pk")
+            .values_list("pk", flat=True)[:limit]
+        )
+        if not ids:
+            return claim, []
+        # The state test again: on SQLite, which locks no rows, another worker may
+        # have taken some of them since the SELECT.
+        OutboxMessage.objects.filter(_due(now), pk__in=ids).update(
+            state=State.CLAIMED,
+            claim=claim,
+            worker=worker[:120],
+            lease_until=now + datetime.timedelta(seconds=lease_seconds),
+        )
+    return claim, list(OutboxMessage.objects.filter(claim=claim, state=State.CLAIMED))
+
+
+def _renew(message: OutboxMessage, *, lease_seconds: int) -> bool:
+    """Still ours? Extend the lease on this one row, or learn another worker has it."""
+    return bool(
+        OutboxMessage.objects.filter(
+            pk=message.pk, claim=message.claim, state=State.CLAIMED
+        ).update(
+            lease_until=timezone.now() + datetime.timedelta(seconds=lease_seconds),
+            attempts=message.attempts + 1,
+        )
+    )
+
+
+def _finish(message: OutboxMessage, *, state: str, answer: str, **extra) -> None:
+    OutboxMessage.objects.filter(pk=message.pk, claim=message.claim).update(
+        state=state,
+        smtp_response=answer[:1000],
+        finished_at=timezone.now(),
+        lease_until=None,
+        **extra,
+    )
+
+
+def _retry_later(message: OutboxMessage, *, answer: str) -> str:
+    tries = message.attempts + 1
+    if tries >= _setting("OUTBOX_MAX_ATTEMPTS", 8):
+        _finish(message, state=State.FAILED, answer=f"gave up after {tries} tries: {answer}")
+        return State.FAILED
+    backoff = min(30 * 2 ** (tries - 1), 3600)
+    OutboxMessage.objects.filter(pk=message.pk, claim=message.claim).update(
+        state=State.PENDING,
+        smtp_response=answer[:1000],
+        not_before=timezone.now() + datetime.timedelta(seconds=backoff),
+        lease_until=None,
+        claim="",
+    )
+    return State.PENDING
+
+
+def email_for(message: OutboxMessage, prepared: Prepared) -> EmailMultiAlternatives:
+    email = EmailMultiAlternatives(
+        subject=prepared.subject,
+        body=prepared.body,
+        from_email=prepared.from_email or settings.DEFAULT_FROM_EMAIL,
+        to=[message.address],
+        headers={**prepared.headers, "Message-ID": message.message_id},
+    )
+    if prepared.html is not None:
+        email.attach_alternative(prepared.html, "text/html")
+    return email
+
+
+class Sender:
+    """One SMTP connection held open over a drain; the server's answer of each message."""
+
+    def __init__(self):
+        self.backend = mailers.default
+        self.smtp = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def close(self):
+        if self.smtp is not None:
+            try:
+                self.smtp.quit()
+            except (smtplib.SMTPException, OSError):
+                pass
+            self.smtp = None
+
+    def _open(self):
+        backend = self.backend
+        smtp_class = smtplib.SMTP_SSL if backend.use_ssl else smtplib.SMTP
+        self.smtp = smtp_class(backend.host, backend.port, timeout=backend.timeout or 30)
+        if backend.use_tls:
+            self.smtp.starttls()
+        if backend.username and backend.password:
+            self.smtp.login(backend.username, backend.password)
+
+    def send(self, email: EmailMultiAlternatives) -> str:
+        """Send one message; returns the server's answer. Raises smtplib errors."""
+        if not hasattr(self.backend, "host"):
+            # Development and tests without an SMTP server: the console or memory backend.
+            self.backend.send_messages([email])
+            return f"250 accepted by {type(self.backend).__module__}"
+        if self.smtp is None:
+            self._open()
+        message = email.message()
+        sender = email.from_email
+        recipients = email.recipients()
+        try:
+            self.smtp.ehlo_or_helo_if_needed()
+            code, answer = self.smtp.mail(sender)
+            if code != 250:
+                self.smtp.rset()
+                raise smtplib.SMTPSenderRefused(code, answer, sender)
+            code, answer = self.smtp.rcpt(recipients[0])
+            if code not in (250, 251):
+                self.smtp.rset()
+                raise smtplib.SMTPRecipientsRefused({recipients[0]: (code, answer)})
+            code, answer = self.smtp.data(message.as_bytes())
+        except smtplib.SMTPServerDisconnected:
+            self.smtp = None
+            raise
+        if code != 250:
+            raise smtplib.SMTPDataError(code, answer)
+        return f"{code} {answer.decode(errors='replace')}"
+
+
+def _smtp_code(error: Exception) -> int | None:
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return next(iter(error.recipients.values()))[0]
+    return getattr(error, "smtp_code", None)
+
+
+def outbox_deliver(message: OutboxMessage, *, sender: Sender, lease_seconds: int) -> str:
+    """Prepare, send and record one claimed row; returns the state it ends in."""
+    if not _renew(message, lease_seconds=lease_seconds):
+        return "lost"
+    kind = outbox_kind(message.kind)
+    prepared = kind.prepare(message)
+    if isinstance(prepared, Skip):
+        _finish(message, state=State.SKIPPED, answer=prepared.reason)
+        return State.SKIPPED
+    if isinstance(prepared, Hold):
+        OutboxMessage.objects.filter(pk=message.pk, claim=message.claim).update(
+            state=State.PENDING, not_before=HELD_UNTIL, lease_until=None, claim=""
+        )
+        return State.PENDING
+    email = email_for(message, prepared)
+    try:
+        answer = sender.send(email)
+    except (smtplib.SMTPException, OSError) as error:
+        code = _smtp_code(error)
+        text = f"{code or ''} {error}".strip()
+        if code is not None and 500 <= code < 600:
+            _finish(message, state=State.FAILED, answer=text)
+            return State.FAILED
+        sender.close()
+        return _retry_later(message, answer=text)
+    # The window: the server has the message; commit "sent" at once.
+    _finish(message, state=State.SENT, answer=answer)
+    return State.SENT
+
+
+@dataclass
+class DrainReport:
+    sent: int = 0
+    failed: int = 0
+    skipped: int = 0
+    retried: int = 0
+    groups: set = field(default_factory=set)
+
+
+def _pace(rate: float) -> None:
+    """At most `rate` messages a second across every worker: a counter per second in
+    the cache (Redis in production), which all workers share."""
+    if rate <= 0:
+        return
+    while True:
+        second = int(time.time())
+        key = f"outbox:rate:{second}"
+        cache.add(key, 0, timeout=5)
+        try:
+            count = cache.incr(key)
+        except ValueError:
+            continue
+        if count <= rate:
+            return
+        time.sleep(max(0.0, second + 1 - time.time()))
+
+
+def outbox_drain(
+    *, worker: str | None = None, batch: int | None = None, deadline: float | None = None
+) -> DrainReport:
+    """Send what is due until nothing is left (or the deadline passes)."""
+    worker = worker or worker_name()
+    batch = batch or _setting("OUTBOX_BATCH", 50)
+    lease = _setting("OUTBOX_LEASE_SECONDS", 120)
+    rate = float(_setting("OUTBOX_RATE", 0))
+    report = DrainReport()
+    counters = {
+        State.SENT: "sent",
+        State.FAILED: "failed",
+        State.SKIPPED: "skipped",
+        State.PENDING: "retried",
+    }
+    with Sender() as sender:
+        while deadline is None or time.monotonic() < deadline:
+            _claim, messages = outbox_claim(worker=worker, limit=batch, lease_seconds=lease)
+            if not messages:
+                break
+            for message in messages:
+                _pace(rate)
+                state = outbox_deliver(message, sender=sender, lease_seconds=lease)
+                if state in counters:
+                    setattr(report, counters[state], getattr(report, counters[state]) + 1)
+                report.groups.add((message.kind, message.group))
+    outbox_groups_settle(groups=report.groups)
+    return report
+
+
+def outbox_groups_settle(*, groups) -> None:
+    """Tell each kind of the groups with nothing left to send."""
+    for kind_name, group in groups:
+        busy = OutboxMessage.objects.filter(
+            group=group, state__in=[State.PENDING, State.CLAIMED]
+        ).exists()
+        kind = outbox_kind(kind_name)
+        if not busy and kind.on_group_done is not None:
+            kind.on_group_done(group)
+
+
+def outbox_due_count() -> int:
+    return OutboxMessage.objects.filter(_due(timezone.now())).count()
+
+
+def outbox_next_retry() -> datetime.datetime | None:
+    """When the earliest row waiting on a backoff is due (held rows excluded)."""
+    return (
+        OutboxMessage.objects.filter(state=State.PENDING, not_before__lt=HELD_UNTIL)
+        .order_by("not_before")
+        .values_list("not_before", flat=True)
+        .first()
+    )
+
+
+def outbox_progress(*, group: str) -> dict[str, int]:
+    """How many rows of the group are in each state."""
+    counts = dict.fromkeys(State.values, 0)
+    rows = OutboxMessage.objects.filter(group=group).values("state").order_by()
+    for row in rows.annotate(n=Count("pk")):
+        counts[row["state"]] = row["n"]
+    return counts

@@ -1,0 +1,215 @@
+"""The outbox sends each row once: claims, leases, retries and the SMTP server's answers."""
+
+import datetime
+import email
+import email.policy
+import threading
+
+import pytest
+from aiosmtpd.controller import Controller
+from django.core import mail
+from django.utils import timezone
+
+from kaguaruoo.outbox.models import OutboxMessage
+from kaguaruoo.outbox.services import (
+    Sender,
+    outbox_add,
+    outbox_claim,
+    outbox_deliver,
+    outbox_drain,
+    outbox_group_hold,
+    outbox_group_release,
+)
+from tests.accounts.factories import UserFactory
+from tests.services import free_port
+
+pytestmark = pytest.mark.django_db
+
+State = OutboxMessage.State
+
+
+def plain_mail(key: str, address: str = "reader@example.com", **extra) -> OutboxMessage:
+    return outbox_add(
+        kind="mail",
+        key=key,
+        group="test",
+        address=address,
+        payload={"subject": f"Hello {key}", "body": "Body text", **extra},
+    )
+
+
+def test_a_row_added_twice_is_one_row_and_one_mail():
+    first = plain_mail("welcome:1")
+    again = plain_mail("welcome:1")
+
+    outbox_drain()
+    outbox_drain()
+
+    assert first.pk == again.pk
+    assert [m.subject for m in mail.outbox] == ["Hello welcome:1"]
+    row = OutboxMessage.objects.get()
+    assert row.state == State.SENT
+    assert row.smtp_response.startswith("250")
+    assert mail.outbox[0].extra_headers["Message-ID"] == row.message_id
+
+
+def test_the_message_id_is_the_same_for_the_same_key_and_differs_between_keys():
+    one = plain_mail("a:1")
+    two = plain_mail("a:2")
+    OutboxMessage.objects.all().delete()
+    again = plain_mail("a:1")
+
+    assert one.message_id == again.message_id
+    assert one.message_id != two.message_id
+
+
+def test_a_delivery_processed_twice_sends_one_mail():
+    plain_mail("twice:1")
+    claim, (row,) = outbox_claim(worker="w1", limit=10, lease_seconds=60)
+
+    with Sender() as sender:
+        first = outbox_deliver(row, sender=sender, lease_seconds=60)
+        second = outbox_deliver(row, sender=sender, lease_seconds=60)
+
+    assert (first, second) == (State.SENT, "lost")
+    assert len(mail.outbox) == 1
+
+
+def test_a_claimed_row_is_not_taken_by_another_worker_while_its_lease_runs():
+    plain_mail("lease:1")
+    _claim, taken = outbox_claim(worker="w1", limit=10, lease_seconds=60)
+    _claim, again = outbox_claim(worker="w2", limit=10, lease_seconds=60)
+
+    assert len(taken) == 1
+    assert again == []
+
+
+def test_an_expired_lease_is_taken_by_another_worker_and_the_first_sends_nothing():
+    plain_mail("lease:2")
+    _claim, (held_by_first,) = outbox_claim(worker="w1", limit=10, lease_seconds=60)
+    OutboxMessage.objects.update(lease_until=timezone.now() - datetime.timedelta(seconds=1))
+
+    _claim, (held_by_second,) = outbox_claim(worker="w2", limit=10, lease_seconds=60)
+    with Sender() as sender:
+        assert outbox_deliver(held_by_first, sender=sender, lease_seconds=60) == "lost"
+        assert outbox_deliver(held_by_second, sender=sender, lease_seconds=60) == State.SENT
+
+    assert len(mail.outbox) == 1
+    assert OutboxMessage.objects.get().worker == "w2"
+
+
+def test_a_held_group_waits_until_released():
+    plain_mail("held:1")
+    outbox_group_hold(group="test")
+
+    outbox_drain()
+    assert mail.outbox == []
+
+    outbox_group_release(group="test")
+    outbox_drain()
+    assert len(mail.outbox) == 1
+
+
+def test_a_user_row_remembers_its_recipient():
+    user = UserFactory(email="person@example.com")
+    row = outbox_add(
+        kind="mail",
+        key="user:1",
+        group="test",
+        address=user.email,
+        recipient=user,
+        payload={"subject": "S", "body": "B"},
+    )
+    assert row.recipient == user
+
+
+class AnsweringServer:
+    """An SMTP server on loopback that answers each message with the next code given."""
+
+    def __init__(self, answers):
+        self.answers = list(answers)
+        self.received = []
+        self.port = free_port()
+        self._lock = threading.Lock()
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+
+    async def handle_DATA(self, server, session, envelope):
+        with self._lock:
+            answer = self.answers.pop(0) if self.answers else "250 OK"
+            if answer.startswith("250"):
+                self.received.append(
+                    email.message_from_bytes(envelope.content, policy=email.policy.default)
+                )
+        return answer
+
+
+@pytest.fixture
+def answering_server(settings):
+    servers = []
+
+    def start(*answers):
+        server = AnsweringServer(answers)
+        server.controller.start()
+        servers.append(server)
+        settings.MAILERS = {
+            "default": {
+                "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+                "OPTIONS": {"host": "127.0.0.1", "port": server.port, "timeout": 5},
+            }
+        }
+        return server
+
+    yield start
+    for server in servers:
+        server.controller.stop()
+
+
+def test_a_temporary_smtp_error_is_tried_again_later_and_then_sent(answering_server):
+    server = answering_server("451 4.3.0 Try again later")
+    plain_mail("temp:1")
+
+    outbox_drain()
+    row = OutboxMessage.objects.get()
+    assert row.state == State.PENDING
+    assert row.not_before > timezone.now()
+    assert "451" in row.smtp_response
+    assert server.received == []
+
+    OutboxMessage.objects.update(not_before=timezone.now())
+    outbox_drain()
+    row.refresh_from_db()
+    assert row.state == State.SENT
+    assert row.smtp_response.startswith("250")
+    (received,) = server.received
+    assert received["Message-ID"] == row.message_id
+    assert received["Subject"] == "Hello temp:1"
+
+
+def test_a_permanent_smtp_error_marks_the_row_failed_with_the_answer(answering_server):
+    server = answering_server("550 5.1.1 No such mailbox")
+    plain_mail("perm:1")
+
+    outbox_drain()
+    outbox_drain()
+
+    row = OutboxMessage.objects.get()
+    assert row.state == State.FAILED
+    assert "550" in row.smtp_response
+    assert server.received == []
+
+
+def test_an_unreachable_smtp_server_leaves_the_row_to_try_again(settings):
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": free_port(), "timeout": 2},
+        }
+    }
+    plain_mail("down:1")
+
+    outbox_drain()
+
+    row = OutboxMessage.objects.get()
+    assert row.state == State.PENDING
+    assert row.attempts == 1
+    assert row.smtp_response
