@@ -21,6 +21,7 @@ millisecond on loopback); the repeated message carries the same Message-ID, so a
 receiving server or mail client that de-duplicates by Message-ID shows it once.
 """
 
+import contextlib
 import datetime
 import hashlib
 import os
@@ -246,10 +247,8 @@ class Sender:
 
     def close(self):
         if self.smtp is not None:
-            try:
+            with contextlib.suppress(smtplib.SMTPException, OSError):
                 self.smtp.quit()
-            except (smtplib.SMTPException, OSError):
-                pass
             self.smtp = None
 
     def _open(self):

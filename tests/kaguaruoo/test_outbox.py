@@ -65,7 +65,7 @@ def test_the_message_id_is_the_same_for_the_same_key_and_differs_between_keys():
 
 def test_a_delivery_processed_twice_sends_one_mail():
     plain_mail("twice:1")
-    claim, (row,) = outbox_claim(worker="w1", limit=10, lease_seconds=60)
+    _claim, (row,) = outbox_claim(worker="w1", limit=10, lease_seconds=60)
 
     with Sender() as sender:
         first = outbox_deliver(row, sender=sender, lease_seconds=60)
