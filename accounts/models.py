@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
@@ -61,6 +62,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     last_name = models.CharField(_("last name"), max_length=100, blank=True)
     corporation_name = models.CharField(_("corporation name"), max_length=200, blank=True)
     phone = models.CharField(_("phone number"), max_length=30, blank=True)
+    # The language mail to this person is written in (campaigns, notifications):
+    # the one they used when they signed up; empty means the site's.
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, blank=True)
     introduction = models.TextField(_("introduction"), max_length=2000, blank=True)
     first_name_visibility = models.CharField(
         _("who sees your first name"), max_length=3, choices=Visibility, default=Visibility.ONLY_ME

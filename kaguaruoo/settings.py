@@ -162,6 +162,13 @@ MFA_TOTP_ISSUER = "KaguAruoo"
 
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="KaguAruoo <no-reply@kaguaruoo.jp>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The sender named at the foot of every campaign mail (Specified E-mail Act, art. 4).
+COMPANY_ADDRESS = env.str(
+    "COMPANY_ADDRESS",
+    default="KaguAruoo K.K., 1-1-1 Jingumae, Shibuya-ku, Tokyo 150-0001, Japan (demo)"
+    if DEBUG
+    else "",
+)
 # Where a new support request or a tenant's or host's follow-up is announced to staff.
 SUPPORT_EMAIL = env.str("SUPPORT_EMAIL", default="support@kaguaruoo.jp")
 
@@ -241,6 +248,11 @@ CELERY_BEAT_SCHEDULE = {
     # The outbox: drains again after a worker died with rows claimed, and after backoffs.
     "outbox-recover": {
         "task": "kaguaruoo.outbox.tasks.outbox_recover",
+        "schedule": 60,
+    },
+    # Campaigns: scheduled campaigns start when their time comes.
+    "campaigns-due": {
+        "task": "campaigns.tasks.campaigns_due",
         "schedule": 60,
     },
     # Privacy: identity documents go 30 days after the decision.

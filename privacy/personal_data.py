@@ -161,6 +161,7 @@ def _archive_drop(privacy_request: PrivacyRequest) -> str:
         privacy_request.archive.delete(save=False)
     return ""
 
+
 # The site's mail outbox (kaguaruoo/outbox): the kernel imports no app, so privacy,
 # which every app may import, declares it. A sent mail's address and answer are
 # kept with the deliveries of the campaign; deletion takes the address away.

@@ -1,6 +1,6 @@
 import datetime
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import TruncDate
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -119,3 +119,46 @@ def identity_document_get_for_officer(*, pk: int) -> IdentityVerification:
 
 def anonymised_exports_published() -> QuerySet[AnonymisedExport]:
     return AnonymisedExport.objects.order_by("-created_at").only("created_at")
+
+
+def _latest_consent(purpose: str):
+    return Consent.objects.filter(user=OuterRef("pk"), purpose=purpose).order_by(
+        "-recorded_at", "-pk"
+    )
+
+
+def users_reachable(users: QuerySet, *, purpose: str) -> QuerySet:
+    """The people of `users` whom mail of `purpose` may reach now: active, with an address,
+    whose newest decision about the purpose is a grant, and who asked for no stop of use
+    since that grant (the opt-in record of the Specified E-mail Act)."""
+    latest = _latest_consent(purpose)
+    return (
+        users.filter(is_active=True)
+        .exclude(email="")
+        .annotate(
+            _granted=Subquery(latest.values("granted")[:1]),
+            _granted_at=Subquery(latest.values("recorded_at")[:1]),
+        )
+        .filter(_granted=True)
+        .exclude(
+            Exists(
+                PrivacyRequest.objects.filter(
+                    user=OuterRef("pk"),
+                    kind=PrivacyRequest.Kind.STOP_OF_USE,
+                    received_at__gte=OuterRef("_granted_at"),
+                )
+            )
+        )
+    )
+
+
+def user_reachable(*, user, purpose: str) -> bool:
+    """The same test for one person, at the moment a mail goes out."""
+    if user is None or not user.is_active or not user.email:
+        return False
+    latest = consent_latest(user=user, purpose=purpose)
+    if latest is None or not latest.granted:
+        return False
+    return not PrivacyRequest.objects.filter(
+        user=user, kind=PrivacyRequest.Kind.STOP_OF_USE, received_at__gte=latest.recorded_at
+    ).exists()

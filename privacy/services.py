@@ -32,6 +32,7 @@ from privacy.models import (
     StaffAuditLog,
 )
 from privacy.selectors import consent_latest, policy_current
+from privacy.signals import consent_withdrawn
 from privacy.staff_access import AuditOrigin, audit_write
 
 
@@ -70,7 +71,7 @@ def consent_record(
     unchanged = latest is not None and latest.granted == granted
     if unchanged and (purpose != Consent.Purpose.POLICY or latest.policy_version_id == current.pk):
         return None
-    return Consent.objects.create(
+    consent = Consent.objects.create(
         user=user,
         purpose=purpose,
         granted=granted,
@@ -79,6 +80,9 @@ def consent_record(
         policy_version=current,
         source=source,
     )
+    if not granted:
+        consent_withdrawn.send(sender=Consent, user=user, purpose=purpose)
+    return consent
 
 
 def consent_is_granted(*, user, purpose: str) -> bool:

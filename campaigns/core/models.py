@@ -137,3 +137,6 @@ class Click(models.Model):
     class Meta:
         ordering = ["at", "pk"]
         indexes = [models.Index(fields=["link", "at"])]
+
+    def __str__(self):
+        return f"{self.link} at {self.at:%Y-%m-%d %H:%M}"

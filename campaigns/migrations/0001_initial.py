@@ -6,95 +6,306 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('outbox', '0001_initial'),
+        ("outbox", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Campaign',
+            name="Campaign",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(help_text='For staff only.', max_length=120, verbose_name='name')),
-                ('purpose', models.CharField(choices=[('marketing', 'Campaign, service or gift (marketing consent)'), ('questionnaires', 'Questionnaire (questionnaire consent)')], default='marketing', max_length=20, verbose_name='purpose')),
-                ('subject_en', models.CharField(max_length=150, verbose_name='subject (English)')),
-                ('subject_ja', models.CharField(max_length=150, verbose_name='subject (Japanese)')),
-                ('body_en', models.TextField(verbose_name='body (English)')),
-                ('body_ja', models.TextField(verbose_name='body (Japanese)')),
-                ('audience', models.CharField(choices=[('everyone', 'Everyone'), ('tenants', 'Tenants (a reservation request or contract)'), ('hosts', 'Hosts (a listing)'), ('prefecture', 'Interested in a prefecture'), ('stay_ending', 'Tenants whose stay ends within N days'), ('opened', 'Opened an earlier campaign'), ('not_opened', 'Did not open an earlier campaign')], max_length=20, verbose_name='audience')),
-                ('audience_prefecture', models.CharField(blank=True, choices=[('北海道', '北海道'), ('青森県', '青森県'), ('岩手県', '岩手県'), ('宮城県', '宮城県'), ('秋田県', '秋田県'), ('山形県', '山形県'), ('福島県', '福島県'), ('茨城県', '茨城県'), ('栃木県', '栃木県'), ('群馬県', '群馬県'), ('埼玉県', '埼玉県'), ('千葉県', '千葉県'), ('東京都', '東京都'), ('神奈川県', '神奈川県'), ('新潟県', '新潟県'), ('富山県', '富山県'), ('石川県', '石川県'), ('福井県', '福井県'), ('山梨県', '山梨県'), ('長野県', '長野県'), ('岐阜県', '岐阜県'), ('静岡県', '静岡県'), ('愛知県', '愛知県'), ('三重県', '三重県'), ('滋賀県', '滋賀県'), ('京都府', '京都府'), ('大阪府', '大阪府'), ('兵庫県', '兵庫県'), ('奈良県', '奈良県'), ('和歌山県', '和歌山県'), ('鳥取県', '鳥取県'), ('島根県', '島根県'), ('岡山県', '岡山県'), ('広島県', '広島県'), ('山口県', '山口県'), ('徳島県', '徳島県'), ('香川県', '香川県'), ('愛媛県', '愛媛県'), ('高知県', '高知県'), ('福岡県', '福岡県'), ('佐賀県', '佐賀県'), ('長崎県', '長崎県'), ('熊本県', '熊本県'), ('大分県', '大分県'), ('宮崎県', '宮崎県'), ('鹿児島県', '鹿児島県'), ('沖縄県', '沖縄県')], max_length=10, verbose_name='prefecture')),
-                ('audience_days', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='days')),
-                ('scheduled_at', models.DateTimeField(blank=True, help_text='Empty: as soon as staff press Send.', null=True, verbose_name='send at')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('scheduled', 'Scheduled'), ('sending', 'Sending'), ('paused', 'Paused'), ('finished', 'Finished'), ('cancelled', 'Cancelled')], default='draft', max_length=12, verbose_name='status')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('started_at', models.DateTimeField(blank=True, null=True, verbose_name='started at')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='finished at')),
-                ('audience_campaign', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='campaigns.campaign', verbose_name='earlier campaign')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        help_text="For staff only.", max_length=120, verbose_name="name"
+                    ),
+                ),
+                (
+                    "purpose",
+                    models.CharField(
+                        choices=[
+                            ("marketing", "Campaign, service or gift (marketing consent)"),
+                            ("questionnaires", "Questionnaire (questionnaire consent)"),
+                        ],
+                        default="marketing",
+                        max_length=20,
+                        verbose_name="purpose",
+                    ),
+                ),
+                ("subject_en", models.CharField(max_length=150, verbose_name="subject (English)")),
+                ("subject_ja", models.CharField(max_length=150, verbose_name="subject (Japanese)")),
+                ("body_en", models.TextField(verbose_name="body (English)")),
+                ("body_ja", models.TextField(verbose_name="body (Japanese)")),
+                (
+                    "audience",
+                    models.CharField(
+                        choices=[
+                            ("everyone", "Everyone"),
+                            ("tenants", "Tenants (a reservation request or contract)"),
+                            ("hosts", "Hosts (a listing)"),
+                            ("prefecture", "Interested in a prefecture"),
+                            ("stay_ending", "Tenants whose stay ends within N days"),
+                            ("opened", "Opened an earlier campaign"),
+                            ("not_opened", "Did not open an earlier campaign"),
+                        ],
+                        max_length=20,
+                        verbose_name="audience",
+                    ),
+                ),
+                (
+                    "audience_prefecture",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("北海道", "北海道"),
+                            ("青森県", "青森県"),
+                            ("岩手県", "岩手県"),
+                            ("宮城県", "宮城県"),
+                            ("秋田県", "秋田県"),
+                            ("山形県", "山形県"),
+                            ("福島県", "福島県"),
+                            ("茨城県", "茨城県"),
+                            ("栃木県", "栃木県"),
+                            ("群馬県", "群馬県"),
+                            ("埼玉県", "埼玉県"),
+                            ("千葉県", "千葉県"),
+                            ("東京都", "東京都"),
+                            ("神奈川県", "神奈川県"),
+                            ("新潟県", "新潟県"),
+                            ("富山県", "富山県"),
+                            ("石川県", "石川県"),
+                            ("福井県", "福井県"),
+                            ("山梨県", "山梨県"),
+                            ("長野県", "長野県"),
+                            ("岐阜県", "岐阜県"),
+                            ("静岡県", "静岡県"),
+                            ("愛知県", "愛知県"),
+                            ("三重県", "三重県"),
+                            ("滋賀県", "滋賀県"),
+                            ("京都府", "京都府"),
+                            ("大阪府", "大阪府"),
+                            ("兵庫県", "兵庫県"),
+                            ("奈良県", "奈良県"),
+                            ("和歌山県", "和歌山県"),
+                            ("鳥取県", "鳥取県"),
+                            ("島根県", "島根県"),
+                            ("岡山県", "岡山県"),
+                            ("広島県", "広島県"),
+                            ("山口県", "山口県"),
+                            ("徳島県", "徳島県"),
+                            ("香川県", "香川県"),
+                            ("愛媛県", "愛媛県"),
+                            ("高知県", "高知県"),
+                            ("福岡県", "福岡県"),
+                            ("佐賀県", "佐賀県"),
+                            ("長崎県", "長崎県"),
+                            ("熊本県", "熊本県"),
+                            ("大分県", "大分県"),
+                            ("宮崎県", "宮崎県"),
+                            ("鹿児島県", "鹿児島県"),
+                            ("沖縄県", "沖縄県"),
+                        ],
+                        max_length=10,
+                        verbose_name="prefecture",
+                    ),
+                ),
+                (
+                    "audience_days",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="days"),
+                ),
+                (
+                    "scheduled_at",
+                    models.DateTimeField(
+                        blank=True,
+                        help_text="Empty: as soon as staff press Send.",
+                        null=True,
+                        verbose_name="send at",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("scheduled", "Scheduled"),
+                            ("sending", "Sending"),
+                            ("paused", "Paused"),
+                            ("finished", "Finished"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="draft",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                (
+                    "started_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="started at"),
+                ),
+                (
+                    "finished_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="finished at"),
+                ),
+                (
+                    "audience_campaign",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="campaigns.campaign",
+                        verbose_name="earlier campaign",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'campaign',
-                'verbose_name_plural': 'campaigns',
-                'ordering': ['-created_at', '-pk'],
+                "verbose_name": "campaign",
+                "verbose_name_plural": "campaigns",
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='CampaignLink',
+            name="CampaignLink",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(verbose_name='position')),
-                ('url', models.URLField(max_length=500, verbose_name='address')),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='links', to='campaigns.campaign')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(verbose_name="position")),
+                ("url", models.URLField(max_length=500, verbose_name="address")),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="links",
+                        to="campaigns.campaign",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['campaign', 'position'],
+                "ordering": ["campaign", "position"],
             },
         ),
         migrations.CreateModel(
-            name='Delivery',
+            name="Delivery",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('language', models.CharField(max_length=8, verbose_name='language')),
-                ('opened_at', models.DateTimeField(blank=True, null=True, verbose_name='first opened at')),
-                ('opens', models.PositiveIntegerField(default=0, verbose_name='opens')),
-                ('clicks', models.PositiveIntegerField(default=0, verbose_name='clicks')),
-                ('unsubscribed_at', models.DateTimeField(blank=True, null=True, verbose_name='unsubscribed at')),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deliveries', to='campaigns.campaign')),
-                ('message', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='outbox.outboxmessage')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='campaign_deliveries', to=settings.AUTH_USER_MODEL, verbose_name='recipient')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("language", models.CharField(max_length=8, verbose_name="language")),
+                (
+                    "opened_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="first opened at"),
+                ),
+                ("opens", models.PositiveIntegerField(default=0, verbose_name="opens")),
+                ("clicks", models.PositiveIntegerField(default=0, verbose_name="clicks")),
+                (
+                    "unsubscribed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="unsubscribed at"),
+                ),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="deliveries",
+                        to="campaigns.campaign",
+                    ),
+                ),
+                (
+                    "message",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="outbox.outboxmessage",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="campaign_deliveries",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="recipient",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'delivery',
-                'verbose_name_plural': 'deliveries',
-                'ordering': ['pk'],
+                "verbose_name": "delivery",
+                "verbose_name_plural": "deliveries",
+                "ordering": ["pk"],
             },
         ),
         migrations.CreateModel(
-            name='Click',
+            name="Click",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(verbose_name='at')),
-                ('link', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='click_rows', to='campaigns.campaignlink')),
-                ('delivery', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='click_rows', to='campaigns.delivery')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(verbose_name="at")),
+                (
+                    "link",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="click_rows",
+                        to="campaigns.campaignlink",
+                    ),
+                ),
+                (
+                    "delivery",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="click_rows",
+                        to="campaigns.delivery",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['at', 'pk'],
+                "ordering": ["at", "pk"],
             },
         ),
         migrations.AddConstraint(
-            model_name='campaignlink',
-            constraint=models.UniqueConstraint(fields=('campaign', 'position'), name='campaign_link_once'),
+            model_name="campaignlink",
+            constraint=models.UniqueConstraint(
+                fields=("campaign", "position"), name="campaign_link_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='delivery',
-            constraint=models.UniqueConstraint(fields=('campaign', 'user'), name='delivery_once_per_person'),
+            model_name="delivery",
+            constraint=models.UniqueConstraint(
+                fields=("campaign", "user"), name="delivery_once_per_person"
+            ),
         ),
         migrations.AddIndex(
-            model_name='click',
-            index=models.Index(fields=['link', 'at'], name='campaigns_c_link_id_5bb1af_idx'),
+            model_name="click",
+            index=models.Index(fields=["link", "at"], name="campaigns_c_link_id_5bb1af_idx"),
         ),
     ]

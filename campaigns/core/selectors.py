@@ -1,0 +1,120 @@
+"""Reads of campaigns: the delivery behind a token, progress and statistics."""
+
+import datetime
+
+from django.db.models import Count, Q
+from django.db.models.functions import TruncHour
+from django.http import Http404
+
+from campaigns.core.models import Campaign, CampaignLink, Click, Delivery
+from campaigns.core.tokens import track_token_read, unsubscribe_token_read
+from kaguaruoo.outbox.models import OutboxMessage
+from kaguaruoo.outbox.services import outbox_progress
+
+State = OutboxMessage.State
+
+
+def delivery_for_track(*, token: str) -> tuple[Delivery, str]:
+    read = track_token_read(token)
+    if read is None:
+        raise Http404
+    delivery_id, position = read
+    delivery = Delivery.objects.select_related("campaign", "user").filter(pk=delivery_id).first()
+    if delivery is None:
+        raise Http404
+    return delivery, position
+
+
+def link_of(*, delivery: Delivery, position: str) -> CampaignLink:
+    if not position.isdigit():
+        raise Http404
+    link = CampaignLink.objects.filter(
+        campaign=delivery.campaign_id, position=int(position)
+    ).first()
+    if link is None:
+        raise Http404
+    return link
+
+
+def delivery_for_unsubscribe(*, token: str) -> Delivery:
+    delivery_id = unsubscribe_token_read(token)
+    delivery = (
+        Delivery.objects.select_related("campaign", "user").filter(pk=delivery_id).first()
+        if delivery_id is not None
+        else None
+    )
+    if delivery is None:
+        raise Http404
+    return delivery
+
+
+def campaign_progress(*, campaign: Campaign) -> dict:
+    """Sent, failed, skipped and left, with the rate of the last minute (per second)."""
+    counts = outbox_progress(group=campaign.outbox_group)
+    total = sum(counts.values())
+    done = counts[State.SENT] + counts[State.FAILED] + counts[State.SKIPPED]
+    from django.utils import timezone
+
+    minute_ago = timezone.now() - datetime.timedelta(seconds=60)
+    recent = OutboxMessage.objects.filter(
+        group=campaign.outbox_group, state=State.SENT, finished_at__gte=minute_ago
+    ).count()
+    return {
+        "status": campaign.status,
+        "status_label": str(campaign.get_status_display()),
+        "total": total,
+        "sent": counts[State.SENT],
+        "failed": counts[State.FAILED],
+        "skipped": counts[State.SKIPPED],
+        "left": counts[State.PENDING] + counts[State.CLAIMED],
+        "done": done,
+        "percent": round(100 * done / total)
+        if total
+        else (100 if campaign.status == "finished" else 0),
+        "rate": round(recent / 60, 1),
+    }
+
+
+def campaign_statistics(*, campaign: Campaign) -> dict:
+    deliveries = Delivery.objects.filter(campaign=campaign)
+    totals = deliveries.aggregate(
+        delivered=Count("pk", filter=Q(message__state=State.SENT)),
+        failed=Count("pk", filter=Q(message__state=State.FAILED)),
+        skipped=Count("pk", filter=Q(message__state=State.SKIPPED)),
+        opened=Count("pk", filter=Q(opened_at__isnull=False)),
+        clicked=Count("pk", filter=Q(clicks__gt=0)),
+        unsubscribed=Count("pk", filter=Q(unsubscribed_at__isnull=False)),
+    )
+    links = (
+        CampaignLink.objects.filter(campaign=campaign)
+        .annotate(clicks=Count("click_rows"), people=Count("click_rows__delivery", distinct=True))
+        .order_by("position")
+    )
+    return {**totals, "links": list(links)}
+
+
+def campaign_timeline(*, campaign: Campaign) -> list[dict]:
+    """Per hour since the start: mails sent, first opens, clicks."""
+    sent = (
+        OutboxMessage.objects.filter(group=campaign.outbox_group, state=State.SENT)
+        .annotate(hour=TruncHour("finished_at"))
+        .values("hour")
+        .annotate(n=Count("pk"))
+    )
+    opened = (
+        Delivery.objects.filter(campaign=campaign, opened_at__isnull=False)
+        .annotate(hour=TruncHour("opened_at"))
+        .values("hour")
+        .annotate(n=Count("pk"))
+    )
+    clicked = (
+        Click.objects.filter(delivery__campaign=campaign)
+        .annotate(hour=TruncHour("at"))
+        .values("hour")
+        .annotate(n=Count("pk"))
+    )
+    hours: dict = {}
+    for series, rows in (("sent", sent), ("opened", opened), ("clicked", clicked)):
+        for row in rows.order_by():
+            hours.setdefault(row["hour"], {"sent": 0, "opened": 0, "clicked": 0})[series] = row["n"]
+    return [{"hour": hour, **values} for hour, values in sorted(hours.items())]

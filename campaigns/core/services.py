@@ -1,0 +1,308 @@
+"""Every write of a campaign: start, pause, resume, cancel, finish; tracking and unsubscribe.
+
+draft --send--> sending (now) or scheduled (later) --due--> sending
+sending <--pause / resume--> paused;  sending --all mailed--> finished
+draft, scheduled, sending, paused --cancel--> cancelled
+
+Starting a campaign decides its recipients once: one delivery and one outbox row
+per person (both unique), in one transaction. Each mail is then checked again and
+rendered by `campaign_prepare` at the moment it goes out.
+"""
+
+import contextlib
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from campaigns.core.audiences import audience_users
+from campaigns.core.fields import fields_unknown
+from campaigns.core.models import Campaign, CampaignLink, Click, Delivery
+from campaigns.core.render import campaign_render, links_find
+from kaguaruoo.mail import email_queue, recipient_language
+from kaguaruoo.outbox.kinds import Hold, Prepared, Skip, outbox_kind_register
+from kaguaruoo.outbox.services import (
+    outbox_add_many,
+    outbox_group_hold,
+    outbox_group_release,
+    outbox_kick,
+    outbox_skip,
+)
+from kaguaruoo.roles import Role
+from kaguaruoo.transitions import IllegalTransition, TransitionTable, transition_move
+from privacy.models import Consent
+from privacy.selectors import consent_latest, user_reachable, users_reachable
+from privacy.services import consent_record
+
+Status = Campaign.Status
+KIND = "campaign"
+
+CAMPAIGN_TRANSITIONS = TransitionTable.of(
+    {
+        (Status.DRAFT, Status.SENDING): {Role.STAFF},
+        (Status.DRAFT, Status.SCHEDULED): {Role.STAFF},
+        (Status.SCHEDULED, Status.SENDING): {Role.STAFF, Role.SYSTEM},
+        (Status.SCHEDULED, Status.DRAFT): {Role.STAFF},
+        (Status.SENDING, Status.PAUSED): {Role.STAFF},
+        (Status.PAUSED, Status.SENDING): {Role.STAFF},
+        (Status.SENDING, Status.FINISHED): {Role.SYSTEM},
+        (Status.DRAFT, Status.CANCELLED): {Role.STAFF},
+        (Status.SCHEDULED, Status.CANCELLED): {Role.STAFF},
+        (Status.SENDING, Status.CANCELLED): {Role.STAFF},
+        (Status.PAUSED, Status.CANCELLED): {Role.STAFF},
+    }
+)
+
+BATCH = 2000
+
+
+class CampaignError(Exception):
+    pass
+
+
+def campaign_problems(campaign: Campaign) -> list[str]:
+    """What stops a campaign from being sent, in words for staff."""
+    problems = []
+    for label, text in (
+        (_("English subject"), campaign.subject_en),
+        (_("Japanese subject"), campaign.subject_ja),
+        (_("English body"), campaign.body_en),
+        (_("Japanese body"), campaign.body_ja),
+    ):
+        if not text.strip():
+            problems.append(_("The %(part)s is empty.") % {"part": label})
+        unknown = fields_unknown(text)
+        if unknown:
+            problems.append(
+                _("The %(part)s uses unknown fields: %(fields)s.")
+                % {"part": label, "fields": ", ".join(unknown)}
+            )
+    if len(links_find(campaign.body_en)) != len(links_find(campaign.body_ja)):
+        problems.append(_("The English and Japanese bodies must have the same links, in order."))
+    if campaign.audience == Campaign.Audience.PREFECTURE and not campaign.audience_prefecture:
+        problems.append(_("Choose the prefecture of the audience."))
+    if campaign.audience == Campaign.Audience.STAY_ENDING and not campaign.audience_days:
+        problems.append(_("Say within how many days the stays end."))
+    if (
+        campaign.audience in (Campaign.Audience.OPENED, Campaign.Audience.NOT_OPENED)
+        and campaign.audience_campaign_id is None
+    ):
+        problems.append(_("Choose the earlier campaign of the audience."))
+    if not settings.COMPANY_ADDRESS:
+        problems.append(_("COMPANY_ADDRESS is not set: every campaign mail must name the sender."))
+    return problems
+
+
+def campaign_recipients(campaign: Campaign):
+    """The audience, narrowed to the people the campaign's purpose may reach today."""
+    return users_reachable(audience_users(campaign), purpose=campaign.purpose)
+
+
+def campaign_send(*, campaign: Campaign, by) -> Campaign:
+    """Staff press Send: now, or at the campaign's time if that is still ahead."""
+    problems = campaign_problems(campaign)
+    if problems:
+        raise CampaignError(" ".join(problems))
+    if campaign.scheduled_at and campaign.scheduled_at > timezone.now():
+        return transition_move(
+            obj=campaign, table=CAMPAIGN_TRANSITIONS, to=Status.SCHEDULED, role=Role.STAFF
+        )
+    return campaign_start(campaign=campaign, role=Role.STAFF)
+
+
+def campaign_start(*, campaign: Campaign, role=Role.SYSTEM) -> Campaign:
+    """Decide the recipients and hand their mail to the outbox, all in one transaction."""
+    with transaction.atomic():
+        campaign = transition_move(
+            obj=campaign,
+            table=CAMPAIGN_TRANSITIONS,
+            to=Status.SENDING,
+            role=role,
+            started_at=timezone.now(),
+        )
+        CampaignLink.objects.bulk_create(
+            CampaignLink(campaign=campaign, position=position, url=url)
+            for position, url in enumerate(links_find(campaign.body_en))
+        )
+        users = campaign_recipients(campaign).order_by("pk").only("pk", "email", "language")
+        batch = []
+        for user in users.iterator(chunk_size=BATCH):
+            batch.append(user)
+            if len(batch) == BATCH:
+                _deliveries_create(campaign, batch)
+                batch = []
+        if batch:
+            _deliveries_create(campaign, batch)
+        outbox_kick()
+    return campaign
+
+
+def _deliveries_create(campaign: Campaign, users: list) -> None:
+    messages = outbox_add_many(
+        [
+            {
+                "kind": KIND,
+                "key": f"{campaign.outbox_group}:user:{user.pk}",
+                "group": campaign.outbox_group,
+                "address": user.email,
+                "recipient": user,
+            }
+            for user in users
+        ]
+    )
+    Delivery.objects.bulk_create(
+        [
+            Delivery(
+                campaign=campaign, user=user, message=message, language=recipient_language(user)
+            )
+            for user, message in zip(users, messages, strict=True)
+        ],
+        ignore_conflicts=True,
+    )
+
+
+def campaigns_due_start() -> int:
+    """Scheduled campaigns whose time has come start (the beat task, every minute)."""
+    started = 0
+    due = Campaign.objects.filter(status=Status.SCHEDULED, scheduled_at__lte=timezone.now())
+    for campaign in due:
+        try:
+            campaign_start(campaign=campaign)
+            started += 1
+        except IllegalTransition:
+            continue
+    return started
+
+
+def campaign_pause(*, campaign: Campaign, by) -> Campaign:
+    with transaction.atomic():
+        campaign = transition_move(
+            obj=campaign, table=CAMPAIGN_TRANSITIONS, to=Status.PAUSED, role=Role.STAFF
+        )
+        outbox_group_hold(group=campaign.outbox_group)
+    return campaign
+
+
+def campaign_resume(*, campaign: Campaign, by) -> Campaign:
+    with transaction.atomic():
+        campaign = transition_move(
+            obj=campaign, table=CAMPAIGN_TRANSITIONS, to=Status.SENDING, role=Role.STAFF
+        )
+        outbox_group_release(group=campaign.outbox_group)
+    return campaign
+
+
+def campaign_cancel(*, campaign: Campaign, by) -> Campaign:
+    with transaction.atomic():
+        campaign = transition_move(
+            obj=campaign,
+            table=CAMPAIGN_TRANSITIONS,
+            to=Status.CANCELLED,
+            role=Role.STAFF,
+            finished_at=timezone.now(),
+        )
+        outbox_skip(reason=_("campaign cancelled"), group=campaign.outbox_group)
+    return campaign
+
+
+def campaign_finish(group: str) -> None:
+    """The outbox has nothing left of the campaign: it is finished."""
+    campaign = Campaign.objects.filter(pk=int(group.split(":")[1])).first()
+    if campaign is None or campaign.status != Status.SENDING:
+        return
+    with contextlib.suppress(IllegalTransition):
+        transition_move(
+            obj=campaign,
+            table=CAMPAIGN_TRANSITIONS,
+            to=Status.FINISHED,
+            role=Role.SYSTEM,
+            finished_at=timezone.now(),
+        )
+
+
+@outbox_kind_register(KIND, on_group_done=campaign_finish)
+def campaign_prepare(message) -> Prepared | Skip | Hold:
+    """Right before a campaign mail goes out: still wanted, still allowed? Then render it."""
+    delivery = Delivery.objects.select_related("campaign", "user").filter(message=message).first()
+    if delivery is None:
+        return Skip(_("no delivery"))
+    campaign, user = delivery.campaign, delivery.user
+    if campaign.status == Status.PAUSED:
+        return Hold()
+    if campaign.status == Status.CANCELLED:
+        return Skip(_("campaign cancelled"))
+    if not user_reachable(user=user, purpose=campaign.purpose):
+        return Skip(_("no consent for this purpose"))
+    beacon = user_reachable(user=user, purpose=Consent.Purpose.ANALYTICS)
+    rendered = campaign_render(
+        campaign=campaign, user=user, language=delivery.language, delivery=delivery, beacon=beacon
+    )
+    return Prepared(
+        subject=rendered.subject, body=rendered.body, html=rendered.html, headers=rendered.headers
+    )
+
+
+def campaign_test_send(*, campaign: Campaign, by) -> None:
+    """The campaign to the staff member's own address, in both languages, links untracked."""
+    from django.core.mail import EmailMultiAlternatives
+
+    problems = [p for p in campaign_problems(campaign) if "COMPANY_ADDRESS" not in p]
+    if problems:
+        raise CampaignError(" ".join(problems))
+    for language in ("en", "ja"):
+        rendered = campaign_render(campaign=campaign, user=by, language=language)
+        message = EmailMultiAlternatives(
+            subject=f"[{_('Test')}] {rendered.subject}",
+            body=rendered.body,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[by.email],
+        )
+        message.attach_alternative(rendered.html, "text/html")
+        email_queue(message=message)
+
+
+def delivery_click(*, delivery: Delivery, link: CampaignLink) -> None:
+    now = timezone.now()
+    with transaction.atomic():
+        Click.objects.create(delivery=delivery, link=link, at=now)
+        Delivery.objects.filter(pk=delivery.pk).update(clicks=F("clicks") + 1)
+        # A click shows the mail was opened, beacon or not.
+        Delivery.objects.filter(pk=delivery.pk, opened_at__isnull=True).update(opened_at=now)
+
+
+def delivery_open(*, delivery: Delivery) -> bool:
+    """Count an open from the beacon, only for people who accepted web beacons."""
+    if not user_reachable(user=delivery.user, purpose=Consent.Purpose.ANALYTICS):
+        return False
+    now = timezone.now()
+    Delivery.objects.filter(pk=delivery.pk).update(opens=F("opens") + 1)
+    Delivery.objects.filter(pk=delivery.pk, opened_at__isnull=True).update(opened_at=now)
+    return True
+
+
+def delivery_unsubscribe(*, delivery: Delivery, ip: str | None) -> None:
+    """The one-click unsubscribe: the consent of the campaign's purpose is withdrawn now."""
+    with transaction.atomic():
+        consent_record(
+            user=delivery.user,
+            purpose=delivery.campaign.purpose,
+            granted=False,
+            ip=ip,
+            source=Consent.Source.UNSUBSCRIBE,
+        )
+        Delivery.objects.filter(pk=delivery.pk, unsubscribed_at__isnull=True).update(
+            unsubscribed_at=timezone.now()
+        )
+
+
+def deliveries_cancel_for(*, user, purpose: str) -> int:
+    """A withdrawn consent (or a stop of use) stops the person's pending mail of that purpose."""
+    pending = Delivery.objects.filter(user=user, campaign__purpose=purpose).values("message_id")
+    return outbox_skip(reason=_("consent withdrawn"), pk__in=pending)
+
+
+def unsubscribed_already(*, delivery: Delivery) -> bool:
+    latest = consent_latest(user=delivery.user, purpose=delivery.campaign.purpose)
+    return latest is None or not latest.granted
