@@ -15,6 +15,7 @@ from campaigns.core.services import (
 )
 from kaguaruoo.outbox.models import OutboxMessage
 from kaguaruoo.outbox.services import outbox_drain
+from kaguaruoo.transitions import IllegalTransition
 from privacy.models import Consent, PrivacyRequest
 from privacy.services import consent_record, privacy_request_file
 from tests.accounts.factories import UserFactory
@@ -165,7 +166,7 @@ def test_starting_twice_is_refused_and_mails_nobody_twice():
     campaign = campaign_build()
     campaign_send(campaign=campaign, by=campaign.created_by)
 
-    with pytest.raises(Exception):  # noqa: B017, PT011 - IllegalTransition
+    with pytest.raises(IllegalTransition):
         campaign_send(campaign=campaign, by=campaign.created_by)
     outbox_drain()
 
