@@ -3,6 +3,7 @@
 import email
 import email.policy
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -80,9 +81,19 @@ class CeleryWorker:
     """`celery worker` in a child process, consuming only this session's queue."""
 
     def __init__(
-        self, *, queue: str, database: dict, redis_url: str, email_url: str, media_root: str
+        self,
+        *,
+        queue: str,
+        database: dict,
+        redis_url: str,
+        email_url: str,
+        media_root: str,
+        pool: str = "solo",
+        concurrency: int = 1,
+        extra_env: dict | None = None,
     ):
         self.queue = queue
+        self.pool, self.concurrency = pool, concurrency
         self.hostname = f"{queue}@localhost"
         self.log_path = ROOT / "var" / f"{queue}.log"
         self.env = {
@@ -93,6 +104,7 @@ class CeleryWorker:
             "MEDIA_ROOT": media_root,
             "CELERY_QUEUE": queue,
             "DEBUG": "true",
+            **(extra_env or {}),
         }
         self.process = None
 
@@ -102,10 +114,12 @@ class CeleryWorker:
         self.process = subprocess.Popen(
             [
                 sys.executable, "-m", "celery", "-A", "kaguaruoo", "worker",
-                "--pool=solo", "-Q", self.queue, "-n", self.hostname,
+                f"--pool={self.pool}", f"--concurrency={self.concurrency}",
+                "-Q", self.queue, "-n", self.hostname,
                 "--without-gossip", "--without-mingle", "-l", "INFO",
             ],
             cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group, for kill()
         )  # fmt: skip
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -115,6 +129,12 @@ class CeleryWorker:
                 return
         self.stop()
         raise RuntimeError(f"Celery worker did not answer within {timeout}s: see {self.log_path}")
+
+    def kill(self):
+        """SIGKILL the worker and its pool processes at once, as a crashed machine would."""
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=20)
 
     def stop(self):
         if self.process and self.process.poll() is None:

@@ -23,6 +23,7 @@ receiving server or mail client that de-duplicates by Message-ID shows it once.
 
 import contextlib
 import datetime
+import email.policy
 import hashlib
 import os
 import smtplib
@@ -260,17 +261,17 @@ class Sender:
         if backend.username and backend.password:
             self.smtp.login(backend.username, backend.password)
 
-    def send(self, email: EmailMultiAlternatives) -> str:
+    def send(self, mail: EmailMultiAlternatives) -> str:
         """Send one message; returns the server's answer. Raises smtplib errors."""
         if not hasattr(self.backend, "host"):
             # Development and tests without an SMTP server: the console or memory backend.
-            self.backend.send_messages([email])
+            self.backend.send_messages([mail])
             return f"250 accepted by {type(self.backend).__module__}"
         if self.smtp is None:
             self._open()
-        message = email.message()
-        sender = email.from_email
-        recipients = email.recipients()
+        message = mail.message(policy=email.policy.SMTP)
+        sender = mail.from_email
+        recipients = mail.recipients()
         try:
             self.smtp.ehlo_or_helo_if_needed()
             code, answer = self.smtp.mail(sender)
@@ -310,9 +311,8 @@ def outbox_deliver(message: OutboxMessage, *, sender: Sender, lease_seconds: int
             state=State.PENDING, not_before=HELD_UNTIL, lease_until=None, claim=""
         )
         return State.PENDING
-    email = email_for(message, prepared)
     try:
-        answer = sender.send(email)
+        answer = sender.send(email_for(message, prepared))
     except (smtplib.SMTPException, OSError) as error:
         code = _smtp_code(error)
         text = f"{code or ''} {error}".strip()
@@ -398,14 +398,22 @@ def outbox_due_count() -> int:
     return OutboxMessage.objects.filter(_due(timezone.now())).count()
 
 
-def outbox_next_retry() -> datetime.datetime | None:
-    """When the earliest row waiting on a backoff is due (held rows excluded)."""
-    return (
+def outbox_next_due() -> datetime.datetime | None:
+    """When the next row becomes due: a backoff ending, or a lease running out
+    (a worker that died holding rows). Held rows wait for their release instead."""
+    waiting = (
         OutboxMessage.objects.filter(state=State.PENDING, not_before__lt=HELD_UNTIL)
         .order_by("not_before")
         .values_list("not_before", flat=True)
         .first()
     )
+    leased = (
+        OutboxMessage.objects.filter(state=State.CLAIMED)
+        .order_by("lease_until")
+        .values_list("lease_until", flat=True)
+        .first()
+    )
+    return min((moment for moment in (waiting, leased) if moment is not None), default=None)
 
 
 def outbox_progress(*, group: str) -> dict[str, int]:

@@ -12,8 +12,12 @@ import time
 from celery import shared_task
 from celery.signals import worker_ready
 from django.conf import settings
+from django.utils import timezone
 
 from kaguaruoo.outbox import services
+
+# Below the Redis broker's visibility timeout (an hour), so a countdown runs once.
+MAX_COUNTDOWN = 1800
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
@@ -21,8 +25,17 @@ def outbox_drain():
     # Stop before Celery's soft time limit; the next drain (or recover) goes on.
     budget = getattr(settings, "OUTBOX_DRAIN_SECONDS", 60)
     services.outbox_drain(deadline=time.monotonic() + budget)
+    if outbox_drain.app.conf.task_always_eager:
+        return  # in-process (development without Redis): no worker to come back later
     if services.outbox_due_count():
         outbox_drain.delay()
+        return
+    # Nothing due now: come back when a backoff ends or a dead worker's lease runs out.
+    # Within the broker's visibility timeout, so that the countdown is kept once.
+    later = services.outbox_next_due()
+    if later is not None:
+        wait = (later - timezone.now()).total_seconds() + 0.5
+        outbox_drain.apply_async(countdown=min(max(wait, 0.5), MAX_COUNTDOWN))
 
 
 @shared_task(ignore_result=True)

@@ -39,8 +39,8 @@ def unsubscribe_path(message):
 
 
 def test_a_click_is_recorded_and_goes_to_the_campaigns_own_link(client, mailed):
-    person, campaign, message = mailed
-    first, second = paths(message.body)
+    person, _campaign, message = mailed
+    _first, second = paths(message.body)
 
     response = client.get(second)
 
