@@ -306,3 +306,30 @@ def deliveries_cancel_for(*, user, purpose: str) -> int:
 def unsubscribed_already(*, delivery: Delivery) -> bool:
     latest = consent_latest(user=delivery.user, purpose=delivery.campaign.purpose)
     return latest is None or not latest.granted
+
+
+EDITABLE = (Status.DRAFT, Status.SCHEDULED)
+
+
+def campaign_edit(*, campaign: Campaign, by, changes: dict) -> Campaign:
+    """Staff change a campaign that has not started. The update names the status it read,
+    so a scheduled campaign that started meanwhile is refused instead of changed under way;
+    a scheduled campaign must stay sendable and keep its time."""
+    current = Campaign.objects.filter(pk=campaign.pk).first()
+    if current is None or current.status not in EDITABLE:
+        raise CampaignError(_("This campaign has started; it can no longer be changed."))
+    if not changes:
+        return current
+    for name, value in changes.items():
+        setattr(current, name, value)
+    if current.status == Status.SCHEDULED:
+        problems = campaign_problems(current)
+        if current.scheduled_at is None:
+            problems.append(_("A scheduled campaign needs its time."))
+        if problems:
+            raise CampaignError(" ".join(problems))
+    moved = Campaign.objects.filter(pk=current.pk, status=current.status).update(**changes)
+    if not moved:
+        raise CampaignError(_("This campaign has started; it can no longer be changed."))
+    current.refresh_from_db()
+    return current
