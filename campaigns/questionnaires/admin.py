@@ -35,14 +35,13 @@ def _lines(text: str) -> list[str]:
 class QuestionInlineFormSet(forms.BaseInlineFormSet):
     def clean(self):
         super().clean()
-        deleted = {form.instance.pk for form in self.forms if self._should_delete_form(form)}
         kept = [
             form for form in self.forms if form.cleaned_data and not self._should_delete_form(form)
         ]
         by_pk = {form.instance.pk: form.cleaned_data for form in kept if form.instance.pk}
         for form in kept:
             self._check_choices(form)
-            self._check_condition(form, by_pk, deleted - {None})
+            self._check_condition(form, by_pk)
 
     def _check_choices(self, form):
         data = form.cleaned_data
@@ -59,14 +58,9 @@ class QuestionInlineFormSet(forms.BaseInlineFormSet):
         elif english or japanese:
             form.add_error("choices_en", _("Only choice questions have choices."))
 
-    def _check_condition(self, form, by_pk, deleted):
+    def _check_condition(self, form, by_pk):
         data = form.cleaned_data
         condition = data.get("condition_question")
-        if condition is not None and condition.pk in deleted:
-            form.add_error(
-                "condition_question", _("This question depends on a question being deleted.")
-            )
-            return
         # The condition as this page changes it, else as stored.
         target = by_pk.get(condition.pk) if condition is not None else None
         target = target or (
