@@ -69,7 +69,7 @@ class AnswerForm(forms.Form):
         for question in questions:
             field = _field_for(question, language)
             field.question = question
-            if question.required:
+            if question.required and question.kind == Question.Kind.TEXT:
                 field.widget.attrs["aria-required"] = "true"
             if question.condition_question_id:
                 condition = question.condition_question
