@@ -7,5 +7,7 @@ class CampaignsConfig(AppConfig):
     verbose_name = _("Campaigns")
 
     def ready(self):
-        # The outbox kind "campaign" and the consent receiver register on import.
+        # Outbox kinds ("campaign", "questionnaire_invite"), campaign fields and the
+        # receiver of withdrawn consents register when their modules are imported.
         from campaigns.core import receivers, services  # noqa: F401
+        from campaigns.questionnaires import mail  # noqa: F401

@@ -1,5 +1,26 @@
 """The app's models live in its sub-packages; Django finds them here."""
 
 from campaigns.core.models import Campaign, CampaignLink, Click, Delivery
+from campaigns.questionnaires.models import (
+    Answer,
+    Feedback,
+    Invitation,
+    Participation,
+    Question,
+    Questionnaire,
+    Response,
+)
 
-__all__ = ["Campaign", "CampaignLink", "Click", "Delivery"]
+__all__ = [
+    "Answer",
+    "Campaign",
+    "CampaignLink",
+    "Click",
+    "Delivery",
+    "Feedback",
+    "Invitation",
+    "Participation",
+    "Question",
+    "Questionnaire",
+    "Response",
+]

@@ -46,3 +46,86 @@ register(
         anonymise={"created_by": None},
     )
 )
+
+
+# --- Questionnaires (campaigns/questionnaires/) --------------------------------------
+# A person's own responses and answers, that they answered (participation), the
+# questionnaires a stay sent them, and their feedback. Deletion keeps the counts of
+# a questionnaire's results: responses lose their person and free texts are erased;
+# the rest is deleted. Anonymous responses hold no person: see the models' docstring.
+
+from campaigns.questionnaires.models import (  # noqa: E402
+    Answer,
+    Feedback,
+    Invitation,
+    Participation,
+    Response,
+)
+
+
+def _answer_export(answer: Answer) -> dict:
+    return {
+        "questionnaire": answer.response.questionnaire.title_en,
+        "question": answer.question.text_en,
+        "answer": answer.display,
+    }
+
+
+register(
+    PersonalData(
+        model=Response,
+        person_field="user",
+        export=lambda r: {
+            "questionnaire": r.questionnaire.title_en,
+            "submitted_at": r.submitted_at.isoformat(),
+            "updated_at": r.updated_at.isoformat(),
+        },
+        erase=Erase.ANONYMISE,
+        anonymise={"user": None},
+    )
+)
+
+register(
+    PersonalData(
+        model=Answer,
+        person_field="response__user",
+        export=_answer_export,
+        erase=Erase.ANONYMISE,
+        anonymise={"text": ""},
+    )
+)
+
+register(
+    PersonalData(
+        model=Participation,
+        person_field="user",
+        export=lambda p: {
+            "questionnaire": p.questionnaire.title_en,
+            "answered_at": p.answered_at.isoformat(),
+        },
+        erase=Erase.DELETE,
+    )
+)
+
+register(
+    PersonalData(
+        model=Invitation,
+        person_field="user",
+        export=lambda i: {
+            "questionnaire": i.questionnaire.title_en,
+            "contract": i.contract.number,
+            "moment": i.moment,
+            "at": i.created_at.isoformat(),
+        },
+        erase=Erase.DELETE,
+    )
+)
+
+register(
+    PersonalData(
+        model=Feedback,
+        person_field="user",
+        export_fields=("category", "text", "created_at"),
+        erase=Erase.DELETE,
+    )
+)

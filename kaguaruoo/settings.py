@@ -296,6 +296,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "contracts.tasks.payments_overdue_mark",
         "schedule": crontab(hour=9, minute=0),
     },
+    # Questionnaires: stays whose move-in + N days or move-out came are invited once.
+    "campaigns-questionnaire-stay-invitations": {
+        "task": "campaigns.questionnaires.tasks.questionnaire_stay_invitations_send",
+        "schedule": crontab(hour=10, minute=0),
+    },
 }
 
 # Content Security Policy: every asset is the site's own.

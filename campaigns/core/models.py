@@ -52,6 +52,14 @@ class Campaign(models.Model):
         related_name="+",
         verbose_name=_("earlier campaign"),
     )
+    questionnaire = models.ForeignKey(
+        "campaigns.Questionnaire",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="campaigns",
+        verbose_name=_("questionnaire"),
+    )
     scheduled_at = models.DateTimeField(
         _("send at"), null=True, blank=True, help_text=_("Empty: as soon as staff press Send.")
     )
