@@ -27,6 +27,7 @@ urlpatterns = [
     path("messages/", include("messaging.urls")),
     path("contracts/", include("contracts.urls")),
     path("privacy/", include("privacy.urls")),
+    path("", include("campaigns.urls")),
     path("admin/", admin.site.urls),
 ]
 
