@@ -1,6 +1,7 @@
 """The app's models live in its sub-packages; Django finds them here."""
 
 from campaigns.core.models import Campaign, CampaignLink, Click, Delivery
+from campaigns.gifts.models import GiftApplication, GiftDraw, GiftShipment
 from campaigns.questionnaires.models import (
     Answer,
     Feedback,
@@ -18,6 +19,9 @@ __all__ = [
     "Click",
     "Delivery",
     "Feedback",
+    "GiftApplication",
+    "GiftDraw",
+    "GiftShipment",
     "Invitation",
     "Participation",
     "Question",

@@ -129,3 +129,80 @@ register(
         erase=Erase.DELETE,
     )
 )
+
+
+# --- Applications and gifts ---------------------------------------------------------------
+# Applications (who applied to which campaign, when, whether chosen) and gift shipments
+# (the shipping address and phone, the consent to use them, carrier and tracking). Deletion
+# empties the person and the address and keeps the rows, so a campaign's counts stay; a
+# draw keeps its record but not the staff member who ran it.
+
+from campaigns.gifts.models import GiftApplication, GiftDraw, GiftShipment  # noqa: E402
+
+
+def _when(value):
+    return value.isoformat() if value else None
+
+
+register(
+    PersonalData(
+        model=GiftApplication,
+        person_field="user",
+        export=lambda a: {
+            "campaign": a.campaign.name,
+            "applied_at": _when(a.applied_at),
+            "chosen_at": _when(a.chosen_at),
+            "chosen_in_draw": a.draw_id,
+        },
+        erase=Erase.ANONYMISE,
+        anonymise={"user": None},
+        other_user_fields={"chosen_by": "staff member who chose the application"},
+    )
+)
+
+register(
+    PersonalData(
+        model=GiftShipment,
+        person_field="user",
+        export=lambda s: {
+            "campaign": s.campaign.name,
+            "status": s.status,
+            "recipient_name": s.recipient_name,
+            "postal_code": s.postal_code,
+            "prefecture": s.prefecture,
+            "city": s.city,
+            "address_line": s.address_line,
+            "building": s.building,
+            "phone": s.phone,
+            "address_consented_at": _when(s.address_consented_at),
+            "address_consent_ip": s.address_consent_ip,
+            "carrier": s.carrier,
+            "tracking_number": s.tracking_number,
+            "shipped_at": _when(s.shipped_at),
+            "delivered_at": _when(s.delivered_at),
+            "confirmed_at": _when(s.confirmed_at),
+        },
+        erase=Erase.ANONYMISE,
+        anonymise={
+            "user": None,
+            "recipient_name": "",
+            "postal_code": "",
+            "city": "",
+            "address_line": "",
+            "building": "",
+            "phone": "",
+            "address_consent_ip": None,
+            "tracking_number": "",
+        },
+    )
+)
+
+register(
+    PersonalData(
+        model=GiftDraw,
+        person_field="drawn_by",
+        export_fields=("campaign", "number", "drawn_at"),
+        erase=Erase.ANONYMISE,
+        anonymise={"drawn_by": None},
+    )
+)

@@ -59,6 +59,7 @@ class Consent(models.Model):
             _("Share my name and contact details with the other party of a contract"),
         )
         ANALYTICS = "analytics", _("Analytics cookies")
+        GIFT_SHIPPING = "gift_shipping", _("Use my shipping address to send me a gift")
 
     class Source(models.TextChoices):
         SIGNUP = "signup", _("Sign-up")
@@ -69,6 +70,7 @@ class Consent(models.Model):
         UNSUBSCRIBE = "unsubscribe", _("Unsubscribe link")
         INQUIRY = "inquiry", _("Inquiry to a host")
         CONTRACT = "contract", _("Reservation request or contract")
+        GIFT = "gift", _("Gift shipping address form")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -63,6 +63,21 @@ class Campaign(models.Model):
     scheduled_at = models.DateTimeField(
         _("send at"), null=True, blank=True, help_text=_("Empty: as soon as staff press Send.")
     )
+    applications_open = models.BooleanField(
+        _("takes applications"),
+        default=False,
+        help_text=_("The campaign has a public page where signed-in users apply (for a gift)."),
+    )
+    applications_close_at = models.DateTimeField(
+        _("applications close at"),
+        null=True,
+        blank=True,
+        help_text=_("After this time the page says applications are closed. Needed for a draw."),
+    )
+    summary_en = models.TextField(
+        _("summary (English)"), blank=True, help_text=_("Shown on the campaign's public page.")
+    )
+    summary_ja = models.TextField(_("summary (Japanese)"), blank=True)
     status = models.CharField(_("status"), max_length=12, choices=Status, default=Status.DRAFT)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
