@@ -6,18 +6,14 @@ Imported once from `CampaignsConfig.ready`, which registers both.
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from campaigns.core.fields import campaign_field_register
 from campaigns.questionnaires import selectors
 from campaigns.questionnaires.models import Questionnaire
 from campaigns.questionnaires.services import OUTBOX_KIND
 from kaguaruoo.mail import mail_render, recipient_language
 from kaguaruoo.outbox.kinds import Prepared, Skip, outbox_kind_register
 from privacy.models import Consent
-from privacy.services import consent_is_granted
-
-try:
-    from campaigns.core.fields import campaign_field_register
-except ImportError:  # until the campaign fields land in core
-    from campaigns.questionnaires.standins import campaign_field_register
+from privacy.selectors import user_reachable
 
 
 @outbox_kind_register(OUTBOX_KIND)
@@ -29,7 +25,7 @@ def questionnaire_invite_prepare(message) -> Prepared | Skip:
     questionnaire = Questionnaire.objects.filter(pk=payload.get("questionnaire")).first()
     if user is None or questionnaire is None:
         return Skip("The person or the questionnaire no longer exists.")
-    if not consent_is_granted(user=user, purpose=Consent.Purpose.QUESTIONNAIRES):
+    if not user_reachable(user=user, purpose=Consent.Purpose.QUESTIONNAIRES):
         return Skip("No questionnaire consent.")
     if not questionnaire.is_open:
         return Skip("The questionnaire is closed.")

@@ -23,11 +23,7 @@ from campaigns.questionnaires.models import (
     respondent_key_for,
 )
 from contracts.models import Contract
-
-try:
-    from kaguaruoo.outbox.services import outbox_add
-except ImportError:  # until the outbox's services land
-    from campaigns.questionnaires.standins import outbox_add
+from kaguaruoo.outbox.services import outbox_add
 
 OUTBOX_KIND = "questionnaire_invite"
 # A stay trigger mails stays whose moment came at most this long ago, so that a new
