@@ -5,6 +5,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 
 from accounts import demo as accounts_demo
+from campaigns import demo as campaigns_demo
 from contracts import demo as contracts_demo
 from listings import demo as listings_demo
 from listings.models import Station
@@ -33,13 +34,14 @@ class Command(BaseCommand):
             listings = listings_demo.load()
             messaging_demo.load()
             contracts = contracts_demo.load()
+            campaigns = campaigns_demo.load()
             threads = Thread.objects.count()
         if quiet_logins:
             return
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data loaded: {listings} listings, {threads} message threads, "
-                f"{contracts} contracts. "
+                f"{contracts} contracts, {campaigns} campaigns. "
                 "Log in at /accounts/login/ with:"
             )
         )
