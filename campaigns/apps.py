@@ -9,5 +9,5 @@ class CampaignsConfig(AppConfig):
     def ready(self):
         # Outbox kinds ("campaign", "questionnaire_invite"), campaign fields and the
         # receiver of withdrawn consents register when their modules are imported.
-        from campaigns.core import receivers, services  # noqa: F401
+        from campaigns.core import receivers, services, slots  # noqa: F401
         from campaigns.questionnaires import mail  # noqa: F401

@@ -20,6 +20,9 @@ SECRET_PATHS = [
     re.compile(r"^(/accounts/password/reset/key/)[^/]+"),
     re.compile(r"^(/privacy/archives/)[^/]+"),
     re.compile(r"^(/t/)[^/]+"),
+    re.compile(r"^(/u/)[^/]+"),
+    re.compile(r"^(/q/)[^/]+"),
+    re.compile(r"^(/gifts/confirm/)[^/]+"),
 ]
 # Any other long, random-looking segment is treated as a token too.
 TOKEN_LIKE = re.compile(r"(?<=/)[A-Za-z0-9_\-:.=]{24,}(?=/|$)")

@@ -59,6 +59,9 @@ def test_static_files_and_health_checks_are_not_logged(client):
     [
         ("/listings/12/", "/listings/12/"),
         ("/t/abc.def.ghi", "/t/[masked]"),
+        ("/u/12:short/", "/u/[masked]/"),
+        ("/q/3.4:short/", "/q/[masked]/"),
+        ("/gifts/confirm/7:short/", "/gifts/confirm/[masked]/"),
         ("/x/AbCdEfGhIjKlMnOpQrStUvWxYz0123/", "/x/[masked]/"),
     ],
 )
