@@ -52,7 +52,7 @@ def _readers() -> None:
 
 def _reader_activity(campaign: Campaign, started: datetime.datetime) -> None:
     """Sent over the first hour, opened over the next day, some links clicked."""
-    chance = random.Random(2026)  # noqa: S311 - demo data, not security
+    chance = random.Random(2026)  # demo data, not security
     links = list(campaign.links.order_by("position"))
     for delivery in Delivery.objects.filter(campaign=campaign).select_related("message"):
         sent = started + datetime.timedelta(minutes=chance.uniform(0, 60))
