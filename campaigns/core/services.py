@@ -135,6 +135,15 @@ def campaign_start(*, campaign: Campaign, role=Role.SYSTEM) -> Campaign:
                 batch = []
         if batch:
             _deliveries_create(campaign, batch)
+        if not Delivery.objects.filter(campaign=campaign).exists():
+            # Nobody to mail: nothing will ever tell the outbox's drain about it.
+            return transition_move(
+                obj=campaign,
+                table=CAMPAIGN_TRANSITIONS,
+                to=Status.FINISHED,
+                role=Role.SYSTEM,
+                finished_at=timezone.now(),
+            )
         outbox_kick()
     return campaign
 

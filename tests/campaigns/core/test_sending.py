@@ -171,3 +171,13 @@ def test_starting_twice_is_refused_and_mails_nobody_twice():
     outbox_drain()
 
     assert len(sent_to("once@example.com")) == 1
+
+
+def test_a_campaign_nobody_agreed_to_receive_finishes_at_once_with_no_mail():
+    UserFactory(email="never@example.com")
+    campaign = campaign_build()
+
+    campaign = campaign_send(campaign=campaign, by=campaign.created_by)
+
+    assert campaign.status == Campaign.Status.FINISHED
+    assert mail.outbox == []
