@@ -89,6 +89,11 @@ class CampaignForm(forms.ModelForm):
             "audience_prefecture",
             "audience_days",
             "audience_campaign",
+            "questionnaire",
+            "applications_open",
+            "applications_close_at",
+            "summary_en",
+            "summary_ja",
             "scheduled_at",
         ]
         widgets = {
@@ -198,10 +203,40 @@ class CampaignAdmin(admin.ModelAdmin):
                     ]
                 },
             ),
+            (
+                _("Questionnaire"),
+                {
+                    "fields": ["questionnaire"],
+                    "description": _(
+                        "A questionnaire campaign (purpose: questionnaire) carries one; "
+                        "put {{ questionnaire_link }} in both bodies."
+                    ),
+                },
+            ),
+            (
+                _("Applications"),
+                {
+                    "fields": [
+                        "applications_open",
+                        "applications_close_at",
+                        "summary_en",
+                        "summary_ja",
+                    ],
+                    "description": _(
+                        "A campaign that takes applications has a public page where "
+                        "signed-in people apply; choose recipients under Gift applications."
+                    ),
+                },
+            ),
             (_("When"), {"fields": ["scheduled_at"]}),
         ]
         if obj is not None:
-            fieldsets.append((_("Record"), {"fields": self.record_fields}))
+            # While the live progress panel shows the status, the record leaves it out.
+            live = obj.status in (Campaign.Status.SENDING, Campaign.Status.PAUSED)
+            shown = [
+                f for f in self.record_fields if not live or f not in ("status", "finished_at")
+            ]
+            fieldsets.append((_("Record"), {"fields": shown}))
         return fieldsets
 
     def get_readonly_fields(self, request, obj=None):

@@ -5,6 +5,7 @@ import datetime
 from django.db.models import Count, Q
 from django.db.models.functions import TruncHour
 from django.http import Http404
+from django.utils import timezone
 
 from campaigns.core.models import Campaign, CampaignLink, Click, Delivery
 from campaigns.core.tokens import track_token_read, unsubscribe_token_read
@@ -53,12 +54,15 @@ def campaign_progress(*, campaign: Campaign) -> dict:
     counts = outbox_progress(group=campaign.outbox_group)
     total = sum(counts.values())
     done = counts[State.SENT] + counts[State.FAILED] + counts[State.SKIPPED]
-    from django.utils import timezone
-
-    minute_ago = timezone.now() - datetime.timedelta(seconds=60)
+    now = timezone.now()
+    minute_ago = now - datetime.timedelta(seconds=60)
     recent = OutboxMessage.objects.filter(
         group=campaign.outbox_group, state=State.SENT, finished_at__gte=minute_ago
     ).count()
+    # Over the last minute, or over the time since the start when that is shorter.
+    window = 60.0
+    if campaign.started_at:
+        window = min(window, max((now - campaign.started_at).total_seconds(), 1.0))
     return {
         "status": campaign.status,
         "status_label": str(campaign.get_status_display()),
@@ -71,7 +75,7 @@ def campaign_progress(*, campaign: Campaign) -> dict:
         "percent": round(100 * done / total)
         if total
         else (100 if campaign.status == "finished" else 0),
-        "rate": round(recent / 60, 1),
+        "rate": round(recent / window, 1),
     }
 
 

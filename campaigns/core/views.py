@@ -56,5 +56,7 @@ def unsubscribe(request, token):
             "delivery": delivery,
             "done": done or services.unsubscribed_already(delivery=delivery),
             "just_done": done,
+            # One button on this page: the cookie question can wait for another page.
+            "cookie_choice_needed": False,
         },
     )

@@ -296,13 +296,17 @@ def test_the_progress_endpoint_counts_what_the_outbox_did(officer_client, audien
 
     before = officer_client.get(url("progress", campaign)).json()
     outbox_drain()
+    # Started 20 seconds ago: the rate is over those 20 seconds, not a whole minute.
+    Campaign.objects.filter(pk=campaign.pk).update(
+        started_at=timezone.now() - datetime.timedelta(seconds=20)
+    )
     after = officer_client.get(url("progress", campaign)).json()
 
     assert before["total"] == 3 and before["left"] == 2 and before["skipped"] == 1
     assert after["status"] == "finished"
     assert (after["sent"], after["failed"], after["skipped"], after["left"]) == (2, 0, 1, 0)
     assert after["done"] == 3 and after["percent"] == 100
-    assert after["rate"] == round(2 / 60, 1)
+    assert after["rate"] == 0.1
 
 
 def test_the_progress_bar_is_refreshed_by_the_sites_own_script(officer_client, audience):
@@ -444,3 +448,12 @@ def test_anonymous_visitors_cannot_reach_the_progress_endpoint(audience):
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_staff_open_applications_and_attach_a_questionnaire_from_the_campaign_form(
+    officer_client,
+):
+    page = officer_client.get("/admin/campaigns/campaign/add/").content.decode()
+
+    for field in ("questionnaire", "applications_open", "applications_close_at", "summary_en"):
+        assert f'name="{field}"' in page
