@@ -9,5 +9,8 @@ class CampaignsConfig(AppConfig):
     def ready(self):
         # Outbox kinds ("campaign", "questionnaire_invite"), campaign fields and the
         # receiver of withdrawn consents register when their modules are imported.
-        from campaigns.core import receivers, services, slots  # noqa: F401
-        from campaigns.questionnaires import mail  # noqa: F401
+        import campaigns.core.receivers
+        import campaigns.core.services
+        import campaigns.core.slots
+        import campaigns.questionnaires.mail
+        import campaigns.questionnaires.receivers  # noqa: F401

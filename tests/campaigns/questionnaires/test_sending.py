@@ -232,3 +232,23 @@ def test_a_campaign_recipient_may_open_the_questionnaire_signed_in(client):
     page = client.get(reverse("campaigns:questionnaire_answer", kwargs={"pk": survey.pk}))
 
     assert page.status_code == 200
+
+
+def test_a_withdrawn_questionnaire_consent_cancels_the_pending_invitation_at_once(contract):
+    from privacy.services import consent_record
+
+    stay_survey(trigger=Questionnaire.Trigger.MOVE_IN, trigger_days=0)
+    questionnaire_consent(contract.tenant)
+    stay_invitations_send(today=contract.start_date)
+
+    consent_record(
+        user=contract.tenant,
+        purpose="questionnaires",
+        granted=False,
+        ip=None,
+        source="privacy_page",
+    )
+
+    [message] = invites()
+    assert message.state == OutboxMessage.State.SKIPPED
+    assert message.smtp_response == "consent withdrawn"
