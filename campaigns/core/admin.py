@@ -39,7 +39,7 @@ from kaguaruoo.outbox.admin import OutboxMessageAdmin as BaseOutboxMessageAdmin
 from kaguaruoo.outbox.models import OutboxMessage
 from kaguaruoo.transitions import IllegalTransition
 from privacy.models import StaffAuditLog
-from privacy.staff_access import PersonalDataAdminMixin, audit_record
+from privacy.staff_access import PersonalDataAdminMixin, audit_origin, audit_record
 
 Status = Campaign.Status
 Audience = Campaign.Audience
@@ -266,18 +266,13 @@ class CampaignAdmin(admin.ModelAdmin):
             return
         changes = {name: form.cleaned_data[name] for name in form.changed_data}
         try:
-            saved = services.campaign_edit(campaign=obj, by=request.user, changes=changes)
+            services.campaign_edit(
+                campaign=obj, by=request.user, changes=changes, origin=audit_origin(request)
+            )
         except services.CampaignError as error:
             request._campaign_refused = True
             self.message_user(request, str(error), messages.ERROR)
             return
-        if changes:
-            audit_record(
-                request=request,
-                action=StaffAuditLog.Action.CHANGE,
-                obj=saved,
-                changed_fields=list(changes),
-            )
 
     def response_change(self, request, obj):
         if getattr(request, "_campaign_refused", False):
@@ -385,10 +380,10 @@ class CampaignAdmin(admin.ModelAdmin):
         }
         return TemplateResponse(request, f"admin/campaigns/campaign/{template}", context)
 
-    def _act(self, request, campaign, *, service, done: str, changed: str):
-        """Call the service; an error message for a refusal, an audit row for a change."""
+    def _act(self, request, campaign, *, service, done: str):
+        """Call the service (which writes the audit row); an error message for a refusal."""
         try:
-            service(campaign=campaign, by=request.user)
+            service(campaign=campaign, by=request.user, origin=audit_origin(request))
         except services.CampaignError as error:
             self.message_user(request, str(error), messages.ERROR)
         except IllegalTransition:
@@ -400,12 +395,6 @@ class CampaignAdmin(admin.ModelAdmin):
                 messages.ERROR,
             )
         else:
-            audit_record(
-                request=request,
-                action=StaffAuditLog.Action.CHANGE,
-                obj=campaign,
-                changed_fields=[changed],
-            )
             self.log_change(request, campaign, done)
             self.message_user(request, done, messages.SUCCESS)
         return redirect(self._change_url(campaign))
@@ -443,16 +432,12 @@ class CampaignAdmin(admin.ModelAdmin):
         campaign = self._campaign_for(request, object_id)
         self._require_post(request)
         try:
-            services.campaign_test_send(campaign=campaign, by=request.user)
+            services.campaign_test_send(
+                campaign=campaign, by=request.user, origin=audit_origin(request)
+            )
         except services.CampaignError as error:
             self.message_user(request, str(error), messages.ERROR)
         else:
-            audit_record(
-                request=request,
-                action=StaffAuditLog.Action.CHANGE,
-                obj=campaign,
-                changed_fields=["test send"],
-            )
             self.message_user(
                 request,
                 _("A test in English and in Japanese is on its way to %(address)s.")
@@ -471,9 +456,7 @@ class CampaignAdmin(admin.ModelAdmin):
                 if later
                 else _("The campaign is being sent.")
             )
-            return self._act(
-                request, campaign, service=services.campaign_send, done=done, changed="send"
-            )
+            return self._act(request, campaign, service=services.campaign_send, done=done)
         return self._page(
             request,
             campaign,
@@ -492,7 +475,6 @@ class CampaignAdmin(admin.ModelAdmin):
             campaign,
             service=services.campaign_pause,
             done=_("The campaign is paused; nothing more goes out until you resume it."),
-            changed="pause",
         )
 
     def resume_view(self, request, object_id):
@@ -503,7 +485,6 @@ class CampaignAdmin(admin.ModelAdmin):
             campaign,
             service=services.campaign_resume,
             done=_("The campaign is being sent again."),
-            changed="resume",
         )
 
     def cancel_view(self, request, object_id):
@@ -514,7 +495,6 @@ class CampaignAdmin(admin.ModelAdmin):
                 campaign,
                 service=services.campaign_cancel,
                 done=_("The campaign is cancelled; mail not yet sent will not go out."),
-                changed="cancel",
             )
         return self._page(
             request,

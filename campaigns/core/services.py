@@ -32,9 +32,10 @@ from kaguaruoo.outbox.services import (
 )
 from kaguaruoo.roles import Role
 from kaguaruoo.transitions import IllegalTransition, TransitionTable, transition_move
-from privacy.models import Consent
+from privacy.models import Consent, StaffAuditLog
 from privacy.selectors import consent_latest, user_reachable, users_reachable
 from privacy.services import consent_record
+from privacy.staff_access import AuditOrigin, audit_write
 
 Status = Campaign.Status
 KIND = "campaign"
@@ -60,6 +61,17 @@ BATCH = 2000
 
 class CampaignError(Exception):
     pass
+
+
+def _audit(campaign: Campaign, *, by, what: str, origin: AuditOrigin | None) -> None:
+    """A staff member's move of a campaign, in the staff audit log."""
+    audit_write(
+        staff=by,
+        action=StaffAuditLog.Action.CHANGE,
+        obj=campaign,
+        changed_fields=[what],
+        origin=origin,
+    )
 
 
 def campaign_problems(campaign: Campaign) -> list[str]:
@@ -100,16 +112,20 @@ def campaign_recipients(campaign: Campaign):
     return users_reachable(audience_users(campaign), purpose=campaign.purpose)
 
 
-def campaign_send(*, campaign: Campaign, by) -> Campaign:
+def campaign_send(*, campaign: Campaign, by, origin: AuditOrigin | None = None) -> Campaign:
     """Staff press Send: now, or at the campaign's time if that is still ahead."""
     problems = campaign_problems(campaign)
     if problems:
         raise CampaignError(" ".join(problems))
-    if campaign.scheduled_at and campaign.scheduled_at > timezone.now():
-        return transition_move(
-            obj=campaign, table=CAMPAIGN_TRANSITIONS, to=Status.SCHEDULED, role=Role.STAFF
-        )
-    return campaign_start(campaign=campaign, role=Role.STAFF)
+    with transaction.atomic():
+        if campaign.scheduled_at and campaign.scheduled_at > timezone.now():
+            campaign = transition_move(
+                obj=campaign, table=CAMPAIGN_TRANSITIONS, to=Status.SCHEDULED, role=Role.STAFF
+            )
+        else:
+            campaign = campaign_start(campaign=campaign, role=Role.STAFF)
+        _audit(campaign, by=by, what="send", origin=origin)
+    return campaign
 
 
 def campaign_start(*, campaign: Campaign, role=Role.SYSTEM) -> Campaign:
@@ -185,25 +201,27 @@ def campaigns_due_start() -> int:
     return started
 
 
-def campaign_pause(*, campaign: Campaign, by) -> Campaign:
+def campaign_pause(*, campaign: Campaign, by, origin: AuditOrigin | None = None) -> Campaign:
     with transaction.atomic():
         campaign = transition_move(
             obj=campaign, table=CAMPAIGN_TRANSITIONS, to=Status.PAUSED, role=Role.STAFF
         )
         outbox_group_hold(group=campaign.outbox_group)
+        _audit(campaign, by=by, what="pause", origin=origin)
     return campaign
 
 
-def campaign_resume(*, campaign: Campaign, by) -> Campaign:
+def campaign_resume(*, campaign: Campaign, by, origin: AuditOrigin | None = None) -> Campaign:
     with transaction.atomic():
         campaign = transition_move(
             obj=campaign, table=CAMPAIGN_TRANSITIONS, to=Status.SENDING, role=Role.STAFF
         )
         outbox_group_release(group=campaign.outbox_group)
+        _audit(campaign, by=by, what="resume", origin=origin)
     return campaign
 
 
-def campaign_cancel(*, campaign: Campaign, by) -> Campaign:
+def campaign_cancel(*, campaign: Campaign, by, origin: AuditOrigin | None = None) -> Campaign:
     with transaction.atomic():
         campaign = transition_move(
             obj=campaign,
@@ -213,6 +231,7 @@ def campaign_cancel(*, campaign: Campaign, by) -> Campaign:
             finished_at=timezone.now(),
         )
         outbox_skip(reason=_("campaign cancelled"), group=campaign.outbox_group)
+        _audit(campaign, by=by, what="cancel", origin=origin)
     return campaign
 
 
@@ -253,7 +272,7 @@ def campaign_prepare(message) -> Prepared | Skip | Hold:
     )
 
 
-def campaign_test_send(*, campaign: Campaign, by) -> None:
+def campaign_test_send(*, campaign: Campaign, by, origin: AuditOrigin | None = None) -> None:
     """The campaign to the staff member's own address, in both languages, links untracked."""
     from django.core.mail import EmailMultiAlternatives
 
@@ -270,6 +289,7 @@ def campaign_test_send(*, campaign: Campaign, by) -> None:
         )
         message.attach_alternative(rendered.html, "text/html")
         email_queue(message=message)
+    _audit(campaign, by=by, what="test send", origin=origin)
 
 
 def delivery_click(*, delivery: Delivery, link: CampaignLink) -> None:
@@ -320,7 +340,9 @@ def unsubscribed_already(*, delivery: Delivery) -> bool:
 EDITABLE = (Status.DRAFT, Status.SCHEDULED)
 
 
-def campaign_edit(*, campaign: Campaign, by, changes: dict) -> Campaign:
+def campaign_edit(
+    *, campaign: Campaign, by, changes: dict, origin: AuditOrigin | None = None
+) -> Campaign:
     """Staff change a campaign that has not started. The update names the status it read,
     so a scheduled campaign that started meanwhile is refused instead of changed under way;
     a scheduled campaign must stay sendable and keep its time."""
@@ -337,8 +359,16 @@ def campaign_edit(*, campaign: Campaign, by, changes: dict) -> Campaign:
             problems.append(_("A scheduled campaign needs its time."))
         if problems:
             raise CampaignError(" ".join(problems))
-    moved = Campaign.objects.filter(pk=current.pk, status=current.status).update(**changes)
-    if not moved:
-        raise CampaignError(_("This campaign has started; it can no longer be changed."))
+    with transaction.atomic():
+        moved = Campaign.objects.filter(pk=current.pk, status=current.status).update(**changes)
+        if not moved:
+            raise CampaignError(_("This campaign has started; it can no longer be changed."))
+        audit_write(
+            staff=by,
+            action=StaffAuditLog.Action.CHANGE,
+            obj=current,
+            changed_fields=list(changes),
+            origin=origin,
+        )
     current.refresh_from_db()
     return current

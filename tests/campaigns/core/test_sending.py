@@ -181,3 +181,19 @@ def test_a_campaign_nobody_agreed_to_receive_finishes_at_once_with_no_mail():
 
     assert campaign.status == Campaign.Status.FINISHED
     assert mail.outbox == []
+
+
+def test_each_move_of_staff_is_in_the_audit_log_whoever_calls_the_service():
+    from privacy.models import StaffAuditLog
+
+    consenting_user()
+    campaign = campaign_build()
+    staff = campaign.created_by
+
+    campaign = campaign_send(campaign=campaign, by=staff)
+    campaign = campaign_pause(campaign=campaign, by=staff)
+    campaign = campaign_resume(campaign=campaign, by=staff)
+    campaign_cancel(campaign=campaign, by=staff)
+
+    rows = StaffAuditLog.objects.filter(model="campaigns.Campaign", staff=staff).order_by("pk")
+    assert [row.changed_fields for row in rows] == [["send"], ["pause"], ["resume"], ["cancel"]]
