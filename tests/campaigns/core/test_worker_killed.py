@@ -1,7 +1,6 @@
 """A real Celery worker (2 pool processes on Redis) is killed with SIGKILL in the middle of
 a campaign and started again: everyone is mailed, nobody twice, counted at the SMTP server."""
 
-import asyncio
 import threading
 import time
 import uuid
@@ -25,29 +24,44 @@ PEOPLE = 120
 class StoppableSink(SmtpSink):
     """Keeps every message; after `stop_after` messages it calls `on_stop` once, either
     while a client waits for its RCPT answer (`where="rcpt"`: outside the window) or after
-    a message was stored and before the 250 answer (`where="data"`: inside it)."""
+    a message was stored and before the 250 answer (`where="data"`: inside it).
+
+    `on_stop` runs in the server's event loop, so no other session moves meanwhile; a
+    message whose data reached the server from a client that was being killed is then
+    refused, not kept, until `reopen()`: the kill lands outside every window but the one
+    the test chose.
+    """
 
     def __init__(self, *, stop_after: int, where: str, on_stop):
         super().__init__()
         self.stop_after, self.where, self.on_stop = stop_after, where, on_stop
         self.stopped = threading.Event()
+        self.refusing = False
 
     def _should_stop(self) -> bool:
         with self._lock:
             return len(self.messages) >= self.stop_after and not self.stopped.is_set()
 
+    def _stop(self):
+        self.refusing = True
+        self.on_stop()
+        self.stopped.set()
+
+    def reopen(self):
+        self.refusing = False
+
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if self.where == "rcpt" and self._should_stop():
-            self.stopped.set()
-            await asyncio.get_running_loop().run_in_executor(None, self.on_stop)
+            self._stop()
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if self.refusing:
+            return "451 4.3.0 Not now"
         answer = await super().handle_DATA(server, session, envelope)
         if self.where == "data" and self._should_stop():
-            self.stopped.set()
-            await asyncio.get_running_loop().run_in_executor(None, self.on_stop)
+            self._stop()
         return answer
 
     def message_ids(self) -> Counter:
@@ -116,6 +130,7 @@ def run_kill_and_resume(*, where, concurrency, settings, media_root, queue):
         assert not finished(campaign)
         assert OutboxMessage.objects.filter(state="claimed").exists()
 
+        sink.reopen()
         second = new_worker(queue, sink, settings, media_root, concurrency=concurrency)
         second.start()
         try:
