@@ -16,7 +16,12 @@ from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from campaigns.core.fields import fields_fill
-from campaigns.core.tokens import OPEN, track_token, unsubscribe_token
+from campaigns.core.tokens import (
+    OPEN,
+    person_unsubscribe_token,
+    track_token,
+    unsubscribe_token,
+)
 from kaguaruoo.mail import mail_render
 
 LINK = re.compile(r"https?://[^\s<>\"'{}]+", re.IGNORECASE)
@@ -54,6 +59,16 @@ def unsubscribe_url(*, delivery_id: int) -> str:
     return absolute(
         reverse("campaigns:unsubscribe", args=[unsubscribe_token(delivery_id=delivery_id)])
     )
+
+
+def person_unsubscribe_url(*, user_id: int, purpose: str) -> str:
+    token = person_unsubscribe_token(user_id=user_id, purpose=purpose)
+    return absolute(reverse("campaigns:unsubscribe", args=[token]))
+
+
+def unsubscribe_headers(url: str) -> dict:
+    """RFC 8058: mail programs offer one click, which POSTs to the https address."""
+    return {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
 
 
 def beacon_url(*, delivery_id: int) -> str:
@@ -119,10 +134,5 @@ def campaign_render(
     subject, text, html_body = mail_render(
         template="campaigns/emails/campaign", context=context, language=language
     )
-    headers = {}
-    if stop_url:
-        headers = {
-            "List-Unsubscribe": f"<{stop_url}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        }
+    headers = unsubscribe_headers(stop_url) if stop_url else {}
     return Rendered(subject=subject, body=text, html=html_body or "", headers=headers)

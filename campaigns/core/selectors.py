@@ -1,7 +1,9 @@
 """Reads of campaigns: the delivery behind a token, progress and statistics."""
 
 import datetime
+from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Q
 from django.db.models.functions import TruncHour
 from django.http import Http404
@@ -37,16 +39,30 @@ def link_of(*, delivery: Delivery, position: str) -> CampaignLink:
     return link
 
 
-def delivery_for_unsubscribe(*, token: str) -> Delivery:
-    delivery_id = unsubscribe_token_read(token)
-    delivery = (
-        Delivery.objects.select_related("campaign", "user").filter(pk=delivery_id).first()
-        if delivery_id is not None
-        else None
-    )
-    if delivery is None:
-        raise Http404
-    return delivery
+@dataclass(frozen=True)
+class Unsubscribe:
+    """Whom an unsubscribe link is about, for which purpose, and the campaign mail it came
+    in (None for other mail)."""
+
+    user: object
+    purpose: str
+    delivery: Delivery | None = None
+
+
+def unsubscribe_for(*, token: str) -> Unsubscribe:
+    read = unsubscribe_token_read(token)
+    if isinstance(read, int):
+        delivery = Delivery.objects.select_related("campaign", "user").filter(pk=read).first()
+        if delivery is not None:
+            return Unsubscribe(
+                user=delivery.user, purpose=delivery.campaign.purpose, delivery=delivery
+            )
+    elif read is not None:
+        user_id, purpose = read
+        user = get_user_model().objects.filter(pk=user_id).first()
+        if user is not None and purpose in Campaign.Purpose.values:
+            return Unsubscribe(user=user, purpose=purpose)
+    raise Http404
 
 
 def campaign_progress(*, campaign: Campaign) -> dict:

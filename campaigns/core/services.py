@@ -311,19 +311,20 @@ def delivery_open(*, delivery: Delivery) -> bool:
     return True
 
 
-def delivery_unsubscribe(*, delivery: Delivery, ip: str | None) -> None:
-    """The one-click unsubscribe: the consent of the campaign's purpose is withdrawn now."""
+def unsubscribe(*, target, ip: str | None) -> None:
+    """The one-click unsubscribe: the consent of the mail's purpose is withdrawn now."""
     with transaction.atomic():
         consent_record(
-            user=delivery.user,
-            purpose=delivery.campaign.purpose,
+            user=target.user,
+            purpose=target.purpose,
             granted=False,
             ip=ip,
             source=Consent.Source.UNSUBSCRIBE,
         )
-        Delivery.objects.filter(pk=delivery.pk, unsubscribed_at__isnull=True).update(
-            unsubscribed_at=timezone.now()
-        )
+        if target.delivery is not None:
+            Delivery.objects.filter(pk=target.delivery.pk, unsubscribed_at__isnull=True).update(
+                unsubscribed_at=timezone.now()
+            )
 
 
 def deliveries_cancel_for(*, user, purpose: str) -> int:
@@ -332,8 +333,8 @@ def deliveries_cancel_for(*, user, purpose: str) -> int:
     return outbox_skip(reason=_("consent withdrawn"), pk__in=pending)
 
 
-def unsubscribed_already(*, delivery: Delivery) -> bool:
-    latest = consent_latest(user=delivery.user, purpose=delivery.campaign.purpose)
+def unsubscribed_already(*, target) -> bool:
+    latest = consent_latest(user=target.user, purpose=target.purpose)
     return latest is None or not latest.granted
 
 

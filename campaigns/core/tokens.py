@@ -25,11 +25,22 @@ def track_token_read(token: str) -> tuple[int, str] | None:
 
 
 def unsubscribe_token(*, delivery_id: int) -> str:
+    """A campaign mail's: names its delivery (the statistics count the unsubscribe)."""
     return _UNSUBSCRIBE.sign(str(delivery_id))
 
 
-def unsubscribe_token_read(token: str) -> int | None:
+def person_unsubscribe_token(*, user_id: int, purpose: str) -> str:
+    """Another mail's (a stay questionnaire's invitation): names the person and purpose."""
+    return _UNSUBSCRIBE.sign(f"p{user_id}.{purpose}")
+
+
+def unsubscribe_token_read(token: str) -> int | tuple[int, str] | None:
+    """A delivery id, or (user id, purpose); None for a token that was changed."""
     try:
-        return int(_UNSUBSCRIBE.unsign(token))
+        value = _UNSUBSCRIBE.unsign(token)
+        if value.startswith("p"):
+            user_id, purpose = value[1:].split(".", 1)
+            return int(user_id), purpose
+        return int(value)
     except (signing.BadSignature, ValueError):
         return None

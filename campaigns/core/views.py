@@ -44,17 +44,17 @@ def unsubscribe(request, token):
     """GET shows one button and changes nothing (mail scanners open links); POST, from
     that button or from a mail program's one-click (RFC 8058), withdraws at once with no
     login, cookie or CSRF token: the signed token is the authority."""
-    delivery = selectors.delivery_for_unsubscribe(token=token)
+    target = selectors.unsubscribe_for(token=token)
     done = False
     if request.method == "POST":
-        services.delivery_unsubscribe(delivery=delivery, ip=client_ip(request))
+        services.unsubscribe(target=target, ip=client_ip(request))
         done = True
     return render(
         request,
         "campaigns/unsubscribe.html",
         {
-            "delivery": delivery,
-            "done": done or services.unsubscribed_already(delivery=delivery),
+            "target": target,
+            "done": done or services.unsubscribed_already(target=target),
             "just_done": done,
             # One button on this page: the cookie question can wait for another page.
             "cookie_choice_needed": False,

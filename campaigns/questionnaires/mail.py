@@ -3,10 +3,12 @@
 Imported once from `CampaignsConfig.ready`, which registers both.
 """
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.core.fields import campaign_field_register
+from campaigns.core.render import person_unsubscribe_url, unsubscribe_headers
 from campaigns.questionnaires import selectors
 from campaigns.questionnaires.models import Questionnaire
 from campaigns.questionnaires.services import OUTBOX_KIND
@@ -33,6 +35,7 @@ def questionnaire_invite_prepare(message) -> Prepared | Skip:
     if reminder and selectors.questionnaire_has_answered(questionnaire=questionnaire, user=user):
         return Skip("Answered already.")
     language = recipient_language(user)
+    stop_url = person_unsubscribe_url(user_id=user.pk, purpose=Consent.Purpose.QUESTIONNAIRES)
     subject, body, html = mail_render(
         template=f"campaigns/emails/questionnaire_{'reminder' if reminder else 'invite'}",
         context={
@@ -41,10 +44,12 @@ def questionnaire_invite_prepare(message) -> Prepared | Skip:
             "intro": questionnaire.intro_in(language),
             "closes_at": questionnaire.closes_at,
             "link": selectors.questionnaire_link(questionnaire=questionnaire, user=user),
+            "unsubscribe_url": stop_url,
+            "company_address": settings.COMPANY_ADDRESS,
         },
         language=language,
     )
-    return Prepared(subject=subject, body=body, html=html)
+    return Prepared(subject=subject, body=body, html=html, headers=unsubscribe_headers(stop_url))
 
 
 @campaign_field_register("questionnaire_link", _("Link to the campaign's questionnaire"))

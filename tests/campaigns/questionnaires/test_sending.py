@@ -107,6 +107,31 @@ def test_the_preparer_renders_the_invitation_with_the_personal_link(contract):
     assert survey.title_en in prepared.body
 
 
+def test_the_invitation_names_the_sender_and_unsubscribes_with_one_click(client, contract):
+    import re
+
+    from django.test import Client
+
+    from privacy.selectors import consent_latest
+
+    stay_survey(trigger=Questionnaire.Trigger.MOVE_OUT, closes_in_days=400)
+    questionnaire_consent(contract.tenant)
+    stay_invitations_send(today=contract.end_date)
+
+    prepared = questionnaire_invite_prepare(invites().get())
+
+    assert "Jingumae" in prepared.body
+    assert prepared.headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    url = re.search(r"<([^>]+)>", prepared.headers["List-Unsubscribe"]).group(1)
+    assert url in prepared.body
+    path = url.split("://", 1)[1].split("/", 1)[1]
+    assert client.get(f"/{path}").status_code == 200
+    assert consent_latest(user=contract.tenant, purpose="questionnaires").granted is True
+    assert Client(enforce_csrf_checks=True).post(f"/{path}").status_code == 200
+    assert consent_latest(user=contract.tenant, purpose="questionnaires").granted is False
+    assert client.post(f"/{path[:-3]}xx/").status_code == 404
+
+
 def test_the_preparer_skips_a_person_who_withdrew_the_questionnaire_consent(contract):
     stay_survey(trigger=Questionnaire.Trigger.MOVE_OUT, closes_in_days=400)
     questionnaire_consent(contract.tenant)
