@@ -110,6 +110,8 @@ class CampaignLink(models.Model):
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="links")
     position = models.PositiveSmallIntegerField(_("position"))
     url = models.URLField(_("address"), max_length=500)
+    # The same link of the Japanese body (the two bodies have the same links, in order).
+    url_ja = models.URLField(_("address (Japanese)"), max_length=500, blank=True)
 
     class Meta:
         ordering = ["campaign", "position"]
@@ -119,6 +121,9 @@ class CampaignLink(models.Model):
 
     def __str__(self):
         return self.url
+
+    def url_for(self, language: str) -> str:
+        return self.url_ja if language == "ja" and self.url_ja else self.url
 
 
 class Delivery(models.Model):

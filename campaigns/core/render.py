@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString
 
-from campaigns.core.fields import fields_fill
+from campaigns.core.fields import fields_fill, fields_fill_shared
 from campaigns.core.tokens import (
     OPEN,
     person_unsubscribe_token,
@@ -76,6 +76,12 @@ def beacon_url(*, delivery_id: int) -> str:
     return absolute(reverse("campaigns:beacon", args=[token]))
 
 
+def campaign_body(campaign, *, language: str) -> str:
+    """The body in a language with the shared fields filled in: its links are final."""
+    body = campaign.body_ja if language == "ja" else campaign.body_en
+    return fields_fill_shared(body, campaign=campaign)
+
+
 @dataclass(frozen=True)
 class Rendered:
     subject: str
@@ -106,7 +112,7 @@ def campaign_render(
     """The mail of `campaign` to `user` in `language`. Without a delivery (a test send to
     oneself) the links go straight to their addresses and there is no unsubscribe."""
     subject_text = campaign.subject_ja if language == "ja" else campaign.subject_en
-    body_text = campaign.body_ja if language == "ja" else campaign.body_en
+    body_text = campaign_body(campaign, language=language)
     urls = links_find(body_text)
     stored = {link.position: link.url for link in campaign.links.all()} if delivery else {}
 

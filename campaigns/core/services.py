@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from campaigns.core.audiences import audience_users
 from campaigns.core.fields import fields_unknown
 from campaigns.core.models import Campaign, CampaignLink, Click, Delivery
-from campaigns.core.render import campaign_render, links_find
+from campaigns.core.render import campaign_body, campaign_render, links_find
 from kaguaruoo.mail import email_queue, recipient_language
 from kaguaruoo.outbox.kinds import Hold, Prepared, Skip, outbox_kind_register
 from kaguaruoo.outbox.services import (
@@ -91,7 +91,8 @@ def campaign_problems(campaign: Campaign) -> list[str]:
                 _("The %(part)s uses unknown fields: %(fields)s.")
                 % {"part": label, "fields": ", ".join(unknown)}
             )
-    if len(links_find(campaign.body_en)) != len(links_find(campaign.body_ja)):
+    english, japanese = (campaign_body(campaign, language=code) for code in ("en", "ja"))
+    if len(links_find(english)) != len(links_find(japanese)):
         problems.append(_("The English and Japanese bodies must have the same links, in order."))
     if campaign.audience == Campaign.Audience.PREFECTURE and not campaign.audience_prefecture:
         problems.append(_("Choose the prefecture of the audience."))
@@ -138,9 +139,12 @@ def campaign_start(*, campaign: Campaign, role=Role.SYSTEM) -> Campaign:
             role=role,
             started_at=timezone.now(),
         )
+        english, japanese = (
+            links_find(campaign_body(campaign, language=code)) for code in ("en", "ja")
+        )
         CampaignLink.objects.bulk_create(
-            CampaignLink(campaign=campaign, position=position, url=url)
-            for position, url in enumerate(links_find(campaign.body_en))
+            CampaignLink(campaign=campaign, position=position, url=url, url_ja=url_ja)
+            for position, (url, url_ja) in enumerate(zip(english, japanese, strict=True))
         )
         users = campaign_recipients(campaign).order_by("pk").only("pk", "email", "language")
         batch = []

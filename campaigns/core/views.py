@@ -23,7 +23,7 @@ def track(request, token):
     delivery, position = selectors.delivery_for_track(token=token)
     link = selectors.link_of(delivery=delivery, position=position)
     services.delivery_click(delivery=delivery, link=link)
-    response = HttpResponseRedirect(link.url)
+    response = HttpResponseRedirect(link.url_for(delivery.language))
     response["Referrer-Policy"] = "no-referrer"
     return response
 

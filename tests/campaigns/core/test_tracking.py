@@ -194,3 +194,22 @@ def test_a_changed_unsubscribe_token_is_not_found(mailed):
     assert Client().post(path[:-2] + "x/").status_code == 404
     assert Client().get("/u/1/").status_code == 404
     assert consent_latest(user=person, purpose="marketing").granted is True
+
+
+def test_a_link_built_with_the_site_url_is_tracked_and_a_japanese_reader_gets_the_japanese_link(
+    settings, client
+):
+    settings.SITE_URL = "https://kaguaruoo.example"
+    consenting_user(email="ja@example.com", language="ja")
+    campaign = campaign_build(
+        body_en="Rooms: {{ site_url }}/listings/?q=kyoto and https://kaguaruoo.example/en/guide",
+        body_ja="お部屋: {{ site_url }}/listings/?q=kyoto 、案内 https://kaguaruoo.example/ja/guide",
+    )
+    campaign_send(campaign=campaign, by=campaign.created_by)
+    outbox_drain()
+
+    (message,) = mail.outbox
+    assert "listings/?q=kyoto" not in message.body
+    first, second = paths(message.body)
+    assert client.get(first)["Location"] == "https://kaguaruoo.example/listings/?q=kyoto"
+    assert client.get(second)["Location"] == "https://kaguaruoo.example/ja/guide"
