@@ -22,7 +22,8 @@ def recipient_language(recipient) -> str:
 
 def mail_render(*, template: str, context: dict, language: str) -> tuple[str, str, str | None]:
     """(subject on one line, text body, HTML body or None) in `language`."""
-    context = {"site_url": settings.SITE_URL, **context}
+    # LANGUAGE_CODE: the mail's <html lang>, as pages have it from their request.
+    context = {"site_url": settings.SITE_URL, "LANGUAGE_CODE": language, **context}
     with translation.override(language):
         subject = render_to_string(f"{template}.subject.txt", context)
         body = render_to_string(f"{template}.txt", context)

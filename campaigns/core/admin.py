@@ -383,7 +383,7 @@ class CampaignAdmin(admin.ModelAdmin):
     def _act(self, request, campaign, *, service, done: str):
         """Call the service (which writes the audit row); an error message for a refusal."""
         try:
-            service(campaign=campaign, by=request.user, origin=audit_origin(request))
+            moved = service(campaign=campaign, by=request.user, origin=audit_origin(request))
         except services.CampaignError as error:
             self.message_user(request, str(error), messages.ERROR)
         except IllegalTransition:
@@ -395,6 +395,8 @@ class CampaignAdmin(admin.ModelAdmin):
                 messages.ERROR,
             )
         else:
+            if moved.status == Status.FINISHED:
+                done = _("The campaign was sent.")  # all at once: workers ran in the request
             self.log_change(request, campaign, done)
             self.message_user(request, done, messages.SUCCESS)
         return redirect(self._change_url(campaign))
@@ -607,7 +609,8 @@ class DeliveryAdmin(ReadOnlyAdminMixin, PersonalDataAdminMixin, admin.ModelAdmin
 
     @admin.display(description=gettext_lazy("sent or finished at"), ordering="message__finished_at")
     def sent_at(self, delivery):
-        return delivery.message.finished_at
+        moment = delivery.message.finished_at
+        return formats.localize(timezone.localtime(moment)) if moment else "-"
 
     @admin.display(description=gettext_lazy("Message-ID"), ordering="message__message_id")
     def message_id(self, delivery):

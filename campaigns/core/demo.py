@@ -99,6 +99,7 @@ def load() -> Campaign | None:
     _reader_activity(campaign, started)
     Campaign.objects.filter(pk=campaign.pk).update(
         status=Campaign.Status.FINISHED,
+        created_at=started - datetime.timedelta(days=1),
         started_at=started,
         finished_at=started + datetime.timedelta(hours=1),
     )

@@ -1,6 +1,7 @@
 """Demo applications and gifts (DESIGN.md, "Demo data").
 
-A campaign that took applications and is closed: staff chose Alex by hand and
+A campaign still taking applications (its page shows the Apply button), and one that
+took applications and is closed: staff chose Alex by hand and
 drew three more from the other applicants with a recorded draw. Alex's gift is shipped
 and waits for him to confirm its arrival on /gifts/; the others' gifts are being
 prepared, delivered and confirmed, so each state shows in admin.
@@ -74,8 +75,35 @@ def _ship(shipment: GiftShipment, staff: User, number: int) -> None:
     )
 
 
+OPEN_CAMPAIGN_NAME = "Demo: a desk lamp for your new room"
+
+
+def _open_campaign() -> None:
+    """A campaign still taking applications, so that its page shows the Apply button.
+    Its closing moves on when it has passed and nobody applied (a demo kept for months)."""
+    later = timezone.now() + datetime.timedelta(days=60)
+    campaign, created = Campaign.objects.get_or_create(
+        name=OPEN_CAMPAIGN_NAME,
+        defaults={
+            "subject_en": "Win a desk lamp for your new room",
+            "subject_ja": "新しいお部屋にデスクライトをプレゼント",
+            "body_en": "Apply for one of ten desk lamps.",
+            "body_ja": "デスクライトを10名様にプレゼントします。",
+            "summary_en": "Ten LED desk lamps for people moving in this season; we draw lots.",
+            "summary_ja": "今季ご入居の方から抽選で10名様にLEDデスクライトが当たります。",
+            "audience": Campaign.Audience.EVERYONE,
+            "applications_open": True,
+            "applications_close_at": later,
+        },
+    )
+    closed = campaign.applications_close_at and campaign.applications_close_at < timezone.now()
+    if not created and closed and not campaign.applications.exists():
+        Campaign.objects.filter(pk=campaign.pk).update(applications_close_at=later)
+
+
 def gifts_demo() -> int:
-    """Create the demo gift campaign once; returns the number of its shipments."""
+    """Create the demo gift campaigns once; returns the number of shipments of the first."""
+    _open_campaign()
     existing = Campaign.objects.filter(name=CAMPAIGN_NAME).first()
     if existing is not None:
         return existing.gift_shipments.count()

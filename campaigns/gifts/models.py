@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.core.models import PREFECTURE_CHOICES, Campaign
@@ -81,7 +82,7 @@ class GiftDraw(models.Model):
         verbose_name_plural = _("draws")
 
     def __str__(self):
-        return f"{self.campaign} · {self.drawn_at:%Y-%m-%d %H:%M}"
+        return f"{self.campaign} · {timezone.localtime(self.drawn_at):%Y-%m-%d %H:%M}"
 
 
 class GiftShipment(models.Model):

@@ -18,6 +18,7 @@ from django.core.management import call_command
 from django.test import Client
 
 call_command("migrate", verbosity=0)
+call_command("collectstatic", interactive=False, verbosity=0)
 
 client = Client()
 plain = client.get("/terms/", HTTP_HOST="kaguaruoo.jp")
