@@ -62,6 +62,7 @@ from tests.services import CeleryWorker, free_port  # noqa: E402
 LEASE_SECONDS = 5
 MESSAGE_ID = re.compile(rb"^Message-ID:[ \t]*(<[^>\r\n]*>)", re.MULTILINE | re.IGNORECASE)
 HEADER_END = re.compile(rb"\r?\n\r?\n")
+TICK = os.sysconf("SC_CLK_TCK")
 
 # The baseline, run by a fresh interpreter: nothing but smtplib over one connection.
 SMTPLIB_LOOP = """
@@ -69,13 +70,70 @@ import pickle, smtplib, sys, time
 messages = pickle.load(open(sys.argv[1], "rb"))
 smtp = smtplib.SMTP("127.0.0.1", int(sys.argv[2]), timeout=30)
 smtp.ehlo()
-started = time.perf_counter()
+started, cpu = time.perf_counter(), time.process_time()
 for sender, recipient, data in messages:
     smtp.sendmail(sender, [recipient], data)
-elapsed = time.perf_counter() - started
+elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
 smtp.quit()
-print(elapsed)
+print(elapsed, cpu)
 """
+
+
+def cpu_seconds(pid: int, tid: int | None = None) -> float | None:
+    """User + system CPU of a process (or one of its threads) so far, from /proc."""
+    path = f"/proc/{pid}/task/{tid}/stat" if tid else f"/proc/{pid}/stat"
+    try:
+        fields = Path(path).read_text().rpartition(")")[2].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / TICK
+
+
+def process_group(pgid: int) -> list[int]:
+    pids = []
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            try:
+                fields = Path(f"/proc/{name}/stat").read_text().rpartition(")")[2].split()
+            except OSError:
+                continue
+            if int(fields[2]) == pgid:
+                pids.append(int(name))
+    return pids
+
+
+def database_backends() -> list[int]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        return [pid for (pid,) in cursor.fetchall()]
+
+
+class CpuMeter:
+    """CPU seconds a changing set of processes use over a phase, sampled while it runs:
+    a process that exits between two samples loses what it used since the last one."""
+
+    def __init__(self, find):
+        self.find = find
+        self.start: dict[int, float] = {}
+        self.last: dict[int, float] = {}
+        for pid in find():
+            value = cpu_seconds(pid)
+            if value is not None:
+                self.start[pid] = self.last[pid] = value
+
+    def sample(self) -> None:
+        for pid in self.find():
+            value = cpu_seconds(pid)
+            if value is not None:
+                self.start.setdefault(pid, 0.0)  # born during the phase
+                self.last[pid] = value
+
+    @property
+    def seconds(self) -> float:
+        return sum(self.last[pid] - self.start[pid] for pid in self.last)
 
 
 class CountingSink:
@@ -90,6 +148,7 @@ class CountingSink:
         self.port = free_port()
         self._lock = threading.Lock()
         self._controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self.thread_id = None  # the server's thread, known once a message arrives
         self.reset()
 
     async def handle_DATA(self, server, session, envelope):
@@ -98,6 +157,7 @@ class CountingSink:
         found = MESSAGE_ID.search(head)
         key = found.group(1).decode() if found else "(none)"
         now = time.perf_counter()
+        self.thread_id = threading.get_native_id()
         with self._lock:
             self._counts[key] += 1
             self._total += 1
@@ -114,6 +174,10 @@ class CountingSink:
     def reset(self):
         with self._lock:
             self._counts, self._total, self._first, self._last = Counter(), 0, None, None
+
+    def cpu(self) -> float:
+        """CPU seconds of the server's thread so far."""
+        return (cpu_seconds(os.getpid(), self.thread_id) or 0.0) if self.thread_id else 0.0
 
     @property
     def total(self) -> int:
@@ -233,14 +297,20 @@ def campaign_status(campaign) -> str:
     return campaign.status
 
 
-def wait_finished(campaign, *, timeout: float) -> float | None:
-    """perf_counter when the campaign was seen FINISHED (polled every 20 ms), or None."""
+def wait_finished(campaign, *, timeout: float, meters=()) -> float | None:
+    """perf_counter when the campaign was seen FINISHED (polled every 20 ms), or None.
+    The CPU meters are sampled every quarter of a second meanwhile."""
     from campaigns.core.models import Campaign
 
     deadline = time.perf_counter() + timeout
+    sampled = 0.0
     while time.perf_counter() < deadline:
         if campaign_status(campaign) == Campaign.Status.FINISHED:
             return time.perf_counter()
+        if time.perf_counter() - sampled > 0.25:
+            for meter in meters:
+                meter.sample()
+            sampled = time.perf_counter()
         time.sleep(0.02)
     return None
 
@@ -273,17 +343,24 @@ def tally(sink: CountingSink, expected: set[str]) -> dict:
     }
 
 
-def campaign_run(*, campaign, staff, sink: CountingSink, people: int, timeout: float) -> dict:
-    """Send, and time it until the campaign is FINISHED."""
+def campaign_run(*, campaign, staff, sink: CountingSink, worker, timeout: float) -> dict:
+    """Send, and time it until the campaign is FINISHED; CPU of the worker's processes,
+    of the database's backends and of the SMTP server meanwhile."""
     from campaigns.core.services import campaign_send
 
     sink.reset()
+    meters = (CpuMeter(lambda: process_group(worker.process.pid)), CpuMeter(database_backends))
+    sink_cpu = sink.cpu()
     started = time.perf_counter()
     campaign_send(campaign=campaign, by=staff)
     handed = time.perf_counter()
-    done = wait_finished(campaign, timeout=timeout)
+    done = wait_finished(campaign, timeout=timeout, meters=meters)
+    for meter in meters:
+        meter.sample()
     result = tally(sink, expected_ids(campaign))
     result.update(started=started, handed=handed, done=done, states=states(campaign))
+    result.update(cpu_worker=meters[0].seconds, cpu_database=meters[1].seconds,
+                  cpu_sink=sink.cpu() - sink_cpu)  # fmt: skip
     return result
 
 
@@ -306,6 +383,7 @@ def baseline_run(*, campaign, sink: CountingSink) -> dict:
     render_seconds = time.perf_counter() - started
     size = sum(len(data) for *_, data in messages) / max(len(messages), 1)
     sink.reset()
+    sink_cpu = sink.cpu()
     with tempfile.NamedTemporaryFile(suffix=".pickle") as file:
         pickle.dump(messages, file)
         file.flush()
@@ -315,9 +393,10 @@ def baseline_run(*, campaign, sink: CountingSink) -> dict:
             capture_output=True,
             text=True,
         )
-    seconds = float(out.stdout.strip().splitlines()[-1])
+    seconds, cpu = (float(value) for value in out.stdout.split())
     result = tally(sink, {row.message_id for row in rows})
     result.update(seconds=seconds, render_seconds=render_seconds, size=size, count=len(rows))
+    result.update(cpu_client=cpu, cpu_sink=sink.cpu() - sink_cpu)
     return result
 
 
@@ -400,9 +479,7 @@ def main() -> None:
         print(f"worker up: prefork 2, queue {QUEUE}, log {worker.log_path}")
 
         first = campaign_new(name="Bench throughput", staff=staff)
-        run = campaign_run(
-            campaign=first, staff=staff, sink=sink, people=args.people, timeout=timeout
-        )
+        run = campaign_run(campaign=first, staff=staff, sink=sink, worker=worker, timeout=timeout)
         print(f"campaign: {run['states']}")
         base = baseline_run(campaign=first, sink=sink)
         print(
@@ -493,6 +570,23 @@ def main() -> None:
                 str(c).ljust(w) if i == 0 else str(c).rjust(w)
                 for i, (c, w) in enumerate(zip(row, widths, strict=True))
             )
+        )
+    sent = max(run["received"], 1)
+    per = {
+        "sender": (base["cpu_client"] / base["count"], run["cpu_worker"] / sent),
+        "PostgreSQL": (0.0, run["cpu_database"] / sent),
+        "SMTP server": (base["cpu_sink"] / base["count"], run["cpu_sink"] / sent),
+    }
+    cores = os.cpu_count() or 1
+    print(f"\nCPU ms per message   {'baseline':>9} {'campaign':>9}")
+    for name, (plain, outbox) in per.items():
+        print(f"  {name:18} {plain * 1000:9.2f} {outbox * 1000:9.2f}")
+    totals = [sum(column) for column in zip(*per.values(), strict=True)]
+    print(f"  {'total':18} {totals[0] * 1000:9.2f} {totals[1] * 1000:9.2f}")
+    if totals[1]:
+        print(
+            f"  with nothing else running, {cores} cores busy with the campaign's work alone "
+            f"would send at most {cores / totals[1]:.0f} msg/s"
         )
     print(
         f"\ncampaign_send itself (deliveries and outbox rows for everyone): "
