@@ -162,3 +162,11 @@ def user_reachable(*, user, purpose: str) -> bool:
     return not PrivacyRequest.objects.filter(
         user=user, kind=PrivacyRequest.Kind.STOP_OF_USE, received_at__gte=latest.recorded_at
     ).exists()
+
+
+def user_ids_reachable(*, user_ids, purpose: str) -> set[int]:
+    """Of these people, the ids `users_reachable` lets through: one query for a batch."""
+    from django.contrib.auth import get_user_model
+
+    people = get_user_model().objects.filter(pk__in=list(user_ids))
+    return set(users_reachable(people, purpose=purpose).values_list("pk", flat=True))

@@ -25,6 +25,7 @@ from kaguaruoo.mail import email_queue, recipient_language
 from kaguaruoo.outbox.kinds import Hold, Prepared, Skip, outbox_kind_register
 from kaguaruoo.outbox.services import (
     outbox_add_many,
+    outbox_changed,
     outbox_group_hold,
     outbox_group_release,
     outbox_kick,
@@ -33,7 +34,7 @@ from kaguaruoo.outbox.services import (
 from kaguaruoo.roles import Role
 from kaguaruoo.transitions import IllegalTransition, TransitionTable, transition_move
 from privacy.models import Consent, StaffAuditLog
-from privacy.selectors import consent_latest, user_reachable, users_reachable
+from privacy.selectors import consent_latest, user_ids_reachable, user_reachable, users_reachable
 from privacy.services import consent_record
 from privacy.staff_access import AuditOrigin, audit_write
 
@@ -211,6 +212,7 @@ def campaign_pause(*, campaign: Campaign, by, origin: AuditOrigin | None = None)
             obj=campaign, table=CAMPAIGN_TRANSITIONS, to=Status.PAUSED, role=Role.STAFF
         )
         outbox_group_hold(group=campaign.outbox_group)
+        transaction.on_commit(outbox_changed)
         _audit(campaign, by=by, what="pause", origin=origin)
     return campaign
 
@@ -235,6 +237,7 @@ def campaign_cancel(*, campaign: Campaign, by, origin: AuditOrigin | None = None
             finished_at=timezone.now(),
         )
         outbox_skip(reason=_("campaign cancelled"), group=campaign.outbox_group)
+        transaction.on_commit(outbox_changed)
         _audit(campaign, by=by, what="cancel", origin=origin)
     return campaign
 
@@ -254,26 +257,59 @@ def campaign_finish(group: str) -> None:
         )
 
 
-@outbox_kind_register(KIND, on_group_done=campaign_finish)
+def campaign_prepare_many(messages) -> dict:
+    """Right before a batch of campaign mail goes out: for each row, still wanted and still
+    allowed? Then its mail, rendered. Four queries for the whole batch."""
+    deliveries = {
+        delivery.message_id: delivery
+        for delivery in Delivery.objects.select_related("campaign", "user").filter(
+            message__in=[message.pk for message in messages]
+        )
+    }
+    people = {delivery.user_id for delivery in deliveries.values()}
+    reachable = {
+        purpose: user_ids_reachable(user_ids=people, purpose=purpose)
+        for purpose in {delivery.campaign.purpose for delivery in deliveries.values()}
+    }
+    beacon = user_ids_reachable(user_ids=people, purpose=Consent.Purpose.ANALYTICS)
+    tracked: dict[int, set] = {}
+    answers = {}
+    for message in messages:
+        delivery = deliveries.get(message.pk)
+        if delivery is None:
+            answers[message.pk] = Skip(_("no delivery"))
+            continue
+        campaign, user = delivery.campaign, delivery.user
+        if campaign.status == Status.PAUSED:
+            answers[message.pk] = Hold()
+        elif campaign.status == Status.CANCELLED:
+            answers[message.pk] = Skip(_("campaign cancelled"))
+        elif user.pk not in reachable[campaign.purpose]:
+            answers[message.pk] = Skip(_("no consent for this purpose"))
+        else:
+            if campaign.pk not in tracked:
+                tracked[campaign.pk] = set(campaign.links.values_list("position", flat=True))
+            rendered = campaign_render(
+                campaign=campaign,
+                user=user,
+                language=delivery.language,
+                delivery=delivery,
+                beacon=user.pk in beacon,
+                tracked=tracked[campaign.pk],
+            )
+            answers[message.pk] = Prepared(
+                subject=rendered.subject,
+                body=rendered.body,
+                html=rendered.html,
+                headers=rendered.headers,
+            )
+    return answers
+
+
+@outbox_kind_register(KIND, on_group_done=campaign_finish, prepare_many=campaign_prepare_many)
 def campaign_prepare(message) -> Prepared | Skip | Hold:
-    """Right before a campaign mail goes out: still wanted, still allowed? Then render it."""
-    delivery = Delivery.objects.select_related("campaign", "user").filter(message=message).first()
-    if delivery is None:
-        return Skip(_("no delivery"))
-    campaign, user = delivery.campaign, delivery.user
-    if campaign.status == Status.PAUSED:
-        return Hold()
-    if campaign.status == Status.CANCELLED:
-        return Skip(_("campaign cancelled"))
-    if not user_reachable(user=user, purpose=campaign.purpose):
-        return Skip(_("no consent for this purpose"))
-    beacon = user_reachable(user=user, purpose=Consent.Purpose.ANALYTICS)
-    rendered = campaign_render(
-        campaign=campaign, user=user, language=delivery.language, delivery=delivery, beacon=beacon
-    )
-    return Prepared(
-        subject=rendered.subject, body=rendered.body, html=rendered.html, headers=rendered.headers
-    )
+    """One row's answer (the drain asks `campaign_prepare_many` for a whole batch)."""
+    return campaign_prepare_many([message])[message.pk]
 
 
 def campaign_test_send(*, campaign: Campaign, by, origin: AuditOrigin | None = None) -> None:
@@ -334,7 +370,10 @@ def unsubscribe(*, target, ip: str | None) -> None:
 def deliveries_cancel_for(*, user, purpose: str) -> int:
     """A withdrawn consent (or a stop of use) stops the person's pending mail of that purpose."""
     pending = Delivery.objects.filter(user=user, campaign__purpose=purpose).values("message_id")
-    return outbox_skip(reason=_("consent withdrawn"), pk__in=pending)
+    skipped = outbox_skip(reason=_("consent withdrawn"), pk__in=pending)
+    # A worker holding the person's mail in its current batch reads the consent again.
+    transaction.on_commit(outbox_changed)
+    return skipped
 
 
 def unsubscribed_already(*, target) -> bool:

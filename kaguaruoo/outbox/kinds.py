@@ -5,8 +5,10 @@ An app registers a preparer for its kind from its `AppConfig.ready`::
     @outbox_kind_register("campaign")
     def campaign_prepare(message: OutboxMessage) -> Prepared | Skip | Hold: ...
 
-The drain calls the preparer right before it speaks to the SMTP server, so a
-consent withdrawn or a campaign paused a second earlier is seen. The preparer
+The drain asks the preparer about each claimed batch right before the batch goes out
+(a few dozen mails, well under a second at the usual rates), so a consent withdrawn
+or a campaign paused a moment earlier is seen; a kind may answer for the whole batch
+at once (`prepare_many`) so that it reads consents and renders in a few queries. The preparer
 returns the rendered mail (`Prepared`), a reason not to send it at all (`Skip`),
 or `Hold` to put the row back until `outbox_group_release`.
 
@@ -45,14 +47,29 @@ class Kind:
     name: str
     prepare: Preparer
     on_group_done: Callable[[str], None] | None = None
+    # `prepare_many(rows) -> {row pk: answer}`: the same answers for a batch of rows in
+    # a few queries; without it, `prepare` is asked row by row.
+    prepare_many: Callable[[list], dict] | None = None
+
+    def prepare_batch(self, messages: list) -> dict:
+        if self.prepare_many is not None:
+            return self.prepare_many(messages)
+        return {message.pk: self.prepare(message) for message in messages}
 
 
 _kinds: dict[str, Kind] = {}
 
 
-def outbox_kind_register(name: str, *, on_group_done: Callable[[str], None] | None = None):
+def outbox_kind_register(
+    name: str,
+    *,
+    on_group_done: Callable[[str], None] | None = None,
+    prepare_many: Callable[[list], dict] | None = None,
+):
     def decorator(prepare: Preparer) -> Preparer:
-        _kinds[name] = Kind(name=name, prepare=prepare, on_group_done=on_group_done)
+        _kinds[name] = Kind(
+            name=name, prepare=prepare, on_group_done=on_group_done, prepare_many=prepare_many
+        )
         return prepare
 
     return decorator

@@ -23,26 +23,29 @@ receiving server or mail client that de-duplicates by Message-ID shows it once.
 
 import contextlib
 import datetime
-import email.policy
 import hashlib
+import logging
 import os
 import smtplib
 import socket
 import time
 import uuid
 from dataclasses import dataclass, field
+from email.utils import parseaddr
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives, mailers
-from django.db import transaction
-from django.db.models import Count, Q
+from django.db import connection, transaction
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from kaguaruoo.outbox.kinds import Hold, Prepared, Skip, outbox_kind
+from kaguaruoo.outbox.mime import mime_bytes
 from kaguaruoo.outbox.models import OutboxMessage
 
 State = OutboxMessage.State
+logger = logging.getLogger(__name__)
 
 # A held row waits until its group is released (a paused campaign).
 HELD_UNTIL = datetime.datetime(9999, 1, 1, tzinfo=datetime.UTC)
@@ -178,34 +181,64 @@ def outbox_claim(*, worker: str, limit: int, lease_seconds: int) -> tuple[str, l
             claim=claim,
             worker=worker[:120],
             lease_until=now + datetime.timedelta(seconds=lease_seconds),
+            attempts=F("attempts") + 1,
         )
     return claim, list(OutboxMessage.objects.filter(claim=claim, state=State.CLAIMED))
 
 
-def _renew(message: OutboxMessage, *, lease_seconds: int) -> bool:
-    """Still ours? Extend the lease on this one row, or learn another worker has it."""
-    return bool(
-        OutboxMessage.objects.filter(
-            pk=message.pk, claim=message.claim, state=State.CLAIMED
-        ).update(
-            lease_until=timezone.now() + datetime.timedelta(seconds=lease_seconds),
-            attempts=message.attempts + 1,
+class Lease:
+    """A worker's hold on the rows of one claim, renewed before a third of it is gone.
+
+    A renewal names the claim; a row another worker took after the lease ran out (this
+    worker stalled longer than the lease) is no longer renewed and no longer sent here.
+    """
+
+    def __init__(self, *, claim: str, messages: list[OutboxMessage], seconds: int):
+        self.claim, self.seconds = claim, seconds
+        self.held = {message.pk for message in messages}
+        self.renewed = time.monotonic()
+
+    def holds(self, message: OutboxMessage) -> bool:
+        if time.monotonic() - self.renewed > self.seconds / 3:
+            self._renew()
+        return message.pk in self.held
+
+    def _renew(self) -> None:
+        rows = OutboxMessage.objects.filter(claim=self.claim, state=State.CLAIMED)
+        renewed = rows.update(lease_until=timezone.now() + datetime.timedelta(seconds=self.seconds))
+        if renewed < len(self.held):
+            self.held = set(rows.values_list("pk", flat=True))
+        self.renewed = time.monotonic()
+
+    def release(self, message: OutboxMessage) -> None:
+        self.held.discard(message.pk)
+
+
+_FINISH_SQL = None
+
+
+def _finish(message: OutboxMessage, *, state: str, answer: str) -> None:
+    """Record how a row ended: one short statement, committed at once (autocommit).
+
+    Written as SQL: it runs once per mail, right after the SMTP server's answer, and is
+    the window the module docstring names, so it is kept as short as it can be.
+    """
+    global _FINISH_SQL
+    if _FINISH_SQL is None:
+        table = connection.ops.quote_name(OutboxMessage._meta.db_table)
+        # The table's own name; every value is a parameter.
+        _FINISH_SQL = (
+            f"UPDATE {table} SET state = %s, smtp_response = %s, finished_at = %s, "  # noqa: S608
+            "lease_until = NULL WHERE id = %s AND claim = %s"
         )
-    )
-
-
-def _finish(message: OutboxMessage, *, state: str, answer: str, **extra) -> None:
-    OutboxMessage.objects.filter(pk=message.pk, claim=message.claim).update(
-        state=state,
-        smtp_response=answer[:1000],
-        finished_at=timezone.now(),
-        lease_until=None,
-        **extra,
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _FINISH_SQL, [state, answer[:1000], timezone.now(), message.pk, message.claim]
+        )
 
 
 def _retry_later(message: OutboxMessage, *, answer: str) -> str:
-    tries = message.attempts + 1
+    tries = message.attempts
     if tries >= _setting("OUTBOX_MAX_ATTEMPTS", 8):
         _finish(message, state=State.FAILED, answer=f"gave up after {tries} tries: {answer}")
         return State.FAILED
@@ -220,7 +253,15 @@ def _retry_later(message: OutboxMessage, *, answer: str) -> str:
     return State.PENDING
 
 
+def _hold(message: OutboxMessage) -> str:
+    OutboxMessage.objects.filter(pk=message.pk, claim=message.claim).update(
+        state=State.PENDING, not_before=HELD_UNTIL, lease_until=None, claim=""
+    )
+    return State.PENDING
+
+
 def email_for(message: OutboxMessage, prepared: Prepared) -> EmailMultiAlternatives:
+    """The mail as a Django message, for the development and test mail backends."""
     email = EmailMultiAlternatives(
         subject=prepared.subject,
         body=prepared.body,
@@ -234,11 +275,17 @@ def email_for(message: OutboxMessage, prepared: Prepared) -> EmailMultiAlternati
 
 
 class Sender:
-    """One SMTP connection held open over a drain; the server's answer of each message."""
+    """One SMTP connection held open over a drain; the server's answer of each message.
+
+    With an SMTP mailer the message's bytes are built by `mime.mime_bytes` and sent with
+    MAIL, RCPT and DATA, keeping the server's answer; with Django's console or memory
+    backend (development, tests) the Django message goes to the backend.
+    """
 
     def __init__(self):
         self.backend = mailers.default
         self.smtp = None
+        self.is_smtp = hasattr(self.backend, "host")
 
     def __enter__(self):
         return self
@@ -261,28 +308,34 @@ class Sender:
         if backend.username and backend.password:
             self.smtp.login(backend.username, backend.password)
 
-    def send(self, mail: EmailMultiAlternatives) -> str:
+    def send(self, message: OutboxMessage, prepared: Prepared) -> str:
         """Send one message; returns the server's answer. Raises smtplib errors."""
-        if not hasattr(self.backend, "host"):
-            # Development and tests without an SMTP server: the console or memory backend.
-            self.backend.send_messages([mail])
+        if not self.is_smtp:
+            self.backend.send_messages([email_for(message, prepared)])
             return f"250 accepted by {type(self.backend).__module__}"
+        sender = prepared.from_email or settings.DEFAULT_FROM_EMAIL
+        data = mime_bytes(
+            from_email=sender,
+            to=message.address,
+            subject=prepared.subject,
+            text=prepared.body,
+            html=prepared.html,
+            headers={**prepared.headers, "Message-ID": message.message_id},
+        )
+        envelope_from = parseaddr(sender)[1]
         if self.smtp is None:
             self._open()
-        message = mail.message(policy=email.policy.SMTP)
-        sender = mail.from_email
-        recipients = mail.recipients()
         try:
             self.smtp.ehlo_or_helo_if_needed()
-            code, answer = self.smtp.mail(sender)
+            code, answer = self.smtp.mail(envelope_from)
             if code != 250:
                 self.smtp.rset()
-                raise smtplib.SMTPSenderRefused(code, answer, sender)
-            code, answer = self.smtp.rcpt(recipients[0])
+                raise smtplib.SMTPSenderRefused(code, answer, envelope_from)
+            code, answer = self.smtp.rcpt(message.address)
             if code not in (250, 251):
                 self.smtp.rset()
-                raise smtplib.SMTPRecipientsRefused({recipients[0]: (code, answer)})
-            code, answer = self.smtp.data(message.as_bytes())
+                raise smtplib.SMTPRecipientsRefused({message.address: (code, answer)})
+            code, answer = self.smtp.data(data)
         except smtplib.SMTPServerDisconnected:
             self.smtp = None
             raise
@@ -297,26 +350,19 @@ def _smtp_code(error: Exception) -> int | None:
     return getattr(error, "smtp_code", None)
 
 
-def outbox_deliver(message: OutboxMessage, *, sender: Sender, lease_seconds: int) -> str:
-    """Prepare, send and record one claimed row; returns the state it ends in."""
-    if not _renew(message, lease_seconds=lease_seconds):
-        return "lost"
-    kind = outbox_kind(message.kind)
-    prepared = kind.prepare(message)
+def outbox_deliver(message: OutboxMessage, *, sender: Sender, prepared) -> str:
+    """Send and record one claimed row whose preparer answered `prepared`."""
     if isinstance(prepared, Skip):
         _finish(message, state=State.SKIPPED, answer=prepared.reason)
         return State.SKIPPED
     if isinstance(prepared, Hold):
-        OutboxMessage.objects.filter(pk=message.pk, claim=message.claim).update(
-            state=State.PENDING, not_before=HELD_UNTIL, lease_until=None, claim=""
-        )
-        return State.PENDING
+        return _hold(message)
     try:
-        answer = sender.send(email_for(message, prepared))
-    except (smtplib.SMTPException, OSError) as error:
+        answer = sender.send(message, prepared)
+    except (smtplib.SMTPException, OSError, ValueError) as error:
         code = _smtp_code(error)
         text = f"{code or ''} {error}".strip()
-        if code is not None and 500 <= code < 600:
+        if isinstance(error, ValueError) or (code is not None and 500 <= code < 600):
             _finish(message, state=State.FAILED, answer=text)
             return State.FAILED
         sender.close()
@@ -333,6 +379,16 @@ class DrainReport:
     skipped: int = 0
     retried: int = 0
     groups: set = field(default_factory=set)
+
+    def count(self, state: str) -> None:
+        name = {
+            State.SENT: "sent",
+            State.FAILED: "failed",
+            State.SKIPPED: "skipped",
+            State.PENDING: "retried",
+        }.get(state)
+        if name:
+            setattr(self, name, getattr(self, name) + 1)
 
 
 def _pace(rate: float) -> None:
@@ -353,32 +409,75 @@ def _pace(rate: float) -> None:
         time.sleep(max(0.0, second + 1 - time.time()))
 
 
+REVISION_KEY = "outbox:revision"
+# How often a drain looks whether something its preparers read has changed.
+REVISION_CHECK_SECONDS = 0.05
+
+
+def outbox_changed() -> None:
+    """Something preparers read changed (a consent withdrawn, a campaign paused): drains
+    prepare the rest of their batch again within a twentieth of a second. A cache that
+    is down only means they notice at their next batch."""
+    try:
+        if cache.add(REVISION_KEY, 1, timeout=None):
+            return
+        cache.incr(REVISION_KEY)
+    except Exception:
+        logger.warning("outbox: could not note a change in the cache", exc_info=True)
+
+
+def _revision():
+    try:
+        return cache.get(REVISION_KEY, 0)
+    except Exception:
+        return None
+
+
+def _prepared_for(messages: list[OutboxMessage]) -> dict:
+    """Each row's preparer answer, asked of its kind once for all of the kind's rows."""
+    answers = {}
+    by_kind: dict[str, list[OutboxMessage]] = {}
+    for message in messages:
+        by_kind.setdefault(message.kind, []).append(message)
+    for name, rows in by_kind.items():
+        answers |= outbox_kind(name).prepare_batch(rows)
+    return answers
+
+
 def outbox_drain(
     *, worker: str | None = None, batch: int | None = None, deadline: float | None = None
 ) -> DrainReport:
-    """Send what is due until nothing is left (or the deadline passes)."""
+    """Send what is due until nothing is left (or the deadline passes).
+
+    Each claimed batch is prepared at once (its kinds read consents and render in a few
+    queries for all its rows), right before its messages go out one by one.
+    """
     worker = worker or worker_name()
     batch = batch or _setting("OUTBOX_BATCH", 50)
-    lease = _setting("OUTBOX_LEASE_SECONDS", 120)
+    seconds = _setting("OUTBOX_LEASE_SECONDS", 120)
     rate = float(_setting("OUTBOX_RATE", 0))
     report = DrainReport()
-    counters = {
-        State.SENT: "sent",
-        State.FAILED: "failed",
-        State.SKIPPED: "skipped",
-        State.PENDING: "retried",
-    }
     with Sender() as sender:
         while deadline is None or time.monotonic() < deadline:
-            _claim, messages = outbox_claim(worker=worker, limit=batch, lease_seconds=lease)
+            claim, messages = outbox_claim(worker=worker, limit=batch, lease_seconds=seconds)
             if not messages:
                 break
-            for message in messages:
-                _pace(rate)
-                state = outbox_deliver(message, sender=sender, lease_seconds=lease)
-                if state in counters:
-                    setattr(report, counters[state], getattr(report, counters[state]) + 1)
+            lease = Lease(claim=claim, messages=messages, seconds=seconds)
+            revision, checked = _revision(), time.monotonic()
+            prepared = _prepared_for(messages)
+            for position, message in enumerate(messages):
                 report.groups.add((message.kind, message.group))
+                if not lease.holds(message):
+                    continue
+                if time.monotonic() - checked > REVISION_CHECK_SECONDS:
+                    checked, now = time.monotonic(), _revision()
+                    if now != revision:
+                        revision = now
+                        rest = [m for m in messages[position:] if m.pk in lease.held]
+                        prepared |= _prepared_for(rest)
+                _pace(rate)
+                report.count(outbox_deliver(message, sender=sender, prepared=prepared[message.pk]))
+                lease.release(message)
     outbox_groups_settle(groups=report.groups)
     return report
 
