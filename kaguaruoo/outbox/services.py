@@ -9,9 +9,12 @@ claimed, lease expired --claim by another worker--> claimed
 
 A claim is `SELECT … FOR UPDATE SKIP LOCKED` on PostgreSQL (each worker takes rows no
 other worker holds) followed by a compare-and-swap `UPDATE` that names the claim, so
-two workers never hold one row even on SQLite, which has no row locks. Before each
-message the worker renews its hold on that one row with another compare-and-swap; if
-the lease ran out and another worker took the row, it sends nothing.
+two workers never hold one row even on SQLite, which has no row locks. The worker
+renews the lease of its claim before a third of it is gone (`Lease`); a row whose
+lease ran out while the worker stalled, and which another worker took, is no longer
+renewed and no longer sent by the first. The rows of a claim are prepared together
+right before they go out (`kinds.py`), and again when something a preparer reads
+changed meanwhile (`outbox_changed`).
 
 The one window left: the SMTP server has answered 250 for a message and the worker
 dies before the `UPDATE … SET state = 'sent'` commits. That message is sent again
