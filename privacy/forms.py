@@ -20,6 +20,10 @@ CONSENT_HELP = {
         "3.2). Without this, no contract can be made."
     ),
     Consent.Purpose.ANALYTICS: _("Cookies that count visits, so that the site can improve."),
+    Consent.Purpose.GIFT_SHIPPING: _(
+        "When you win a gift, we use the address you give only to send it. Without this, "
+        "no gift can be sent to you."
+    ),
 }
 
 

@@ -21,6 +21,7 @@ USER_CHOSEN_PURPOSES = [
     Consent.Purpose.PROFILE_SHARING,
     Consent.Purpose.CONTRACT_SHARING,
     Consent.Purpose.ANALYTICS,
+    Consent.Purpose.GIFT_SHIPPING,
 ]
 
 

@@ -208,6 +208,7 @@ STOPPABLE_PURPOSES = (
     Consent.Purpose.MARKETING,
     Consent.Purpose.QUESTIONNAIRES,
     Consent.Purpose.ANALYTICS,
+    Consent.Purpose.GIFT_SHIPPING,
 )
 # Staff handle a request: start it, then close it with a decision (or close it at once).
 REQUEST_TRANSITIONS = TransitionTable.of(

@@ -31,7 +31,7 @@ from kaguaruoo.roles import Role
 from kaguaruoo.transitions import TransitionTable, transition_move
 from privacy.models import Consent, StaffAuditLog
 from privacy.selectors import policy_current
-from privacy.services import consent_record
+from privacy.services import consent_is_granted, consent_record
 from privacy.staff_access import AuditOrigin, audit_write
 
 Status = GiftShipment.Status
@@ -264,6 +264,13 @@ def gift_shipment_ship(
     if not shipment.address_given:
         raise ValidationError(
             _("The recipient has not given a shipping address yet."), code="no_address"
+        )
+    if shipment.user is not None and not consent_is_granted(
+        user=shipment.user, purpose=Consent.Purpose.GIFT_SHIPPING
+    ):
+        raise ValidationError(
+            _("The recipient withdrew the consent to use the address (or asked us to stop)."),
+            code="no_consent",
         )
     transition_move(
         obj=shipment,

@@ -241,3 +241,23 @@ def test_a_tampered_token_is_a_404(client, change):
     assert client.post(f"/gifts/confirm/{token}/").status_code == 404
     shipment.refresh_from_db()
     assert shipment.status == "shipped"
+
+
+def test_a_stop_of_use_request_stops_the_shipping_to_that_address():
+    from privacy.models import PrivacyRequest
+    from privacy.services import privacy_request_file
+
+    shipment = address_given(chosen_shipment())
+    privacy_request_file(
+        user=shipment.user,
+        kind=PrivacyRequest.Kind.STOP_OF_USE,
+        identity_check=PrivacyRequest.IdentityCheck.REAUTHENTICATION,
+    )
+
+    with pytest.raises(ValidationError, match="withdrew the consent"):
+        gift_shipment_ship(
+            shipment=shipment,
+            carrier="yamato",
+            tracking_number="1234-5678",
+            by=UserFactory(is_staff=True),
+        )
