@@ -360,6 +360,9 @@ def outbox_deliver(message: OutboxMessage, *, sender: Sender, prepared) -> str:
         return State.SKIPPED
     if isinstance(prepared, Hold):
         return _hold(message)
+    if isinstance(prepared, Exception):
+        _finish(message, state=State.FAILED, answer=f"could not be prepared: {prepared!r}")
+        return State.FAILED
     try:
         answer = sender.send(message, prepared)
     except (smtplib.SMTPException, OSError, ValueError) as error:
@@ -443,7 +446,18 @@ def _prepared_for(messages: list[OutboxMessage]) -> dict:
     for message in messages:
         by_kind.setdefault(message.kind, []).append(message)
     for name, rows in by_kind.items():
-        answers |= outbox_kind(name).prepare_batch(rows)
+        kind = outbox_kind(name)
+        try:
+            answers |= kind.prepare_batch(rows)
+        except Exception:
+            # One row the preparer cannot render must not hold up the others: ask row by
+            # row, and a row that still fails ends as failed with the error, for staff.
+            logger.exception("outbox: preparing a batch of %s failed", name)
+            for message in rows:
+                try:
+                    answers[message.pk] = kind.prepare(message)
+                except Exception as error:
+                    answers[message.pk] = error
     return answers
 
 

@@ -222,3 +222,24 @@ def test_an_unreachable_smtp_server_leaves_the_row_to_try_again(settings):
     assert row.state == State.PENDING
     assert row.attempts == 1
     assert row.smtp_response
+
+
+def test_a_row_its_kind_cannot_prepare_fails_with_the_error_and_the_others_go_out():
+    from kaguaruoo.outbox.kinds import Prepared, outbox_kind_register
+
+    @outbox_kind_register("test_fragile")
+    def fragile(message):
+        if message.payload.get("broken"):
+            raise KeyError("subject")
+        return Prepared(subject="Fine", body="Body")
+
+    for key, broken in (("fragile:1", False), ("fragile:2", True), ("fragile:3", False)):
+        outbox_add(kind="test_fragile", key=key, group="t", address="a@example.com",
+                   payload={"broken": broken})  # fmt: skip
+
+    report = outbox_drain()
+
+    assert (report.sent, report.failed) == (2, 1)
+    failed = OutboxMessage.objects.get(state=State.FAILED)
+    assert failed.key == "fragile:2"
+    assert "could not be prepared" in failed.smtp_response
