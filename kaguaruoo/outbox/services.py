@@ -29,6 +29,7 @@ import datetime
 import hashlib
 import logging
 import os
+import re
 import smtplib
 import socket
 import time
@@ -277,6 +278,9 @@ def email_for(message: OutboxMessage, prepared: Prepared) -> EmailMultiAlternati
     return email
 
 
+_LEADING_DOT = re.compile(rb"(?m)^\.")
+
+
 class Sender:
     """One SMTP connection held open over a drain; the server's answer of each message.
 
@@ -288,6 +292,7 @@ class Sender:
     def __init__(self):
         self.backend = mailers.default
         self.smtp = None
+        self.pipelining = False
         self.is_smtp = hasattr(self.backend, "host")
 
     def __enter__(self):
@@ -310,6 +315,9 @@ class Sender:
             self.smtp.starttls()
         if backend.username and backend.password:
             self.smtp.login(backend.username, backend.password)
+        self.smtp.ehlo_or_helo_if_needed()
+        # RFC 2920: a server that offers it takes MAIL, RCPT and DATA in one write.
+        self.pipelining = self.smtp.has_extn("pipelining")
 
     def send(self, message: OutboxMessage, prepared: Prepared) -> str:
         """Send one message; returns the server's answer. Raises smtplib errors."""
@@ -325,26 +333,39 @@ class Sender:
             html=prepared.html,
             headers={**prepared.headers, "Message-ID": message.message_id},
         )
-        envelope_from = parseaddr(sender)[1]
         if self.smtp is None:
             self._open()
         try:
-            self.smtp.ehlo_or_helo_if_needed()
-            code, answer = self.smtp.mail(envelope_from)
-            if code != 250:
-                self.smtp.rset()
-                raise smtplib.SMTPSenderRefused(code, answer, envelope_from)
-            code, answer = self.smtp.rcpt(message.address)
-            if code not in (250, 251):
-                self.smtp.rset()
-                raise smtplib.SMTPRecipientsRefused({message.address: (code, answer)})
-            code, answer = self.smtp.data(data)
+            code, answer = self._transaction(parseaddr(sender)[1], message.address, data)
         except smtplib.SMTPServerDisconnected:
             self.smtp = None
             raise
+        return f"{code} {answer.decode(errors='replace')}"
+
+    def _transaction(self, envelope_from: str, to: str, data: bytes) -> tuple[int, bytes]:
+        smtp = self.smtp
+        if self.pipelining:
+            smtp.send(f"MAIL FROM:<{envelope_from}>\r\nRCPT TO:<{to}>\r\nDATA\r\n")
+            mail, rcpt, ready = smtp.getreply(), smtp.getreply(), smtp.getreply()
+        else:
+            mail = smtp.mail(envelope_from)
+            rcpt = smtp.rcpt(to) if mail[0] == 250 else (503, b"")
+            ready = smtp.docmd("DATA") if rcpt[0] in (250, 251) else (503, b"")
+        if mail[0] != 250:
+            smtp.rset()
+            raise smtplib.SMTPSenderRefused(*mail, envelope_from)
+        if rcpt[0] not in (250, 251):
+            smtp.rset()
+            raise smtplib.SMTPRecipientsRefused({to: rcpt})
+        if ready[0] != 354:
+            smtp.rset()
+            raise smtplib.SMTPDataError(*ready)
+        # Lines that begin with a dot get another (RFC 5321 4.5.2), then the end mark.
+        smtp.send(_LEADING_DOT.sub(b"..", data).rstrip(b"\r\n") + b"\r\n.\r\n")
+        code, answer = smtp.getreply()
         if code != 250:
             raise smtplib.SMTPDataError(code, answer)
-        return f"{code} {answer.decode(errors='replace')}"
+        return code, answer
 
 
 def _smtp_code(error: Exception) -> int | None:

@@ -243,3 +243,42 @@ def test_a_row_its_kind_cannot_prepare_fails_with_the_error_and_the_others_go_ou
     failed = OutboxMessage.objects.get(state=State.FAILED)
     assert failed.key == "fragile:2"
     assert "could not be prepared" in failed.smtp_response
+
+
+class PipeliningServer(AnsweringServer):
+    """Offers PIPELINING (RFC 2920) and refuses one mailbox at RCPT."""
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        session.host_name = hostname
+        return [*responses[:-1], "250-PIPELINING", responses[-1]]
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address == "gone@example.com":
+            return "550 5.1.1 No such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+
+def test_a_server_offering_pipelining_gets_commands_in_one_write_and_answers_each(settings):
+    server = PipeliningServer([])
+    server.controller.start()
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": server.port, "timeout": 5},
+        }
+    }
+    try:
+        plain_mail("pipe:1", address="one@example.com", body=".A line with a dot\nSecond")
+        plain_mail("pipe:2", address="gone@example.com")
+        plain_mail("pipe:3", address="three@example.com", subject="Café ☕ 予約")
+        report = outbox_drain()
+    finally:
+        server.controller.stop()
+
+    assert (report.sent, report.failed) == (2, 1)
+    assert "550" in OutboxMessage.objects.get(key="pipe:2").smtp_response
+    one, three = server.received
+    assert one.get_content().startswith(".A line with a dot")
+    assert three["Subject"] == "Café ☕ 予約"
+    assert three["Message-ID"] == OutboxMessage.objects.get(key="pipe:3").message_id
