@@ -238,6 +238,8 @@ CELERY_TIMEZONE = TIME_ZONE
 # time, how long a claim holds before another worker may take it, and a rate for the
 # whole site in messages a second (0: as fast as the SMTP server takes them).
 OUTBOX_PARALLEL = env.int("OUTBOX_PARALLEL", default=2)
+# Threads each drain sends with (one SMTP and database connection each; PostgreSQL only).
+OUTBOX_THREADS = env.int("OUTBOX_THREADS", default=2)
 OUTBOX_BATCH = env.int("OUTBOX_BATCH", default=50)
 OUTBOX_LEASE_SECONDS = env.int("OUTBOX_LEASE_SECONDS", default=120)
 OUTBOX_RATE = env.float("OUTBOX_RATE", default=0)

@@ -24,7 +24,9 @@ MAX_COUNTDOWN = 1800
 def outbox_drain():
     # Stop before Celery's soft time limit; the next drain (or recover) goes on.
     budget = getattr(settings, "OUTBOX_DRAIN_SECONDS", 60)
-    services.outbox_drain(deadline=time.monotonic() + budget)
+    services.outbox_drain_threads(
+        threads=getattr(settings, "OUTBOX_THREADS", 1), deadline=time.monotonic() + budget
+    )
     if outbox_drain.app.conf.task_always_eager:
         return  # in-process (development without Redis): no worker to come back later
     if services.outbox_due_count():

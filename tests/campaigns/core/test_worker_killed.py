@@ -1,6 +1,7 @@
 """A real Celery worker (2 pool processes on Redis) is killed with SIGKILL in the middle of
 a campaign and started again: everyone is mailed, nobody twice, counted at the SMTP server."""
 
+import asyncio
 import threading
 import time
 import uuid
@@ -22,46 +23,60 @@ PEOPLE = 120
 
 
 class StoppableSink(SmtpSink):
-    """Keeps every message; after `stop_after` messages it calls `on_stop` once, either
-    while a client waits for its RCPT answer (`where="rcpt"`: outside the window) or after
-    a message was stored and before the 250 answer (`where="data"`: inside it).
+    """Keeps every message; after `stop_after` messages it has `on_stop` kill the worker.
 
-    `on_stop` runs in the server's event loop, so no other session moves meanwhile; a
-    message whose data reached the server from a client that was being killed is then
-    refused, not kept, until `reopen()`: the kill lands outside every window but the one
-    the test chose.
+    `where="rcpt"`: outside the window. A sender waiting for its RCPT answer triggers it;
+    from then on no message gets its 250 (each waits at a gate), every message already
+    answered is let through to its `sent` commit (`settled()`), and only then is the
+    worker killed; the messages that waited at the gate are refused, not kept.
+    `where="data"`: inside the window: a message is kept and the worker is killed
+    before the server answers 250.
     """
 
-    def __init__(self, *, stop_after: int, where: str, on_stop):
+    def __init__(self, *, stop_after: int, where: str, on_stop, settled=None):
         super().__init__()
         self.stop_after, self.where, self.on_stop = stop_after, where, on_stop
+        self.settled = settled
         self.stopped = threading.Event()
+        self.gate_closed = False
         self.refusing = False
 
     def _should_stop(self) -> bool:
         with self._lock:
-            return len(self.messages) >= self.stop_after and not self.stopped.is_set()
+            once = not self.gate_closed and not self.stopped.is_set()
+            return once and len(self.messages) >= self.stop_after
 
-    def _stop(self):
-        self.refusing = True
+    def _settle_and_kill(self):
+        deadline = time.monotonic() + 30
+        while self.settled is not None and not self.settled(len(self.messages)):
+            if time.monotonic() > deadline:
+                raise AssertionError("the answered messages were not marked sent")
+            time.sleep(0.01)
         self.on_stop()
+        self.refusing = True
         self.stopped.set()
 
     def reopen(self):
-        self.refusing = False
+        self.gate_closed = self.refusing = False
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if self.where == "rcpt" and self._should_stop():
-            self._stop()
+            self.gate_closed = True
+            await asyncio.get_running_loop().run_in_executor(None, self._settle_and_kill)
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
-        if self.refusing:
+        if self.gate_closed:
+            while not self.refusing:
+                await asyncio.sleep(0.005)
             return "451 4.3.0 Not now"
         answer = await super().handle_DATA(server, session, envelope)
         if self.where == "data" and self._should_stop():
-            self._stop()
+            self.gate_closed = True
+            self.on_stop()
+            self.refusing = True
+            self.stopped.set()
         return answer
 
     def message_ids(self) -> Counter:
@@ -81,7 +96,7 @@ def worker_queue():
     celery_app.conf.task_always_eager = eager
 
 
-def new_worker(queue, sink, settings, media_root, *, concurrency):
+def new_worker(queue, sink, settings, media_root, *, concurrency, threads=2):
     return CeleryWorker(
         queue=queue,
         database=dict(connection.settings_dict),
@@ -90,7 +105,12 @@ def new_worker(queue, sink, settings, media_root, *, concurrency):
         media_root=str(media_root),
         pool="prefork",
         concurrency=concurrency,
-        extra_env={"OUTBOX_LEASE_SECONDS": "3", "OUTBOX_BATCH": "5"},
+        extra_env={
+            "OUTBOX_LEASE_SECONDS": "3",
+            "OUTBOX_BATCH": "5",
+            # The window test wants one message in flight: one thread per process.
+            "OUTBOX_THREADS": str(threads),
+        },
     )
 
 
@@ -111,6 +131,14 @@ def campaign_to_everyone() -> Campaign:
     return campaign_build()
 
 
+def sent_at_least(count: int) -> bool:
+    """From the sink's thread: every message the server answered is marked sent."""
+    try:
+        return OutboxMessage.objects.filter(state="sent").count() >= count
+    finally:
+        connection.close()
+
+
 def finished(campaign) -> bool:
     campaign.refresh_from_db()
     return campaign.status == Campaign.Status.FINISHED
@@ -119,10 +147,18 @@ def finished(campaign) -> bool:
 def run_kill_and_resume(*, where, concurrency, settings, media_root, queue):
     campaign = campaign_to_everyone()
     holder = {}
-    sink = StoppableSink(stop_after=PEOPLE // 2, where=where, on_stop=lambda: holder["w"].kill())
+    sink = StoppableSink(
+        stop_after=PEOPLE // 2,
+        where=where,
+        on_stop=lambda: holder["w"].kill(),
+        settled=sent_at_least,
+    )
     sink.start()
     try:
-        first = holder["w"] = new_worker(queue, sink, settings, media_root, concurrency=concurrency)
+        threads = 1 if where == "data" else 2
+        first = holder["w"] = new_worker(
+            queue, sink, settings, media_root, concurrency=concurrency, threads=threads
+        )
         first.start()
         campaign_send(campaign=campaign, by=campaign.created_by)
         wait_until(sink.stopped.is_set, what="the worker reached half the campaign")
@@ -131,7 +167,9 @@ def run_kill_and_resume(*, where, concurrency, settings, media_root, queue):
         assert OutboxMessage.objects.filter(state="claimed").exists()
 
         sink.reopen()
-        second = new_worker(queue, sink, settings, media_root, concurrency=concurrency)
+        second = new_worker(
+            queue, sink, settings, media_root, concurrency=concurrency, threads=threads
+        )
         second.start()
         try:
             wait_until(lambda: finished(campaign), what="the campaign finished after the restart")
