@@ -34,7 +34,7 @@ from kaguaruoo.outbox.services import (
 from kaguaruoo.roles import Role
 from kaguaruoo.transitions import IllegalTransition, TransitionTable, transition_move
 from privacy.models import Consent, StaffAuditLog
-from privacy.selectors import consent_latest, user_ids_reachable, user_reachable, users_reachable
+from privacy.selectors import consent_latest, reachable_among, user_reachable, users_reachable
 from privacy.services import consent_record
 from privacy.staff_access import AuditOrigin, audit_write
 
@@ -266,12 +266,12 @@ def campaign_prepare_many(messages) -> dict:
             message__in=[message.pk for message in messages]
         )
     }
-    people = {delivery.user_id for delivery in deliveries.values()}
-    reachable = {
-        purpose: user_ids_reachable(user_ids=people, purpose=purpose)
-        for purpose in {delivery.campaign.purpose for delivery in deliveries.values()}
-    }
-    beacon = user_ids_reachable(user_ids=people, purpose=Consent.Purpose.ANALYTICS)
+    purposes = {delivery.campaign.purpose for delivery in deliveries.values()}
+    reachable = reachable_among(
+        users=[delivery.user for delivery in deliveries.values()],
+        purposes=[*purposes, Consent.Purpose.ANALYTICS],
+    )
+    beacon = reachable[Consent.Purpose.ANALYTICS]
     tracked: dict[int, set] = {}
     answers = {}
     for message in messages:

@@ -439,12 +439,12 @@ def _pace(rate: float) -> None:
 
 REVISION_KEY = "outbox:revision"
 # How often a drain looks whether something its preparers read has changed.
-REVISION_CHECK_SECONDS = 0.05
+REVISION_CHECK_SECONDS = 0.1
 
 
 def outbox_changed() -> None:
     """Something preparers read changed (a consent withdrawn, a campaign paused): drains
-    prepare the rest of their batch again within a twentieth of a second. A cache that
+    prepare the rest of their batch again within a tenth of a second. A cache that
     is down only means they notice at their next batch."""
     try:
         if cache.add(REVISION_KEY, 1, timeout=None):
