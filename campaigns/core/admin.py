@@ -395,7 +395,8 @@ class CampaignAdmin(admin.ModelAdmin):
                 messages.ERROR,
             )
         else:
-            if moved.status == Status.FINISHED:
+            # In development the workers run when the send commits: read the status again.
+            if Campaign.objects.filter(pk=moved.pk, status=Status.FINISHED).exists():
                 done = _("The campaign was sent.")  # all at once: workers ran in the request
             self.log_change(request, campaign, done)
             self.message_user(request, done, messages.SUCCESS)
@@ -411,7 +412,11 @@ class CampaignAdmin(admin.ModelAdmin):
             {
                 "code": code,
                 "name": name,
-                "rendered": campaign_render(campaign=campaign, user=request.user, language=code),
+                "rendered": (
+                    rendered := campaign_render(campaign=campaign, user=request.user, language=code)
+                ),
+                # In the preview's frame a link opens in a new tab, not inside the frame.
+                "frame_html": rendered.html.replace("<body>", '<body><base target="_blank">', 1),
             }
             for code, name in LANGUAGES
         ]

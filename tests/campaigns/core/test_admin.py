@@ -127,7 +127,9 @@ def test_the_preview_shows_both_languages_with_the_staff_members_name(officer_cl
     assert page.status_code == 200
     assert "Spring rooms for Tanaka" in page.text
     assert "Tanaka様へ 春のお部屋" in page.text
-    assert 'sandbox="" title="The HTML mail in English" srcdoc="&lt;!DOCTYPE html&gt;' in page.text
+    frame = 'sandbox="allow-popups allow-popups-to-escape-sandbox" title="The HTML mail in English"'
+    assert f'{frame} srcdoc="&lt;!DOCTYPE html&gt;' in page.text
+    assert "&lt;body&gt;&lt;base target=&quot;_blank&quot;&gt;" in page.text
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page.text
     assert "<script" not in re.sub(r"<script src=[^>]+></script>", "", page.text)
 
