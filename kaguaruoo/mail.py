@@ -58,16 +58,19 @@ def mail_send(
         context = {"recipient": to, **(context or {})}
     subject, body, html = mail_render(template=template, context=context, language=language)
     email_queue(
-        message=_message(subject=subject, body=body, html=html, to=address, headers=headers)
+        message=mail_message(subject=subject, body=body, html=html, to=address, headers=headers)
     )
     return True
 
 
-def _message(*, subject, body, html, to, headers) -> EmailMultiAlternatives:
+def mail_message(
+    *, subject, body, html, to, headers=None, from_email: str = ""
+) -> EmailMultiAlternatives:
+    """A rendered mail as Django's message: text, and HTML as its alternative."""
     message = EmailMultiAlternatives(
         subject=subject,
         body=body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
+        from_email=from_email or settings.DEFAULT_FROM_EMAIL,
         to=[to],
         headers=headers or {},
     )

@@ -13,7 +13,8 @@ import contextlib
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,7 +22,7 @@ from campaigns.core.audiences import audience_users
 from campaigns.core.fields import fields_unknown
 from campaigns.core.models import Campaign, CampaignLink, Click, Delivery
 from campaigns.core.render import campaign_body, campaign_render, links_find
-from kaguaruoo.mail import email_queue, recipient_language
+from kaguaruoo.mail import email_queue, mail_message, recipient_language
 from kaguaruoo.outbox.kinds import Hold, Prepared, Skip, outbox_kind_register
 from kaguaruoo.outbox.services import (
     outbox_add_many,
@@ -75,8 +76,9 @@ def _audit(campaign: Campaign, *, by, what: str, origin: AuditOrigin | None) -> 
     )
 
 
-def campaign_problems(campaign: Campaign) -> list[str]:
-    """What stops a campaign from being sent, in words for staff."""
+def campaign_problems(campaign: Campaign, *, for_sending: bool = True) -> list[str]:
+    """What stops a campaign from being sent, in words for staff (`for_sending=False`: from
+    a test send to oneself, which needs no sender's address)."""
     problems = []
     for label, text in (
         (_("English subject"), campaign.subject_en),
@@ -104,7 +106,7 @@ def campaign_problems(campaign: Campaign) -> list[str]:
         and campaign.audience_campaign_id is None
     ):
         problems.append(_("Choose the earlier campaign of the audience."))
-    if not settings.COMPANY_ADDRESS:
+    if for_sending and not settings.COMPANY_ADDRESS:
         problems.append(_("COMPANY_ADDRESS is not set: every campaign mail must name the sender."))
     return problems
 
@@ -314,20 +316,17 @@ def campaign_prepare(message) -> Prepared | Skip | Hold:
 
 def campaign_test_send(*, campaign: Campaign, by, origin: AuditOrigin | None = None) -> None:
     """The campaign to the staff member's own address, in both languages, links untracked."""
-    from django.core.mail import EmailMultiAlternatives
-
-    problems = [p for p in campaign_problems(campaign) if "COMPANY_ADDRESS" not in p]
+    problems = campaign_problems(campaign, for_sending=False)
     if problems:
         raise CampaignError(" ".join(problems))
     for language in ("en", "ja"):
         rendered = campaign_render(campaign=campaign, user=by, language=language)
-        message = EmailMultiAlternatives(
+        message = mail_message(
             subject=f"[{_('Test')}] {rendered.subject}",
             body=rendered.body,
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[by.email],
+            html=rendered.html,
+            to=by.email,
         )
-        message.attach_alternative(rendered.html, "text/html")
         email_queue(message=message)
     _audit(campaign, by=by, what="test send", origin=origin)
 
@@ -336,18 +335,19 @@ def delivery_click(*, delivery: Delivery, link: CampaignLink) -> None:
     now = timezone.now()
     with transaction.atomic():
         Click.objects.create(delivery=delivery, link=link, at=now)
-        Delivery.objects.filter(pk=delivery.pk).update(clicks=F("clicks") + 1)
         # A click shows the mail was opened, beacon or not.
-        Delivery.objects.filter(pk=delivery.pk, opened_at__isnull=True).update(opened_at=now)
+        Delivery.objects.filter(pk=delivery.pk).update(
+            clicks=F("clicks") + 1, opened_at=Coalesce("opened_at", Value(now))
+        )
 
 
 def delivery_open(*, delivery: Delivery) -> bool:
     """Count an open from the beacon, only for people who accepted web beacons."""
     if not user_reachable(user=delivery.user, purpose=Consent.Purpose.ANALYTICS):
         return False
-    now = timezone.now()
-    Delivery.objects.filter(pk=delivery.pk).update(opens=F("opens") + 1)
-    Delivery.objects.filter(pk=delivery.pk, opened_at__isnull=True).update(opened_at=now)
+    Delivery.objects.filter(pk=delivery.pk).update(
+        opens=F("opens") + 1, opened_at=Coalesce("opened_at", Value(timezone.now()))
+    )
     return True
 
 
@@ -369,6 +369,8 @@ def unsubscribe(*, target, ip: str | None) -> None:
 
 def deliveries_cancel_for(*, user, purpose: str) -> int:
     """A withdrawn consent (or a stop of use) stops the person's pending mail of that purpose."""
+    if purpose not in Campaign.Purpose.values:
+        return 0
     pending = Delivery.objects.filter(user=user, campaign__purpose=purpose).values("message_id")
     skipped = outbox_skip(reason=_("consent withdrawn"), pk__in=pending)
     # A worker holding the person's mail in its current batch reads the consent again.

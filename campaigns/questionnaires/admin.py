@@ -13,6 +13,7 @@ fewer than five respondents.
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -150,9 +151,12 @@ class QuestionnaireAdmin(admin.ModelAdmin):
         (gettext_lazy("Sent"), {"fields": ["reminders_sent", "created_at"]}),
     ]
 
-    @admin.display(description=gettext_lazy("respondents"))
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(respondent_count=Count("responses"))
+
+    @admin.display(description=gettext_lazy("respondents"), ordering="respondent_count")
     def respondents(self, questionnaire):
-        return questionnaire.responses.count()
+        return questionnaire.respondent_count
 
     @admin.display(description=gettext_lazy("results"))
     def results(self, questionnaire):

@@ -45,6 +45,7 @@ from django.db import connection, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
+from kaguaruoo.mail import mail_message
 from kaguaruoo.outbox.kinds import Hold, Prepared, Skip, outbox_kind
 from kaguaruoo.outbox.mime import mime_bytes
 from kaguaruoo.outbox.models import OutboxMessage
@@ -122,17 +123,20 @@ def outbox_add_many(rows: list[dict]) -> list[OutboxMessage]:
     return [by_key[row["key"]] for row in rows]
 
 
-def outbox_kick(*, group: str | None = None) -> None:
-    """Have workers drain the outbox once the current transaction commits."""
+def _drains_enqueue() -> None:
     from kaguaruoo.outbox.tasks import outbox_drain
 
-    drains = _setting("OUTBOX_PARALLEL", 2)
+    for _ in range(_setting("OUTBOX_PARALLEL", 2)):
+        outbox_drain.delay()
 
-    def enqueue():
-        for _ in range(drains):
-            outbox_drain.delay()
 
-    transaction.on_commit(enqueue)
+def outbox_kick() -> None:
+    """Have workers drain the outbox once the current transaction commits: once per
+    transaction, however many rows it adds (a drain sends every row that is due)."""
+    pending = transaction.get_connection().run_on_commit
+    if any(callback is _drains_enqueue for _savepoints, callback, _robust in pending):
+        return
+    transaction.on_commit(_drains_enqueue)
 
 
 def outbox_group_hold(*, group: str) -> int:
@@ -267,16 +271,14 @@ def _hold(message: OutboxMessage) -> str:
 
 def email_for(message: OutboxMessage, prepared: Prepared) -> EmailMultiAlternatives:
     """The mail as a Django message, for the development and test mail backends."""
-    email = EmailMultiAlternatives(
+    return mail_message(
         subject=prepared.subject,
         body=prepared.body,
-        from_email=prepared.from_email or settings.DEFAULT_FROM_EMAIL,
-        to=[message.address],
+        html=prepared.html,
+        to=message.address,
         headers={**prepared.headers, "Message-ID": message.message_id},
+        from_email=prepared.from_email,
     )
-    if prepared.html is not None:
-        email.attach_alternative(prepared.html, "text/html")
-    return email
 
 
 _LEADING_DOT = re.compile(rb"(?m)^\.")

@@ -282,3 +282,11 @@ def test_a_server_offering_pipelining_gets_commands_in_one_write_and_answers_eac
     assert one.get_content().startswith(".A line with a dot")
     assert three["Subject"] == "Café ☕ 予約"
     assert three["Message-ID"] == OutboxMessage.objects.get(key="pipe:3").message_id
+
+
+def test_rows_added_in_one_transaction_start_the_drains_once(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        for number in range(3):
+            plain_mail(f"many:{number}")
+
+    assert len(callbacks) == 1
