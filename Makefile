@@ -23,7 +23,7 @@ for candidate in python3.14 python3.13 python3.12 python3 \
 done; exit 1
 endef
 
-.PHONY: help run reset test install install-dev migrate demo lint format clean
+.PHONY: help run reset test install install-dev migrate demo lint format clean messages compilemessages
 
 help:
 	@echo "make run   - set up on SQLite, load the demo data and serve http://$(HOST):$(PORT)"
@@ -42,12 +42,20 @@ $(VENV)/.installed: $(VENV)/.created pyproject.toml
 	$(PY) -m pip install --quiet -e .
 	@touch $@
 
+# The message catalogs (locale/<language>/LC_MESSAGES/django.po, in the repository) are
+# compiled by Babel, so the machine needs no gettext. `make messages` (a developer's
+# step after changing marked strings) runs Django's makemessages, which does need gettext.
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po))
+%.mo: %.po $(VENV)/.installed
+	@$(VENV)/bin/pybabel compile --statistics -i $< -o $@
+compilemessages: $(MO_FILES)
+
 $(VENV)/.installed-dev: $(VENV)/.installed
 	$(PY) -m pip install --quiet -e '.[dev]'
 	@touch $@
 
-install: $(VENV)/.installed
-install-dev: $(VENV)/.installed-dev
+install: $(VENV)/.installed $(MO_FILES)
+install-dev: $(VENV)/.installed-dev $(MO_FILES)
 
 migrate: install
 	$(PY) manage.py migrate --noinput
@@ -75,6 +83,10 @@ lint: install-dev
 format: install-dev
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+# Developers: after marking or changing strings, refresh the catalogs (needs gettext's xgettext).
+messages: install-dev
+	DEBUG=true $(PY) manage.py makemessages --all --no-obsolete --ignore=.venv --ignore=tests --ignore=bench --ignore=var --ignore=node_modules
 
 clean:
 	rm -rf $(VENV) var .pytest_cache
