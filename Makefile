@@ -86,7 +86,7 @@ format: install-dev
 
 # Developers: after marking or changing strings, refresh the catalogs (needs gettext's xgettext).
 messages: install-dev
-	DEBUG=true $(PY) manage.py makemessages --all --no-obsolete --ignore=.venv --ignore=tests --ignore=bench --ignore=var --ignore=node_modules
+	DEBUG=true $(PY) manage.py makemessages --all --no-obsolete --no-wrap --ignore=.venv --ignore=tests --ignore=bench --ignore=var --ignore=node_modules
 
 clean:
 	rm -rf $(VENV) var .pytest_cache
