@@ -322,7 +322,7 @@ def campaign_test_send(*, campaign: Campaign, by, origin: AuditOrigin | None = N
     for language in ("en", "ja"):
         rendered = campaign_render(campaign=campaign, user=by, language=language)
         message = mail_message(
-            subject=f"[{_('Test')}] {rendered.subject}",
+            subject=_("[Test] %(subject)s") % {"subject": rendered.subject},
             body=rendered.body,
             html=rendered.html,
             to=by.email,

@@ -432,7 +432,7 @@ def cancellation_quote(
     else:
         base, why = _tenant_charge(contract, cost, on)
     if cost.deposit:
-        why = f"{why} {_('The deposit is refunded in full.')}"
+        why = " ".join((why, _("The deposit is refunded in full.")))
     paid = payments_paid(contract=contract)
     return CancellationQuote(
         on=on,
@@ -479,10 +479,10 @@ def _cancellation_text(contract: Contract, by: User, quote: CancellationQuote) -
         "reason": contract.cancellation_reason,
     }
     if quote.due:
-        return f"{text} {_('The tenant owes %(amount)s.') % {'amount': yen(quote.due)}}"
+        return " ".join((text, _("The tenant owes %(amount)s.") % {"amount": yen(quote.due)}))
     if quote.refund:
         amount = yen(quote.refund)
-        return f"{text} {_('%(amount)s is refunded to the tenant.') % {'amount': amount}}"
+        return " ".join((text, _("%(amount)s is refunded to the tenant.") % {"amount": amount}))
     return text
 
 
