@@ -74,6 +74,9 @@ class Message(models.Model):
     kind = models.CharField(max_length=20, choices=Kind, default=Kind.TEXT)
     # The text as typed: contact details are masked when shown, never in storage.
     body = models.TextField(_("message"), blank=True)
+    # A notice in each language of the site ({"en": …, "ja": …}): the parties may read
+    # different ones. `body` holds the default language's, for admin and search.
+    texts = models.JSONField(default=dict, blank=True)
     erased = models.BooleanField(default=False)
     # Where a notice points (the contract, the reservation request).
     link = models.CharField(max_length=200, blank=True)

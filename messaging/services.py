@@ -1,6 +1,7 @@
 """Every write of the messaging app: threads, messages, delivery requests, notifications."""
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -13,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from kaguaruoo.i18n import every_language, in_reader_language
 from kaguaruoo.mail import mail_send
 from kaguaruoo.roles import Role, stay_role
 from kaguaruoo.transitions import TransitionTable, transition_move
@@ -63,6 +65,8 @@ def contact_text_for(*, text: str, author_id: int, viewer: User, unmasked: bool)
 
 
 def message_text_for(*, message: Message, viewer: User, unmasked: bool) -> str:
+    if message.kind == Message.Kind.NOTICE:
+        return in_reader_language(message.texts, message.body)
     return contact_text_for(
         text=message.body, author_id=message.sender_id, viewer=viewer, unmasked=unmasked
     )
@@ -110,7 +114,9 @@ def _provide_inquiry_to_host(*, thread: Thread, tenant: User) -> None:
             recipient=thread.host,
             recipient_name=thread.host.public_name,
             data_items=list(thread.shared_fields),
-            purpose=_("Inquiry about the listing “%(title)s”") % {"title": thread.listing.title},
+            purpose=lambda: (
+                _("Inquiry about the listing “%(title)s”") % {"title": thread.listing.title}
+            ),
             basis="consent",
         )
     except ProvisionRefused as error:
@@ -185,6 +191,7 @@ def message_post(
     kind: str = Message.Kind.TEXT,
     link: str = "",
     notify: bool = True,
+    texts: dict | None = None,
 ) -> Message:
     """Add a message (and its file) to the thread and mail the other party once committed."""
     _check_party(thread, sender)
@@ -192,7 +199,9 @@ def message_post(
     if kind == Message.Kind.TEXT and not body and attachment is None:
         raise ValidationError(_("Write a message or attach a file."))
     checked = attachment_check(attachment) if attachment is not None else None
-    message = Message.objects.create(thread=thread, sender=sender, body=body, kind=kind, link=link)
+    message = Message.objects.create(
+        thread=thread, sender=sender, body=body, kind=kind, link=link, texts=texts or {}
+    )
     if checked is not None:
         stored = Attachment(message=message)
         attachment_store(obj=stored, file=attachment, checked=checked)
@@ -208,13 +217,22 @@ def message_post(
     return message
 
 
-def notice_post(*, thread: Thread, actor: User, text: str, link: str = "") -> Message:
+def notice_post(*, thread: Thread, actor: User, text: Callable[[], str], link: str = "") -> Message:
     """A step of the stay (a reservation request, a contract sent or signed) in the thread.
 
-    The app that posts it mails the parties itself, so no message notification goes out.
+    `text` gives the notice in the active language; it is kept in every language
+    of the site, and each party reads it in theirs. The app that posts it mails
+    the parties itself, so no message notification goes out.
     """
+    texts = every_language(text)
     return message_post(
-        thread=thread, sender=actor, body=text, kind=Message.Kind.NOTICE, link=link, notify=False
+        thread=thread,
+        sender=actor,
+        body=texts[settings.LANGUAGE_CODE],
+        kind=Message.Kind.NOTICE,
+        link=link,
+        notify=False,
+        texts=texts,
     )
 
 

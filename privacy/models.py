@@ -98,6 +98,16 @@ class Consent(models.Model):
         return f"{self.get_purpose_display()}: {state}"
 
 
+# What the code names in a provision's `data_items`, as a person reads it.
+DATA_ITEM_LABELS = {
+    "full_name": _("full name"),
+    "email": _("e-mail address"),
+    "phone": _("phone number"),
+    "introduction": _("introduction"),
+    "listing_exact_address": _("the listing's exact address"),
+}
+
+
 class ProvisionRecord(models.Model):
     """Personal data given to another party (APPI art. 29): to whom, about whom, what, why.
 
@@ -129,6 +139,8 @@ class ProvisionRecord(models.Model):
     recipient_name = models.CharField(_("recipient"), max_length=200)
     data_items = models.JSONField(_("data items"))
     purpose = models.CharField(_("purpose"), max_length=200)
+    # The purpose in each language of the site when the code wrote it (kaguaruoo.i18n).
+    purpose_texts = models.JSONField(default=dict, blank=True)
     provided_at = models.DateTimeField(_("provided at"))
     basis = models.CharField(_("basis"), max_length=20, choices=Basis)
     consent = models.ForeignKey(
@@ -166,6 +178,10 @@ class ProvisionRecord(models.Model):
 
     def __str__(self):
         return f"{self.person_id} → {self.recipient_name} ({self.provided_at:%Y-%m-%d})"
+
+    def data_item_labels(self) -> list[str]:
+        """The data items in words (a staff member's typed items as typed)."""
+        return [str(DATA_ITEM_LABELS.get(item, item)) for item in self.data_items]
 
 
 class StaffAuditLog(models.Model):

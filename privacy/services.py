@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kaguaruoo.i18n import every_language
 from kaguaruoo.mail import mail_send, recipient_language
 from kaguaruoo.roles import Role
 from kaguaruoo.transitions import TransitionTable, transition_move
@@ -147,7 +148,7 @@ def personal_data_provide(
     person,
     recipient_name: str,
     data_items: list[str],
-    purpose: str,
+    purpose: str | Callable[[], str],
     basis: str,
     recipient=None,
     consent_purpose: str = Consent.Purpose.PROFILE_SHARING,
@@ -162,7 +163,9 @@ def personal_data_provide(
     any other basis is a legal exception and needs a written reason. Otherwise
     ProvisionRefused is raised and `deliver` is never called. `deliver` runs inside
     the same transaction as the record: if it fails, no record remains either.
-    A record made by a staff member (`by`) is in the staff audit log.
+    A record made by a staff member (`by`) is in the staff audit log. A `purpose`
+    the code words is given as a callable and kept in every language of the site,
+    so the person reads it in theirs; a staff member's typed purpose is kept as typed.
     """
     consent = None
     if basis == ProvisionRecord.Basis.CONSENT:
@@ -178,6 +181,7 @@ def personal_data_provide(
         raise ProvisionRefused(_("Unknown basis for a provision."))
     if not data_items:
         raise ProvisionRefused(_("A provision must name the data items it gives."))
+    purpose_texts = every_language(purpose) if callable(purpose) else {}
     now = timezone.now()
     with transaction.atomic():
         record = ProvisionRecord.objects.create(
@@ -185,7 +189,8 @@ def personal_data_provide(
             recipient=recipient,
             recipient_name=recipient_name,
             data_items=list(data_items),
-            purpose=purpose,
+            purpose=purpose_texts.get(settings.LANGUAGE_CODE, "") if callable(purpose) else purpose,
+            purpose_texts=purpose_texts,
             provided_at=now,
             basis=basis,
             consent=consent,

@@ -227,7 +227,7 @@ def reservation_request_create(
         thread=thread, listing=listing, tenant=tenant, stay=stay, message=message
     )
     _contract_sharing_consent_record(user=tenant, ip=ip)
-    messaging.notice_post(thread=thread, actor=tenant, text=_reservation_text(stay))
+    messaging.notice_post(thread=thread, actor=tenant, text=lambda: _reservation_text(stay))
     contract_mail_send(
         to=listing.host,
         template="reservation_received",
@@ -349,7 +349,7 @@ def reservation_decline(*, reservation: ReservationRequest, by: User, reason: st
     messaging.notice_post(
         thread=reservation.thread,
         actor=by,
-        text=_("Reservation request declined: %(reason)s") % {"reason": reason},
+        text=lambda: _("Reservation request declined: %(reason)s") % {"reason": reason},
     )
     contract_mail_send(
         to=reservation.tenant,
@@ -367,7 +367,7 @@ def reservation_decline(*, reservation: ReservationRequest, by: User, reason: st
 def reservation_withdraw(*, reservation: ReservationRequest, by: User):
     _reservation_transition(reservation=reservation, to=R.WITHDRAWN, by=by)
     messaging.notice_post(
-        thread=reservation.thread, actor=by, text=_("Reservation request withdrawn.")
+        thread=reservation.thread, actor=by, text=lambda: _("Reservation request withdrawn.")
     )
     return reservation
 
@@ -438,8 +438,10 @@ def contract_send(
         contract=contract,
         kind=ContractEvent.Kind.SENT,
         actor=by,
-        notice=_("%(host)s accepted the reservation request and sent contract %(number)s.")
-        % {"host": by.public_name, "number": contract.number},
+        notice=lambda: (
+            _("%(host)s accepted the reservation request and sent contract %(number)s.")
+            % {"host": by.public_name, "number": contract.number}
+        ),
         mail="contract_sent",
         to=[contract.tenant],
     )
@@ -511,7 +513,10 @@ def _contract_parties_provide(*, reservation: ReservationRequest, host: User, li
 
     Without the consent in force (withdrawn on /privacy/me/) no contract is sent.
     """
-    purpose = _("Contract for “%(title)s”") % {"title": listing.title}
+
+    def purpose():
+        return _("Contract for “%(title)s”") % {"title": listing.title}
+
     for person, recipient, items in (
         (reservation.tenant, host, TENANT_DATA_IN_CONTRACT),
         (host, reservation.tenant, HOST_DATA_IN_CONTRACT),
@@ -663,8 +668,10 @@ def _after_signing(contract: Contract) -> None:
         contract=contract,
         kind=ContractEvent.Kind.SIGNED,
         actor=contract.tenant,
-        notice=_("%(tenant)s signed contract %(number)s.")
-        % {"tenant": contract.tenant.public_name, "number": contract.number},
+        notice=lambda: (
+            _("%(tenant)s signed contract %(number)s.")
+            % {"tenant": contract.tenant.public_name, "number": contract.number}
+        ),
         mail="contract_signed",
         to=[contract.tenant, contract.host],
     )
@@ -684,8 +691,10 @@ def contract_decline(*, contract: Contract, by: User, reason: str) -> Contract:
         kind=ContractEvent.Kind.DECLINED,
         actor=by,
         detail={"reason": reason},
-        notice=_("Contract %(number)s declined: %(reason)s")
-        % {"number": contract.number, "reason": reason},
+        notice=lambda: (
+            _("Contract %(number)s declined: %(reason)s")
+            % {"number": contract.number, "reason": reason}
+        ),
         mail="contract_declined",
         to=[contract.host],
         context={"reason": _masked_for(contract.thread, text=reason, author=by)},
@@ -705,7 +714,9 @@ def contract_withdraw(*, contract: Contract, by: User) -> Contract:
         contract=contract,
         kind=ContractEvent.Kind.CANCELLED,
         actor=by,
-        notice=_("Contract %(number)s was withdrawn by the host.") % {"number": contract.number},
+        notice=lambda: (
+            _("Contract %(number)s was withdrawn by the host.") % {"number": contract.number}
+        ),
         mail="contract_withdrawn",
         to=[contract.tenant],
     )
@@ -729,8 +740,9 @@ def contracts_expire() -> int:
                 kind=ContractEvent.Kind.EXPIRED,
                 actor=None,
                 poster=contract.host,
-                notice=_("Contract %(number)s expired unsigned after 72 hours.")
-                % {"number": contract.number},
+                notice=lambda number=contract.number: (
+                    _("Contract %(number)s expired unsigned after 72 hours.") % {"number": number}
+                ),
                 mail="contract_expired",
                 to=[contract.tenant, contract.host],
             )

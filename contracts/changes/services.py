@@ -37,6 +37,7 @@ Cancellation (by the contract's own copy of the listing's policy)
 import calendar
 import copy
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -206,7 +207,13 @@ def _extension_detail(extension: ExtensionRequest) -> dict:
 
 
 def _extension_announce(
-    *, extension: ExtensionRequest, kind: str, by: User, notice: str, mail: str, **detail
+    *,
+    extension: ExtensionRequest,
+    kind: str,
+    by: User,
+    notice: Callable[[], str],
+    mail: str,
+    **detail,
 ) -> None:
     """A step of an extension, told to the other party."""
     contract = extension.contract
@@ -249,16 +256,18 @@ def extension_request(
         extension=extension,
         kind=ContractEvent.Kind.EXTENSION_REQUESTED,
         by=by,
-        notice=_(
-            "%(tenant)s asks to extend contract %(number)s by %(months)s months "
-            "(move-out on %(date)s)."
-        )
-        % {
-            "tenant": by.public_name,
-            "number": contract.number,
-            "months": months,
-            "date": extension.new_end_date.isoformat(),
-        },
+        notice=lambda: (
+            _(
+                "%(tenant)s asks to extend contract %(number)s by %(months)s months "
+                "(move-out on %(date)s)."
+            )
+            % {
+                "tenant": by.public_name,
+                "number": contract.number,
+                "months": months,
+                "date": extension.new_end_date.isoformat(),
+            }
+        ),
         mail="extension_requested",
     )
     return extension
@@ -301,15 +310,17 @@ def extension_approve(*, extension: ExtensionRequest, by: User) -> ExtensionRequ
         kind=ContractEvent.Kind.EXTENSION_APPROVED,
         by=by,
         added=sum(p.amount for p in plan),
-        notice=_(
-            "%(host)s approved the extension: contract %(number)s now runs until "
-            "move-out on %(date)s."
-        )
-        % {
-            "host": by.public_name,
-            "number": contract.number,
-            "date": contract.end_date.isoformat(),
-        },
+        notice=lambda: (
+            _(
+                "%(host)s approved the extension: contract %(number)s now runs until "
+                "move-out on %(date)s."
+            )
+            % {
+                "host": by.public_name,
+                "number": contract.number,
+                "date": contract.end_date.isoformat(),
+            }
+        ),
         mail="extension_approved",
     )
     return extension
@@ -327,8 +338,10 @@ def extension_decline(*, extension: ExtensionRequest, by: User, reason: str) -> 
         kind=ContractEvent.Kind.EXTENSION_DECLINED,
         by=by,
         reason=reason,
-        notice=_("%(host)s declined the extension of contract %(number)s: %(reason)s")
-        % {"host": by.public_name, "number": contract.number, "reason": reason},
+        notice=lambda: (
+            _("%(host)s declined the extension of contract %(number)s: %(reason)s")
+            % {"host": by.public_name, "number": contract.number, "reason": reason}
+        ),
         mail="extension_declined",
     )
     return extension
@@ -342,8 +355,10 @@ def extension_withdraw(*, extension: ExtensionRequest, by: User) -> ExtensionReq
         extension=extension,
         kind=ContractEvent.Kind.EXTENSION_WITHDRAWN,
         by=by,
-        notice=_("%(tenant)s withdrew the request to extend contract %(number)s.")
-        % {"tenant": by.public_name, "number": contract.number},
+        notice=lambda: (
+            _("%(tenant)s withdrew the request to extend contract %(number)s.")
+            % {"tenant": by.public_name, "number": contract.number}
+        ),
         mail="extension_withdrawn",
     )
     return extension
@@ -547,7 +562,7 @@ def _cancel(*, contract: Contract, by: User, reason: str, quote: CancellationQuo
         contract=contract,
         kind=ContractEvent.Kind.CANCELLED,
         actor=by,
-        notice=_cancellation_text(contract, by, quote),
+        notice=lambda: _cancellation_text(contract, by, quote),
         mail="cancellation_made",
         to=[contract.tenant, contract.host],
         context={"quote": quote, "payment": payment, "by": by},

@@ -6,7 +6,7 @@ thread that links to the contract, and a mail to whom it concerns.
 `contract_announce` is that ending, written once.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from accounts.models import User
 from contracts.models import Contract, ContractEvent
@@ -38,7 +38,7 @@ def contract_announce(
     contract: Contract,
     kind: str,
     actor: User | None,
-    notice: str,
+    notice: Callable[[], str],
     mail: str,
     to: Iterable[User],
     context: dict | None = None,
@@ -46,6 +46,8 @@ def contract_announce(
     poster: User | None = None,
 ) -> ContractEvent:
     """Record the step `kind` and tell the parties: a notice in the thread, a mail to each of `to`.
+
+    `notice` gives the notice's text in the active language (see `notice_post`).
 
     `actor` is the event's actor (None: the system) and, unless `poster` is given,
     who the notice is posted as. The mail `mail` is `templates/contracts/emails/<mail>.*`

@@ -87,7 +87,7 @@ def _tenants_tell(*, guide: HouseGuide, by: User) -> None:
         messaging.notice_post(
             thread=contract.thread,
             actor=by,
-            text=_("The host uploaded a new House Guide."),
+            text=lambda: _("The host uploaded a new House Guide."),
             link=contract.thread.get_absolute_url() + "#house-guide",
         )
 
