@@ -62,8 +62,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     last_name = models.CharField(_("last name"), max_length=100, blank=True)
     corporation_name = models.CharField(_("corporation name"), max_length=200, blank=True)
     phone = models.CharField(_("phone number"), max_length=30, blank=True)
-    # The language mail to this person is written in (campaigns, notifications):
-    # the one they used when they signed up; empty means the site's.
+    # The language this person reads the site and every mail in: the one they signed
+    # up in, then the one they last chose in the header; empty means not known.
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, blank=True)
     introduction = models.TextField(_("introduction"), max_length=2000, blank=True)
     first_name_visibility = models.CharField(
