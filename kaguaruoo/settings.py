@@ -177,6 +177,8 @@ LANGUAGE_CODE = "en"
 # Each named in its own language, as the header offers them.
 LANGUAGES = [("ja", "日本語"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates per language (2027年1月10日 / 10 Jan 2027): kaguaruoo/formats/<language>/formats.py.
+FORMAT_MODULE_PATH = ["kaguaruoo.formats"]
 TIME_ZONE = "Asia/Tokyo"
 USE_I18N = True
 USE_TZ = True
