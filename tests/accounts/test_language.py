@@ -143,3 +143,45 @@ def test_signing_up_in_japanese_keeps_japanese_for_the_account_and_its_mail(
     with override("ja"):
         subject = gettext("Please Confirm Your Email Address")
     assert subject in mailoutbox[0].subject
+
+
+def test_a_password_reset_mail_is_in_the_accounts_language_whatever_the_browser_reads(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    user = UserFactory(language="ja")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("account_reset_password"),
+            {"email": user.email},
+            headers={"accept-language": "en"},
+        )
+
+    [reset] = mailoutbox
+    with override("ja"):
+        assert gettext("Password Reset Email") in reset.subject
+
+
+def test_signing_up_again_with_a_known_address_answers_in_that_accounts_language(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    user = UserFactory(language="ja")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("account_signup"),
+            {
+                "email": user.email,
+                "password1": "quiet-maple-river-42",
+                "password2": "quiet-maple-river-42",
+                "account_type": "personal",
+                "first_name": "Taro",
+                "last_name": "Yamada",
+                "accept_policy": "on",
+            },
+            headers={"accept-language": "en"},
+        )
+
+    [answer] = mailoutbox
+    with override("ja"):
+        assert gettext("Account Already Exists") in answer.subject
