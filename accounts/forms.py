@@ -1,6 +1,5 @@
 from django import forms
 from django.urls import reverse_lazy
-from django.utils import translation
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -73,8 +72,6 @@ class SignupForm(IdentityFieldsMixin, forms.Form):
     )
 
     def signup(self, request, user):
-        user.language = translation.get_language() or ""
-        user.save(update_fields=["language"])
         user_identity_update(
             user=user,
             account_type=self.cleaned_data["account_type"],

@@ -7,6 +7,8 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from kaguaruoo.formats import site_format
+
 
 class Visibility(models.TextChoices):
     """Who sees a profile field. The labels and explanations are the customer's own words."""
@@ -26,6 +28,12 @@ VISIBILITY_CHOICES_EXPLAINED = [
 
 # The profile fields a person shows or hides, in the order a profile lists them.
 PROFILE_FIELDS_WITH_VISIBILITY = ("first_name", "last_name", "phone", "introduction")
+
+
+def person_name(*, first: str, last: str, language: str | None = None) -> str:
+    """A person's full name, family name first where the language writes it so."""
+    parts = (last, first) if site_format("FAMILY_NAME_FIRST", language=language) else (first, last)
+    return " ".join(part for part in parts if part)
 
 
 class UserManager(BaseUserManager):
@@ -62,8 +70,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     last_name = models.CharField(_("last name"), max_length=100, blank=True)
     corporation_name = models.CharField(_("corporation name"), max_length=200, blank=True)
     phone = models.CharField(_("phone number"), max_length=30, blank=True)
-    # The language mail to this person is written in (campaigns, notifications):
-    # the one they used when they signed up; empty means the site's.
+    # The language this person reads the site and every mail in: the one they signed
+    # up in, then the one they last chose in the header; empty means not known.
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, blank=True)
     introduction = models.TextField(_("introduction"), max_length=2000, blank=True)
     first_name_visibility = models.CharField(
@@ -130,10 +138,17 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def full_name(self) -> str:
-        """Private: for the user, staff and, later, the parties of a signed contract."""
+        """Private: for the user, staff and the parties of a signed contract.
+
+        In the reader's order: 山田 太郎 in Japanese, Taro Yamada in English.
+        """
+        return self.full_name_in()
+
+    def full_name_in(self, language: str | None = None) -> str:
+        """The full name as `language` (the active one if None) writes it."""
         if self.is_corporate:
             return self.corporation_name
-        return f"{self.first_name} {self.last_name}".strip()
+        return person_name(first=self.first_name, last=self.last_name, language=language)
 
     def get_full_name(self):
         return self.full_name

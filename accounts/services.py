@@ -1,3 +1,5 @@
+from django.conf import settings
+
 from accounts.models import PROFILE_FIELDS_WITH_VISIBILITY, User
 
 
@@ -49,3 +51,13 @@ def user_fields_revise(*, user: User, changes: dict[str, str]) -> list[str]:
 
 
 REVISABLE_FIELDS = ("first_name", "last_name", "corporation_name", "phone", "introduction")
+
+
+def user_language_set(*, user: User, language: str) -> User:
+    """Remember the language a person reads the site and their mail in."""
+    if language not in dict(settings.LANGUAGES):
+        raise ValueError(f"{language!r} is not one of the site's languages.")
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
+    return user

@@ -1,11 +1,15 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language
 
 from accounts.forms import ProfileForm
 from accounts.selectors import profile_public_fields, user_get_public
-from accounts.services import user_identity_update
+from accounts.services import user_identity_update, user_language_set
 from privacy.services import identity_is_verified
 
 
@@ -35,3 +39,16 @@ def public_profile(request, pk):
             "identity_verified": identity_is_verified(user=member),
         },
     )
+
+
+@require_POST
+def language_set(request):
+    """The header's language choice: Django's language cookie, and the account's language."""
+    language = request.POST.get("language", "")
+    if language not in dict(settings.LANGUAGES):
+        # Django would take any language it has a catalog for; the site has two.
+        return HttpResponseBadRequest()
+    response = set_language(request)
+    if request.user.is_authenticated:
+        user_language_set(user=request.user, language=language)
+    return response

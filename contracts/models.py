@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from kaguaruoo.money import yen
 from kaguaruoo.roles import PARTIES, Role, stay_role
 from kaguaruoo.uploads import upload_path
 
@@ -162,6 +163,11 @@ class Contract(models.Model):
     total = models.PositiveIntegerField(_("total for the stay (yen)"))
     tenant_total = models.PositiveIntegerField(_("total the tenant pays (yen)"))
     terms = models.JSONField(default=dict)
+    # The language of terms_text: the tenant's when the contract was sent, or the one they
+    # clicked Agree in. That text is the one signed, and it governs.
+    language = models.CharField(
+        _("language of the signed text"), max_length=8, choices=settings.LANGUAGES
+    )
     terms_text = models.TextField()
     terms_sha256 = models.CharField(max_length=64)
     sent_at = models.DateTimeField()
@@ -403,7 +409,7 @@ class Payment(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.contract} #{self.sequence}: ¥{self.amount:,}"
+        return f"{self.contract} #{self.sequence}: {yen(self.amount)}"
 
 
 class StripeEvent(models.Model):

@@ -61,6 +61,7 @@ register(
             "end_date",
             "months",
             "people",
+            "language",
             "terms_text",
             "terms_sha256",
             "signed_at",

@@ -1,11 +1,16 @@
 """How the site writes an amount of yen."""
 
+from kaguaruoo.formats import site_format
 
-def yen(amount, *, empty: str = "") -> str:
-    """¥205,000; `empty` for None (or "").
 
-    The same in every language, so the text of a signed contract never changes.
+def yen(amount, *, empty: str = "", language: str | None = None) -> str:
+    """¥205,000 in English, 205,000円 in Japanese; `empty` for None (or "").
+
+    In the active language unless `language` names one (a contract's text is
+    written once, in its own language).
     """
     if amount is None or amount == "":
         return empty
-    return f"¥{int(amount):,}"
+    amount = int(amount)
+    written = site_format("YEN_FORMAT", language=language).format(amount=f"{abs(amount):,}")
+    return f"-{written}" if amount < 0 else written

@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -173,8 +174,11 @@ COMPANY_ADDRESS = env.str(
 SUPPORT_EMAIL = env.str("SUPPORT_EMAIL", default="support@kaguaruoo.jp")
 
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", "English"), ("ja", "日本語")]
+# Each named in its own language, as the header offers them.
+LANGUAGES = [("ja", "日本語"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates per language (2027年1月10日 / 10 Jan 2027): kaguaruoo/formats/<language>/formats.py.
+FORMAT_MODULE_PATH = ["kaguaruoo.formats"]
 TIME_ZONE = "Asia/Tokyo"
 USE_I18N = True
 USE_TZ = True

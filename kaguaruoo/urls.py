@@ -5,6 +5,7 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts import views as account_views
 from kaguaruoo import views
 from listings import views as listing_views
 from privacy.staff_access import staff_admin_login, staff_has_admin_access
@@ -18,7 +19,8 @@ urlpatterns = [
     path("", listing_views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("terms/", views.terms, name="terms"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The same addresses in every language, so a shared link works for everyone.
+    path("i18n/setlang/", account_views.language_set, name="set_language"),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("users/", include("accounts.public_urls")),

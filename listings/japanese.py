@@ -322,6 +322,13 @@ def prefecture_named(text: str) -> str | None:
     return _prefecture_names().get("".join(words))
 
 
+@functools.cache
+def prefecture_romaji(kanji: str) -> str:
+    """東京都 -> "Tokyo-to", 北海道 -> "Hokkaido"; "" for anything that is not a prefecture."""
+    kana = dict(PREFECTURES).get(kanji)
+    return romaji_from_kana(kana, kanji=kanji) if kana else ""
+
+
 def place_words(text: str) -> list[str]:
     """The words of a query, normalised, without the suffixes that follow a place name.
 

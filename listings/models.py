@@ -259,16 +259,6 @@ class Listing(models.Model):
         return reverse("listings:detail", kwargs={"pk": self.pk})
 
     @property
-    def public_area(self) -> str:
-        return f"{self.prefecture}{self.city}{self.town}"
-
-    @property
-    def public_area_romaji(self) -> str:
-        return ", ".join(
-            p for p in (self.town_romaji, self.city_romaji, self.prefecture_romaji) if p
-        )
-
-    @property
     def monthly_total(self) -> int:
         return self.rent + (0 if self.utilities_included else self.utilities_fee)
 

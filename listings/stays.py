@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -47,8 +48,8 @@ class TakenDates:
 
     def message(self) -> str:
         taken = _("These dates are taken: the apartment is booked from %(start)s to %(end)s.") % {
-            "start": self.booked_from.isoformat(),
-            "end": self.booked_until.isoformat(),
+            "start": date_format(self.booked_from),
+            "end": date_format(self.booked_until),
         }
         if self.nearest_free is None:
             return taken + " " + _("No later move-in date is free for this many months.")
@@ -56,7 +57,7 @@ class TakenDates:
             taken
             + " "
             + _("The nearest free move-in date is %(date)s.")
-            % {"date": self.nearest_free.isoformat()}
+            % {"date": date_format(self.nearest_free)}
         )
 
 
@@ -104,7 +105,7 @@ def move_in_horizon_error(move_in: datetime.date) -> str | None:
 def available_from_error(*, listing: Listing, move_in: datetime.date) -> str | None:
     if move_in < listing.available_from:
         return _("The apartment is available from %(date)s.") % {
-            "date": listing.available_from.isoformat()
+            "date": date_format(listing.available_from)
         }
     return None
 
@@ -113,7 +114,7 @@ def available_until_error(*, listing: Listing, last_night: datetime.date) -> str
     """`last_night`: the stay's last night, the day before move-out."""
     if listing.available_until and last_night > listing.available_until:
         return _("The apartment is available until %(date)s.") % {
-            "date": listing.available_until.isoformat()
+            "date": date_format(listing.available_until)
         }
     return None
 

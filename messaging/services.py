@@ -10,12 +10,12 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from kaguaruoo.i18n import every_language, in_reader_language
-from kaguaruoo.mail import mail_send
+from kaguaruoo.mail import mail_send, recipient_language
 from kaguaruoo.roles import Role, stay_role
 from kaguaruoo.transitions import TransitionTable, transition_move
 from kaguaruoo.uploads import attachment_check, attachment_store
@@ -276,7 +276,15 @@ def message_notification_send(*, message: Message) -> bool:
         return False
     if not _claim_notification_slot(thread=thread, recipient=recipient):
         return False
-    context = {
+    # The context's own words (a hidden name, the kind of message) in the recipient's language.
+    with translation.override(recipient_language(recipient)):
+        context = _notification_context(message, recipient)
+    return mail_send(to=recipient, template="messaging/emails/new_message", context=context)
+
+
+def _notification_context(message: Message, recipient) -> dict:
+    thread = message.thread
+    return {
         "recipient": recipient,
         "sender_name": message.sender.public_name,
         "listing_title": thread.listing.title,
@@ -288,7 +296,6 @@ def message_notification_send(*, message: Message) -> bool:
         "thread_url": settings.SITE_URL + thread.get_absolute_url(),
         "preferences_url": settings.SITE_URL + reverse("messaging:preferences"),
     }
-    return mail_send(to=recipient, template="messaging/emails/new_message", context=context)
 
 
 # Delivery requests: (from, to) -> who may make the move.

@@ -38,9 +38,23 @@ def adopt_saved(shell, saved) -> None:
 
 
 class PolicyRevisionForm(forms.ModelForm):
+    """A revision in both languages: each reader gets the policy in theirs."""
+
     class Meta:
         model = PolicyVersion
-        fields = ["text", "changes"]
+        fields = ["text", "text_ja", "changes", "changes_ja"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["text_ja"].required = True
+
+    def clean(self):
+        cleaned = super().clean()
+        if bool(cleaned.get("changes", "").strip()) != bool(cleaned.get("changes_ja", "").strip()):
+            raise forms.ValidationError(
+                _("Say what changed in English and in Japanese, or in neither.")
+            )
+        return cleaned
 
 
 @admin.register(PolicyVersion)
@@ -53,18 +67,30 @@ class PolicyVersionAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return []
-        return ["version", "text", "changes", "published_at", "published_by"]
+        return self.get_fields(request, obj)
 
     def get_fields(self, request, obj=None):
         if obj is None:
-            return ["text", "changes"]
-        return ["version", "published_at", "published_by", "changes", "text"]
+            return ["text", "text_ja", "changes", "changes_ja"]
+        return [
+            "version",
+            "published_at",
+            "published_by",
+            "changes",
+            "changes_ja",
+            "text",
+            "text_ja",
+        ]
 
     def save_model(self, request, obj, form, change):
         if change:
             return
         published = policy_publish(
-            text=form.cleaned_data["text"], changes=form.cleaned_data["changes"], by=request.user
+            text=form.cleaned_data["text"],
+            text_ja=form.cleaned_data["text_ja"],
+            changes=form.cleaned_data["changes"],
+            changes_ja=form.cleaned_data["changes_ja"],
+            by=request.user,
         )
         adopt_saved(obj, published)
 

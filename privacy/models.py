@@ -1,17 +1,27 @@
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 
 class PolicyVersion(models.Model):
-    """One published text of the privacy policy; the highest version is in force."""
+    """One published text of the privacy policy; the highest version is in force.
+
+    Each version holds the policy in English and in Japanese; a reader sees the one of
+    their language (a version from before both were required may lack the Japanese).
+    """
 
     version = models.PositiveIntegerField(_("version"), unique=True)
-    text = models.TextField(_("text"))
+    text = models.TextField(_("text (English)"))
+    text_ja = models.TextField(_("text (Japanese)"), blank=True)
     changes = models.TextField(
-        _("what changed"),
+        _("what changed (English)"),
+        blank=True,
+        help_text=_("Shown to users with the notice of the revision."),
+    )
+    changes_ja = models.TextField(
+        _("what changed (Japanese)"),
         blank=True,
         help_text=_("Shown to users with the notice of the revision."),
     )
@@ -38,6 +48,26 @@ class PolicyVersion(models.Model):
 
     def get_absolute_url(self):
         return reverse("privacy:policy_version", kwargs={"version": self.version})
+
+    def in_language(self, field: str, language: str | None = None) -> tuple[str, str]:
+        """(language, value) of `field` ("text" or "changes") for a reader of `language`
+        (the active one if None): the Japanese where one is held, else the English."""
+        language = language or translation.get_language() or settings.LANGUAGE_CODE
+        if language.startswith("ja") and getattr(self, f"{field}_ja"):
+            return "ja", getattr(self, f"{field}_ja")
+        return "en", getattr(self, field)
+
+    @property
+    def localized_text(self) -> str:
+        return self.in_language("text")[1]
+
+    @property
+    def localized_text_language(self) -> str:
+        return self.in_language("text")[0]
+
+    @property
+    def localized_changes(self) -> str:
+        return self.in_language("changes")[1]
 
 
 class Consent(models.Model):
@@ -270,6 +300,9 @@ class PrivacyRequest(models.Model):
     )
     kind = models.CharField(_("request"), max_length=20, choices=Kind)
     details = models.TextField(_("details"), blank=True)
+    # The language the request was made in: its mails are in it when the person's account
+    # names none (or is closing).
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, blank=True)
     corrections = models.JSONField(
         _("corrections asked for"),
         default=dict,

@@ -13,7 +13,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -41,10 +41,18 @@ class PrivacyError(Exception):
     """A privacy rule refuses the action; the message is safe to show."""
 
 
-def policy_publish(*, text: str, changes: str, by) -> PolicyVersion:
-    """Publish a revision of the policy; it is in force from now on for everyone."""
-    if not text.strip():
-        raise PrivacyError("A policy revision needs its full text.")
+def policy_publish(
+    *, text: str, text_ja: str, changes: str = "", changes_ja: str = "", by
+) -> PolicyVersion:
+    """Publish a revision of the policy; it is in force from now on for everyone.
+
+    Every reader gets it in their language, so a revision needs its full text in English
+    and in Japanese, and what changed is said in both or in neither.
+    """
+    if not text.strip() or not text_ja.strip():
+        raise PrivacyError(_("A policy revision needs its full text in English and in Japanese."))
+    if bool(changes.strip()) != bool(changes_ja.strip()):
+        raise PrivacyError(_("Say what changed in English and in Japanese, or in neither."))
     with transaction.atomic():
         # Lock the table's newest row so that two staff publishing at once get 2 and 3.
         list(PolicyVersion.objects.select_for_update().order_by("-version")[:1])
@@ -52,7 +60,9 @@ def policy_publish(*, text: str, changes: str, by) -> PolicyVersion:
         return PolicyVersion.objects.create(
             version=latest + 1,
             text=text,
+            text_ja=text_ja,
             changes=changes.strip(),
+            changes_ja=changes_ja.strip(),
             published_at=timezone.now(),
             published_by=by,
         )
@@ -264,6 +274,7 @@ def privacy_request_file(
         privacy_request = PrivacyRequest.objects.create(
             user=user,
             kind=kind,
+            language=_request_language(user=user, checked_by=checked_by),
             details=details.strip(),
             corrections=corrections or {},
             identity_check=identity_check,
@@ -365,7 +376,8 @@ def privacy_request_decide(
         _request_mail(
             privacy_request,
             "request_decided",
-            corrected_labels=[str(labels.get(key, key)) for key in privacy_request.corrected],
+            # Lazy labels: the mail writes them in the person's language, not the staff's.
+            corrected_labels=[labels.get(key, key) for key in privacy_request.corrected],
         )
         if carried_out and privacy_request.kind in ARCHIVE_KINDS:
             request_id = privacy_request.pk
@@ -455,6 +467,15 @@ def archive_token_read(*, token: str) -> int | None:
         return None
 
 
+def _request_language(*, user, checked_by) -> str:
+    """The person's language; else, if they file it themselves, the one they are reading in
+    (a staff member filing for them reads in their own)."""
+    if user.language:
+        return user.language
+    active = translation.get_language() or ""
+    return active if checked_by is None and active in dict(settings.LANGUAGES) else ""
+
+
 def _request_mail(privacy_request: PrivacyRequest, template: str, **extra) -> None:
     user = privacy_request.user
     context = {"privacy_request": privacy_request, "user": user, **extra}
@@ -463,7 +484,7 @@ def _request_mail(privacy_request: PrivacyRequest, template: str, **extra) -> No
         to=user.email,
         template=f"privacy/emails/{template}",
         context=context,
-        language=recipient_language(user),
+        language=user.language or privacy_request.language or recipient_language(user),
     )
 
 

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.files.storage import storages
 from django.db import connection
+from django.utils import translation
 from moto.server import ThreadedMotoServer
 
 from kaguaruoo.celery import app as celery_app
@@ -113,6 +114,15 @@ def _isolated_cache_and_eager_tasks(request):
 
 
 @pytest.fixture(autouse=True)
+def _site_language():
+    """Each test starts in the site's language: a request in another language (a visitor's
+    browser, a person's saved choice) leaves it active in the thread that ran it."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _privacy_policy_published(request):
     """Tests on a flushed database (transactional ones) still find policy version 1.
 
@@ -131,6 +141,8 @@ def _privacy_policy_published(request):
 
     migration = importlib.import_module("privacy.migrations.0002_policy_version_1")
     migration.publish_version_1(apps, None)
+    japanese = importlib.import_module("privacy.migrations.0015_policy_in_japanese")
+    japanese.add_japanese_to_version_1(apps, None)
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 from django.utils.html import conditional_escape, escape, format_html, format_html_join
 from django.utils.safestring import SafeString
 
@@ -158,6 +159,20 @@ def campaign_render(
     `tracked`: the positions of the campaign's stored links, when the caller read them
     for many mails at once.
     """
+    with translation.override(language):
+        return _campaign_render(
+            campaign=campaign,
+            user=user,
+            language=language,
+            delivery=delivery,
+            beacon=beacon,
+            tracked=tracked,
+        )
+
+
+def _campaign_render(*, campaign, user, language, delivery, beacon, tracked) -> Rendered:
+    """campaign_render's work, in `language`: the fields (a hidden name reads "Member" in
+    the recipient's words) and the frame alike."""
     subject_text = campaign.subject_ja if language == "ja" else campaign.subject_en
     parts, urls = _body_shape(campaign_body(campaign, language=language))
     if delivery is not None and tracked is None:

@@ -274,6 +274,7 @@ def campaign_prepare_many(messages) -> dict:
         purposes=[*purposes, Consent.Purpose.ANALYTICS],
     )
     beacon = reachable[Consent.Purpose.ANALYTICS]
+    _deliveries_language_refresh(deliveries.values())
     tracked: dict[int, set] = {}
     answers = {}
     for message in messages:
@@ -306,6 +307,20 @@ def campaign_prepare_many(messages) -> dict:
                 headers=rendered.headers,
             )
     return answers
+
+
+def _deliveries_language_refresh(deliveries) -> None:
+    """Each mail goes out in its recipient's language as it is now: someone who chose
+    another language after the campaign started gets that one, and their tracked links
+    lead to its pages."""
+    changed = []
+    for delivery in deliveries:
+        language = recipient_language(delivery.user)
+        if delivery.language != language:
+            delivery.language = language
+            changed.append(delivery)
+    if changed:
+        Delivery.objects.bulk_update(changed, ["language"])
 
 
 @outbox_kind_register(KIND, on_group_done=campaign_finish, prepare_many=campaign_prepare_many)

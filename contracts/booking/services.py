@@ -21,6 +21,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -37,6 +38,7 @@ from contracts.models import (
     ReservationRequest,
     SigningCode,
 )
+from kaguaruoo.mail import recipient_language
 from kaguaruoo.roles import PARTIES, Role, stay_role
 from kaguaruoo.transitions import IllegalTransition, TransitionTable, transition_move
 from listings import stays
@@ -187,7 +189,7 @@ def _people_error(listing: Listing, people: int) -> str | None:
 def _reservation_text(stay: Stay) -> str:
     people = ngettext("%(count)s person", "%(count)s people", stay.people) % {"count": stay.people}
     return _("Reservation request: move in %(date)s, %(months)s months, %(people)s.") % {
-        "date": stay.move_in.isoformat(),
+        "date": date_format(stay.move_in),
         "months": stay.months,
         "people": people,
     }
@@ -462,7 +464,8 @@ def _contract_create(
     terms = _contract_terms(
         listing=listing, tenant=reservation.tenant, host=host, stay=stay, offer=offer
     )
-    text = terms_text_render(terms)
+    language = recipient_language(reservation.tenant)
+    text = terms_text_render(terms, language=language)
     now = timezone.now()
     return Contract.objects.create(
         thread=reservation.thread,
@@ -480,6 +483,7 @@ def _contract_create(
         total=offer.cost.total,
         tenant_total=offer.totals["amount"],
         terms=terms,
+        language=language,
         terms_text=text,
         terms_sha256=terms_hash(text),
         sent_at=now,
@@ -587,13 +591,36 @@ def signing_code_issue(*, contract: Contract, user: User) -> str:
 
 
 @transaction.atomic
-def contract_signing_code_send(*, contract: Contract, user: User) -> None:
-    """The tenant clicked "Agree": mail them the one-time code that confirms it."""
+def contract_signing_code_send(*, contract: Contract, user: User, language: str = "") -> None:
+    """The tenant clicked "Agree", reading in `language`: mail them the one-time code that
+    confirms it. The text they sign is the one in that language."""
     code = signing_code_issue(contract=contract, user=user)
+    if language and language != contract.language:
+        _contract_language_switch(contract=contract, language=language)
     contract_mail_send(
         to=user,
         template="signing_code",
         context={"contract": contract, "code": code, "minutes": CODE_LIFETIME.seconds // 60},
+    )
+
+
+def _contract_language_switch(*, contract: Contract, language: str) -> None:
+    """Write the unsigned contract's text in `language` from its snapshot: that text is
+    the one the tenant signs, and it governs."""
+    if language not in dict(settings.LANGUAGES):
+        raise ValueError(f"{language!r} is not one of the site's languages.")
+    if terms_hash(contract.terms_text) != contract.terms_sha256:
+        raise ValidationError(_("The contract's terms do not match their hash."))
+    text = terms_text_render(contract.terms, language=language)
+    switched = Contract.objects.filter(
+        pk=contract.pk, status=S.SENT, terms_sha256=contract.terms_sha256
+    ).update(language=language, terms_text=text, terms_sha256=terms_hash(text))
+    if not switched:
+        raise IllegalTransition(_("This contract can no longer be signed."))
+    contract.language, contract.terms_text, contract.terms_sha256 = (
+        language,
+        text,
+        terms_hash(text),
     )
 
 

@@ -1,46 +1,35 @@
 """The contract's terms: a snapshot of the listing, the parties and the money, and its text.
 
-The text is what the tenant agrees to and what the signature's SHA-256 covers,
-so it is built from the snapshot alone, in a fixed order, and never re-rendered
-from live data. The first payment's due date is written as a rule ("3 days
-after signing") because the signing day is not known when the contract is sent.
-The host's commission is between the host and the platform: it is not in the
-text the tenant signs.
+The snapshot holds facts, not sentences (amounts, dates, codes, names, the parts of
+the address, the numbers of the cancellation rules), so that one contract can be
+written in each language. The text is written from the snapshot alone, in a fixed
+order, in one language: the tenant's (`Contract.language`). That text is what the
+tenant signs and what the signature's SHA-256 covers, and it says that it governs;
+written in another language, for a host who reads that one, it says that it is a
+translation. The first payment's due date is written as a rule ("3 days after
+signing") because the signing day is not known when the contract is sent. The host's
+commission is between the host and the platform: it is not in the text the tenant signs.
+
+Snapshots taken before contracts were written in two languages hold English sentences
+for the house rules and the cancellation policy, a one-line Japanese address and the
+parties' names as one string: they are shown as they are.
 """
 
+import datetime
 from decimal import Decimal
+from types import SimpleNamespace
 
+from django.utils.formats import date_format
+from django.utils.translation import get_language_info, ngettext, override
 from django.utils.translation import gettext as _
-from django.utils.translation import override
 
+from accounts.models import person_name
 from contracts.core.money import ContractMoney
 from contracts.core.schedule import FIRST_PAYMENT_DAYS, PlannedPayment, plan_totals
 from kaguaruoo.money import yen
+from listings.addresses import Address, address_format
 from listings.models import Listing
 from listings.pricing import StayCost
-
-
-def _house_rules(listing: Listing) -> list[str]:
-    with override("en"):
-        return [
-            _("Pets allowed") if listing.pets_allowed else _("No pets"),
-            _("Smoking allowed") if listing.smoking_allowed else _("No smoking"),
-            _("Musical instruments allowed")
-            if listing.instruments_allowed
-            else _("No musical instruments"),
-            _("At most %(count)s occupants") % {"count": listing.max_occupants},
-        ]
-
-
-def _party(user) -> dict:
-    return {
-        "id": user.pk,
-        "legal_name": user.full_name,
-        "account_type": user.account_type,
-        "email": user.email,
-        "phone": user.phone,
-    }
-
 
 Policy = Listing.CancellationPolicy
 # Days before move-in up to which a tenant cancels for free; strict has no such day.
@@ -51,34 +40,38 @@ NOTICE_DAYS = 30
 CANCELLATION_PAYMENT_DAYS = 7
 
 
-def _cancellation_text(code: str) -> str:
-    with override("en"):
-        return str(Policy(code).label)
+# --- The snapshot -----------------------------------------------------------------------------
 
 
-def cancellation_rules(code: str) -> list[str]:
-    """The cancellation terms in full, as contracts/changes.py computes them."""
-    free_days = FREE_DAYS_BEFORE_MOVE_IN.get(Policy(code))
-    before = (
-        [
-            f"Cancelled {free_days} days or more before move-in: nothing is due.",
-            "Cancelled later, before move-in: one month's rent and monthly fee is due.",
-        ]
-        if free_days
-        else ["Cancelled before move-in: one month's rent and monthly fee is due."]
-    )
-    return [
-        *before,
-        "Cancelled from the move-in day on: the nights from move-in until "
-        f"{NOTICE_DAYS} days after the cancellation day (never past move-out) are due, "
-        "charged by the day, at least one month's rent and monthly fee, plus the "
-        "one-time fees.",
-        "Before move-in the one-time fees are refunded. The deposit is always refunded.",
-        "What is due never exceeds the stay total; the platform commission on the tenant "
-        f"applies to it. What was paid is set against it: the rest is due within "
-        f"{CANCELLATION_PAYMENT_DAYS} days, or refunded.",
-        "If the host cancels, the tenant owes nothing and everything paid is refunded.",
-    ]
+def _party(user) -> dict:
+    return {
+        "id": user.pk,
+        "account_type": user.account_type,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "corporation_name": user.corporation_name,
+        "email": user.email,
+        "phone": user.phone,
+    }
+
+
+def _house(listing: Listing) -> dict:
+    return {
+        "pets_allowed": listing.pets_allowed,
+        "smoking_allowed": listing.smoking_allowed,
+        "instruments_allowed": listing.instruments_allowed,
+        "max_occupants": listing.max_occupants,
+    }
+
+
+def _cancellation(code: str) -> dict:
+    """The cancellation terms' numbers, as contracts/changes computes with them."""
+    return {
+        "code": code,
+        "free_days": FREE_DAYS_BEFORE_MOVE_IN.get(Policy(code)),
+        "notice_days": NOTICE_DAYS,
+        "payment_days": CANCELLATION_PAYMENT_DAYS,
+    }
 
 
 def terms_snapshot(
@@ -92,22 +85,12 @@ def terms_snapshot(
     tenant_percent: Decimal,
     host_percent: Decimal,
 ) -> dict:
-    address = " ".join(
-        part
-        for part in (
-            f"〒{listing.postal_code[:3]}-{listing.postal_code[3:]}",
-            f"{listing.prefecture}{listing.city}{listing.town}{listing.street}",
-            listing.building,
-            listing.room,
-        )
-        if part
-    )
     totals = plan_totals(plan)
     return {
         "listing": {
             "id": listing.pk,
             "title": listing.title,
-            "address": address,
+            "address": Address.of(listing, exact=True).as_dict(),
             "layout": listing.layout,
             "floor_area_m2": str(listing.floor_area_m2),
         },
@@ -132,63 +115,223 @@ def terms_snapshot(
             "host_commission_percent": str(host_percent),
             **{f"total_{key}": value for key, value in totals.items()},
         },
-        "house_rules": _house_rules(listing),
-        "cancellation_policy": {
-            "code": listing.cancellation_policy,
-            "text": _cancellation_text(listing.cancellation_policy),
-            "rules": cancellation_rules(listing.cancellation_policy),
-        },
+        "house": _house(listing),
+        "cancellation_policy": _cancellation(listing.cancellation_policy),
         "schedule": [payment.as_dict() for payment in plan],
     }
 
 
-def terms_text_render(terms: dict) -> str:
-    """The contract as plain text, in English, from the snapshot only."""
-    money, stay = ContractMoney.from_terms(terms), terms["stay"]
-    lines = [
-        "KaguAruoo monthly apartment contract",
-        "",
-        f"Apartment: {terms['listing']['title']}",
-        f"Address: {terms['listing']['address']}",
-        f"Layout: {terms['listing']['layout']}, {terms['listing']['floor_area_m2']} m²",
-        "",
-        f"Host: {terms['host']['legal_name']} <{terms['host']['email']}> {terms['host']['phone']}",
-        f"Tenant: {terms['tenant']['legal_name']} <{terms['tenant']['email']}> "
-        f"{terms['tenant']['phone']}",
-        "",
-        f"Move-in: {stay['move_in']}",
-        f"Move-out: {stay['move_out']} (the stay's last night is the day before)",
-        f"Length: {stay['months']} months",
-        f"Occupants: {stay['people']}",
-        "",
-        f"Monthly rent: {yen(money.rent)}",
-        f"Monthly utilities and management fee: {yen(money.monthly_fee)}",
-        f"Cleaning fee (once): {yen(money.cleaning_fee)}",
-        f"Linen fee (once): {yen(money.linen_fee)}",
-        f"Key money (once): {yen(money.key_money)}",
-        f"Deposit (refundable): {yen(money.deposit)}",
-        "Calendar months stayed in only partly are charged by the day.",
-        f"Stay total: {yen(money.stay_total)}",
-        f"Platform commission on the tenant: {money.tenant_commission_percent}% "
-        f"({yen(money.total_tenant_commission)})",
-        f"The tenant pays in all: {yen(money.total_amount)}, deposit included",
-        "",
-        "House rules:",
-        *(f"- {rule}" for rule in terms["house_rules"]),
-        "",
-        f"Cancellation policy: {terms['cancellation_policy']['text']}",
-        *(f"- {rule}" for rule in terms["cancellation_policy"]["rules"]),
-        "",
-        "Payment schedule:",
+# --- The snapshot in words, in the active language ---------------------------------------------
+
+
+def party_name(party: dict) -> str:
+    """A party's legal name in the order of the active language."""
+    if "legal_name" in party:
+        return party["legal_name"]
+    if party["account_type"] == "corporate":
+        return party["corporation_name"]
+    return person_name(first=party["first_name"], last=party["last_name"])
+
+
+def address_written(listing: dict) -> str:
+    address = listing["address"]
+    return address_format(Address.of(address)) if isinstance(address, dict) else address
+
+
+def house_rules(terms: dict) -> list[str]:
+    if "house" not in terms:
+        return terms["house_rules"]
+    house = terms["house"]
+    return [
+        _("Pets allowed") if house["pets_allowed"] else _("No pets"),
+        _("Smoking allowed") if house["smoking_allowed"] else _("No smoking"),
+        _("Musical instruments allowed")
+        if house["instruments_allowed"]
+        else _("No musical instruments"),
+        _("At most %(count)s occupants") % {"count": house["max_occupants"]},
     ]
+
+
+def cancellation_policy_name(terms: dict) -> str:
+    policy = terms["cancellation_policy"]
+    return policy["text"] if "text" in policy else str(Policy(policy["code"]).label)
+
+
+def cancellation_rules(terms: dict) -> list[str]:
+    """The cancellation terms in full, as contracts/changes computes them."""
+    policy = terms["cancellation_policy"]
+    if "rules" in policy:
+        return policy["rules"]
+    free_days = policy["free_days"]
+    before = (
+        [
+            _("Cancelled %(days)s days or more before move-in: nothing is due.")
+            % {"days": free_days},
+            _("Cancelled later, before move-in: one month's rent and monthly fee is due."),
+        ]
+        if free_days
+        else [_("Cancelled before move-in: one month's rent and monthly fee is due.")]
+    )
+    return [
+        *before,
+        _(
+            "Cancelled from the move-in day on: the nights from move-in until %(days)s days "
+            "after the cancellation day (never past move-out) are due, charged by the day, at "
+            "least one month's rent and monthly fee, plus the one-time fees."
+        )
+        % {"days": policy["notice_days"]},
+        _("Before move-in the one-time fees are refunded. The deposit is always refunded."),
+        _(
+            "What is due never exceeds the stay total; the platform commission on the tenant "
+            "applies to it. What was paid is set against it: the rest is due within %(days)s "
+            "days, or refunded."
+        )
+        % {"days": policy["payment_days"]},
+        _("If the host cancels, the tenant owes nothing and everything paid is refunded."),
+    ]
+
+
+def _day(iso: str) -> datetime.date:
+    return datetime.date.fromisoformat(iso)
+
+
+def terms_shown(terms: dict) -> SimpleNamespace:
+    """What the contract page shows of the snapshot, in the active language."""
+    return SimpleNamespace(
+        address=address_written(terms["listing"]),
+        host_name=party_name(terms["host"]),
+        tenant_name=party_name(terms["tenant"]),
+        move_in=_day(terms["stay"]["move_in"]),
+        move_out=_day(terms["stay"]["move_out"]),
+        house_rules=house_rules(terms),
+        cancellation_policy=cancellation_policy_name(terms),
+        cancellation_rules=cancellation_rules(terms),
+    )
+
+
+def _language_name(code: str) -> str:
+    return str(get_language_info(code)["name_translated"])
+
+
+def governing_clause(*, language: str, governing: str) -> str:
+    """Which text governs, said in the text of `language` (the active one)."""
+    if language == governing:
+        return _(
+            "This contract is written in %(language)s, the language the tenant signs it in. "
+            "The %(language)s text governs."
+        ) % {"language": _language_name(language)}
+    return _(
+        "This %(language)s text is a translation for reference. The tenant signs the "
+        "%(governing)s text, which governs."
+    ) % {"language": _language_name(language), "governing": _language_name(governing)}
+
+
+# --- The text -------------------------------------------------------------------------------
+
+
+def terms_text_render(terms: dict, *, language: str, governing: str | None = None) -> str:
+    """The contract as plain text in `language`, from the snapshot only.
+
+    `governing`: the language of the text the tenant signs (`language` if None); a text
+    in another language says that it is a translation.
+    """
+    with override(language):
+        lines = [
+            _("KaguAruoo monthly apartment contract"),
+            governing_clause(language=language, governing=governing or language),
+            "",
+            *_listing_lines(terms),
+            "",
+            *_party_lines(terms),
+            "",
+            *_stay_lines(terms),
+            "",
+            *_money_lines(terms),
+            "",
+            _("House rules:"),
+            *(f"- {rule}" for rule in house_rules(terms)),
+            "",
+            _("Cancellation policy: %(policy)s") % {"policy": cancellation_policy_name(terms)},
+            *(f"- {rule}" for rule in cancellation_rules(terms)),
+            "",
+            _("Payment schedule:"),
+            *_schedule_lines(terms),
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def _listing_lines(terms: dict) -> list[str]:
+    listing = terms["listing"]
+    return [
+        _("Apartment: %(title)s") % {"title": listing["title"]},
+        _("Address: %(address)s") % {"address": address_written(listing)},
+        _("Layout: %(layout)s, %(area)s m²")
+        % {"layout": listing["layout"], "area": listing["floor_area_m2"]},
+    ]
+
+
+def _party_lines(terms: dict) -> list[str]:
+    return [
+        _("Host: %(name)s <%(email)s> %(phone)s")
+        % {"name": party_name(terms["host"]), **_contact(terms["host"])},
+        _("Tenant: %(name)s <%(email)s> %(phone)s")
+        % {"name": party_name(terms["tenant"]), **_contact(terms["tenant"])},
+    ]
+
+
+def _contact(party: dict) -> dict:
+    return {"email": party["email"], "phone": party["phone"]}
+
+
+def _stay_lines(terms: dict) -> list[str]:
+    stay = terms["stay"]
+    return [
+        _("Move-in: %(date)s") % {"date": date_format(_day(stay["move_in"]))},
+        _("Move-out: %(date)s (the stay's last night is the day before)")
+        % {"date": date_format(_day(stay["move_out"]))},
+        ngettext("Length: %(months)s month", "Length: %(months)s months", stay["months"])
+        % {"months": stay["months"]},
+        _("Occupants: %(people)s") % {"people": stay["people"]},
+    ]
+
+
+def _money_lines(terms: dict) -> list[str]:
+    money = ContractMoney.from_terms(terms)
+    return [
+        _("Monthly rent: %(amount)s") % {"amount": yen(money.rent)},
+        _("Monthly utilities and management fee: %(amount)s") % {"amount": yen(money.monthly_fee)},
+        _("Cleaning fee (once): %(amount)s") % {"amount": yen(money.cleaning_fee)},
+        _("Linen fee (once): %(amount)s") % {"amount": yen(money.linen_fee)},
+        _("Key money (once): %(amount)s") % {"amount": yen(money.key_money)},
+        _("Deposit (refundable): %(amount)s") % {"amount": yen(money.deposit)},
+        _("Calendar months stayed in only partly are charged by the day."),
+        _("Stay total: %(amount)s") % {"amount": yen(money.stay_total)},
+        _("Platform commission on the tenant: %(percent)s%% (%(amount)s)")
+        % {
+            "percent": money.tenant_commission_percent,
+            "amount": yen(money.total_tenant_commission),
+        },
+        _("The tenant pays in all: %(amount)s, deposit included")
+        % {"amount": yen(money.total_amount)},
+    ]
+
+
+def _schedule_lines(terms: dict) -> list[str]:
+    lines = []
     for payment in terms["schedule"]:
         due = (
-            f"{FIRST_PAYMENT_DAYS} days after signing, no later than move-in"
+            _("%(days)s days after signing, no later than move-in") % {"days": FIRST_PAYMENT_DAYS}
             if payment["kind"] == "first"
-            else payment["due_date"]
+            else date_format(_day(payment["due_date"]))
         )
         lines.append(
-            f"{payment['sequence']}. {payment['period_start']} to {payment['period_end']}: "
-            f"{yen(payment['amount'])} due {due}"
+            _("%(sequence)s. %(start)s to %(end)s: %(amount)s due %(due)s")
+            % {
+                "sequence": payment["sequence"],
+                "start": date_format(_day(payment["period_start"])),
+                "end": date_format(_day(payment["period_end"])),
+                "amount": yen(payment["amount"]),
+                "due": due,
+            }
         )
-    return "\n".join(lines) + "\n"
+    return lines

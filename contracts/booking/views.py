@@ -1,15 +1,17 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from contracts.booking import selectors, services
 from contracts.booking.forms import ReasonForm, ReservationForm, SigningCodeForm
+from contracts.booking.terms import terms_shown, terms_text_render
 from contracts.core.sections import contract_sections
 from contracts.models import Contract, ReservationRequest
 from kaguaruoo.actions import action_redirect, form_submit
@@ -207,6 +209,8 @@ def _contract_page(request, contract, *, code_form=None, status=200):
     context = {
         "contract": contract,
         "terms": contract.terms,
+        "shown": terms_shown(contract.terms),
+        "terms_translation": _terms_translation(contract),
         "role": role,
         "is_tenant": role == Role.TENANT,
         "is_host": role == Role.HOST,
@@ -222,6 +226,15 @@ def _contract_page(request, contract, *, code_form=None, status=200):
     return render(request, "contracts/contract_detail.html", context, status=status)
 
 
+def _terms_translation(contract) -> dict | None:
+    """The contract's text in the reader's language when the signed one is in another."""
+    language = translation.get_language()
+    if language == contract.language or language not in dict(settings.LANGUAGES):
+        return None
+    text = terms_text_render(contract.terms, language=language, governing=contract.language)
+    return {"language": language, "text": text}
+
+
 @login_required
 def contract_detail(request, pk):
     contract = selectors.contract_get_for_party(user=request.user, pk=pk)
@@ -235,7 +248,9 @@ def contract_agree(request, pk):
     contract = selectors.contract_get_for_tenant(user=request.user, pk=pk)
     return action_redirect(
         request,
-        lambda: services.contract_signing_code_send(contract=contract, user=request.user),
+        lambda: services.contract_signing_code_send(
+            contract=contract, user=request.user, language=translation.get_language()
+        ),
         done=_("We emailed you a one-time code to %(email)s. Enter it below to sign.")
         % {"email": request.user.email},
         to=contract.get_absolute_url() + "#sign",

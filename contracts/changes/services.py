@@ -44,6 +44,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -265,7 +267,7 @@ def extension_request(
                 "tenant": by.public_name,
                 "number": contract.number,
                 "months": months,
-                "date": extension.new_end_date.isoformat(),
+                "date": date_format(extension.new_end_date),
             }
         ),
         mail="extension_requested",
@@ -318,7 +320,7 @@ def extension_approve(*, extension: ExtensionRequest, by: User) -> ExtensionRequ
             % {
                 "host": by.public_name,
                 "number": contract.number,
-                "date": contract.end_date.isoformat(),
+                "date": date_format(contract.end_date),
             }
         ),
         mail="extension_approved",
@@ -408,7 +410,11 @@ def _nights_cost(money: ContractMoney, start: datetime.date, end: datetime.date)
 
 
 def _tenant_charge(contract: Contract, cost: StayCost, on: datetime.date) -> tuple[int, str]:
-    """What the tenant owes for cancelling on `on` (before commission), and why."""
+    """What the tenant owes for cancelling on `on` (before commission), and why.
+
+    The why is written when it is shown, so each party reads it in their own language
+    (the page of whoever asks, the mail to each party).
+    """
     money = ContractMoney.from_terms(contract.terms)
     one_month = min(money.rent + money.monthly_fee, cost.rent_total + cost.fee_total)
     policy = Policy(contract.cancellation_policy)
@@ -416,21 +422,42 @@ def _tenant_charge(contract: Contract, cost: StayCost, on: datetime.date) -> tup
         days = (contract.start_date - on).days
         free_days = FREE_DAYS_BEFORE_MOVE_IN.get(policy)
         if free_days is not None and days >= free_days:
-            return 0, _(
-                "Cancelled %(days)s days before move-in: free, as this contract's policy "
-                "allows up to %(free)s days before."
-            ) % {"days": days, "free": free_days}
-        return one_month, _(
-            "Cancelled %(days)s days before move-in: under this contract's policy "
-            "(%(policy)s), one month's rent and fees are due. One-time fees are refunded."
-        ) % {"days": days, "policy": policy.label}
+            return 0, _when_shown(
+                lambda: (
+                    _(
+                        "Cancelled %(days)s days before move-in: free, as this contract's policy "
+                        "allows up to %(free)s days before."
+                    )
+                    % {"days": days, "free": free_days}
+                )
+            )
+        return one_month, _when_shown(
+            lambda: (
+                _(
+                    "Cancelled %(days)s days before move-in: under this contract's policy "
+                    "(%(policy)s), one month's rent and fees are due. One-time fees are refunded."
+                )
+                % {"days": days, "policy": policy.label}
+            )
+        )
     notice_end = min(on + datetime.timedelta(days=NOTICE_DAYS), contract.end_date)
     nights = _nights_cost(money, contract.start_date, notice_end)
     charge = min(max(nights, one_month) + cost.one_time_total, cost.total)
-    return charge, _(
-        "Cancelled after move-in: the nights from move-in until %(end)s (%(notice)s days' "
-        "notice) are due by the day, at least one month's rent and fees, and the one-time fees."
-    ) % {"end": notice_end.isoformat(), "notice": NOTICE_DAYS}
+    return charge, _when_shown(
+        lambda: (
+            _(
+                "Cancelled after move-in: the nights from move-in until %(end)s (%(notice)s days' "
+                "notice) are due by the day, at least one month's rent and fees, and the one-time "
+                "fees."
+            )
+            % {"end": date_format(notice_end), "notice": NOTICE_DAYS}
+        )
+    )
+
+
+def _when_shown(write) -> str:
+    """A text written by `write()` in the language active when it is shown."""
+    return lazy(write, str)()
 
 
 def cancellation_quote(

@@ -111,8 +111,8 @@ class BankTransferForm(forms.Form):
         super().__init__(*args, **kwargs)
         for payment in payments:
             self.fields[f"reference_{payment.pk}"] = forms.CharField(
-                label=_("%(reference)s, ¥%(amount)s")
-                % {"reference": transfer_reference(payment), "amount": f"{payment.amount:,}"},
+                label=_("%(reference)s, %(amount)s")
+                % {"reference": transfer_reference(payment), "amount": yen(payment.amount)},
                 max_length=200,
                 help_text=_("The transfer's reference on the bank statement."),
             )

@@ -13,6 +13,7 @@ import datetime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -36,14 +37,14 @@ def review_check(*, contract: Contract, author: User) -> None:
     if contract.end_date > today:
         raise ValidationError(
             _("You can review the stay from the move-out day, %(date)s.")
-            % {"date": contract.end_date.isoformat()},
+            % {"date": date_format(contract.end_date)},
             code="too_early",
         )
     last_day = review_last_day(contract=contract)
     if today > last_day:
         raise ValidationError(
             _("Reviews of this stay could be written until %(date)s.")
-            % {"date": last_day.isoformat()},
+            % {"date": date_format(last_day)},
             code="too_late",
         )
     if contract.reviews.filter(author=author).exists():

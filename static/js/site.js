@@ -9,11 +9,6 @@
     if (narrow && !fold.hasAttribute("data-keep-open")) { fold.open = false; }
   });
 
-  // The language selector submits itself when changed.
-  document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
-    select.addEventListener("change", function () { select.form.submit(); });
-  });
-
   // Fields required only for one account type are shown only for it.
   function syncAccountType(form) {
     var checked = form.querySelector("input[name=account_type]:checked");

@@ -1,5 +1,6 @@
 import pytest
 from django.core import mail
+from django.utils import translation
 
 from kaguaruoo.mail import mail_send
 from kaguaruoo.money import yen
@@ -58,7 +59,13 @@ def test_an_inactive_user_is_mailed_nothing(django_capture_on_commit_callbacks):
     assert mail.outbox == []
 
 
-def test_yen_is_written_with_the_sign_and_thousands_separators_in_any_language():
-    assert yen(205000) == "¥205,000"
+def test_yen_is_written_with_the_sign_before_in_english_and_en_after_in_japanese():
+    with translation.override("en"):
+        assert yen(205000) == "¥205,000"
+        assert yen(-5000) == "-¥5,000"
+    with translation.override("ja"):
+        assert yen(205000) == "205,000円"
+        assert yen(-5000) == "-5,000円"
+    assert yen(205000, language="ja") == "205,000円"
     assert yen(None) == ""
     assert yen(None, empty="-") == "-"

@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils.formats import date_format
 
 from listings.services import listing_dates_book
 from tests.accounts.factories import UserFactory
@@ -114,7 +115,7 @@ def test_booked_dates_are_neither_priced_nor_offered_and_the_nearest_free_date_i
     ).text
 
     assert "These dates are taken" in page
-    assert f"The nearest free move-in date is {booked_until.isoformat()}." in page
+    assert f"The nearest free move-in date is {date_format(booked_until)}." in page
     assert "stay-total" not in page
     assert reverse("contracts:reservation_create", args=[listing.pk]) not in page
     assert f"?move_in={booked_until.isoformat()}&amp;months=2" in page

@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils.formats import date_format
 
 from listings import stays
 from listings.models import Listing
@@ -56,12 +57,12 @@ def test_the_apartments_dates_bound_the_stay():
     listing = _listing(available_until=days(100))
 
     assert stays.available_from_error(listing=listing, move_in=days(9)) == (
-        f"The apartment is available from {days(10).isoformat()}."
+        f"The apartment is available from {date_format(days(10))}."
     )
     assert stays.available_from_error(listing=listing, move_in=days(10)) is None
     assert stays.available_until_error(listing=listing, last_night=days(100)) is None
     assert stays.available_until_error(listing=listing, last_night=days(101)) == (
-        f"The apartment is available until {days(100).isoformat()}."
+        f"The apartment is available until {date_format(days(100))}."
     )
     assert stays.available_until_error(listing=_listing(), last_night=days(9999)) is None
 

@@ -5,6 +5,7 @@ import time
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from kaguaruoo.celery import app as celery_app
 from privacy.access_log import path_for_log, reverse_dns
@@ -160,4 +161,4 @@ def test_officers_see_the_daily_trends_in_admin(officer_client):
     page = officer_client.get(reverse("admin:privacy_accesslog_changelist")).text
 
     assert "Daily trends (last 30 days)" in page
-    assert timezone.localdate().strftime("%Y-%m-%d") in page
+    assert date_format(timezone.localdate()) in page

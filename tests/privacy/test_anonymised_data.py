@@ -5,6 +5,7 @@ import io
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from privacy.models import AnonymisedExport, StaffAuditLog
 from tests.accounts.factories import CorporateUserFactory, UserFactory
@@ -54,7 +55,7 @@ def test_the_site_publishes_the_items_and_the_dates_of_exports(officer_client, c
 
     assert "Members who signed up, by account type and month" in page
     assert "account type, month of sign-up, number of members" in page
-    assert f"{timezone.localdate():%Y-%m-%d}" in page
+    assert date_format(timezone.localdate()) in page
     assert AnonymisedExport.objects.count() == 1
     assert StaffAuditLog.objects.filter(action="export").count() == 1
 

@@ -9,6 +9,7 @@ from django.apps import apps
 from django.core import mail, serializers, signing
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from accounts.models import User
 from kaguaruoo.transitions import IllegalTransition
@@ -70,7 +71,7 @@ def test_a_signed_in_person_files_a_request_and_sees_it_with_its_due_date(
     assert privacy_request.due_on == due
     assert privacy_request.identity_check == "reauthentication"
     assert "Disclosure of my personal data" in response.text
-    assert f"answer by {due:%Y-%m-%d}" in response.text
+    assert f"answer by {date_format(due)}" in response.text
     [received] = mails_to(user)
     assert "We received your request" in received.subject
 

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.utils.formats import date_format
 
 from contracts.booking.services import contract_transition
 from contracts.changes import services as changes
@@ -61,4 +62,4 @@ def test_the_listing_page_shows_the_booked_stays(client):
 
     page = client.get(contract.listing.get_absolute_url()).content.decode()
 
-    assert f"{contract.start_date:%Y-%m-%d} – {contract.end_date:%Y-%m-%d}" in page
+    assert f"{date_format(contract.start_date)} – {date_format(contract.end_date)}" in page

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from contracts.booking.services import contract_transition
 from contracts.changes import services as changes
@@ -56,7 +57,7 @@ def test_the_host_sees_each_payout_to_come_with_its_commission(client, host):
     payments = list(contract.payments.order_by("due_date"))
     assert len(rows) == len(payments)
     for row, payment in zip(rows, payments, strict=True):
-        assert row[0] == f"{payment.due_date:%Y-%m-%d}"
+        assert row[0] == date_format(payment.due_date)
         assert row[1] == f"{contract.number} Shibuya 1K"
         assert row[3:] == [f"−{yen(payment.host_commission)}", yen(payment.host_payout), "Due"]
     assert yen(payments[1].tenant_commission) not in response.text
@@ -72,7 +73,7 @@ def test_a_paid_payment_moves_to_the_payouts_received(client, host):
     response = client.get(URL)
 
     [received] = table_rows(response.text, "past-payouts")[1:]
-    assert received[4:] == [yen(paid.host_payout), f"{timezone.localdate():%Y-%m-%d}"]
+    assert received[4:] == [yen(paid.host_payout), date_format(timezone.localdate())]
     upcoming = table_rows(response.text, "upcoming-payouts")[1:]
     assert len(upcoming) == contract.payments.count() - 1
 
@@ -192,9 +193,9 @@ def test_the_payouts_to_come_are_shown_fifty_a_page_soonest_first(client, host):
     third = client.get(URL, {"upcoming": 3})
 
     first_rows = table_rows(first.text, "upcoming-payouts")[1:]
-    assert [row[0] for row in first_rows] == [f"{p.due_date:%Y-%m-%d}" for p in made[:50]]
+    assert [row[0] for row in first_rows] == [date_format(p.due_date) for p in made[:50]]
     third_rows = table_rows(third.text, "upcoming-payouts")[1:]
-    assert [row[0] for row in third_rows] == [f"{p.due_date:%Y-%m-%d}" for p in made[100:]]
+    assert [row[0] for row in third_rows] == [date_format(p.due_date) for p in made[100:]]
     assert "Page 1 of 3" in first.text
     assert 'href="?upcoming=2"' in first.text
 
@@ -247,7 +248,7 @@ def test_a_host_cancelling_gives_back_all_their_payouts_of_the_contract(client, 
 
     [row] = table_rows(response.text, "refunds")[1:]
     assert row == [
-        f"{timezone.localdate():%Y-%m-%d}",
+        date_format(timezone.localdate()),
         f"{contract.number} Shibuya 1K",
         yen(first.amount),
         f"−{yen(first.host_payout)}",

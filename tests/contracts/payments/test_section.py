@@ -1,6 +1,9 @@
 """The payment schedule on the contract page: each party's commission, amounts and ways to pay."""
 
+import datetime
+
 import pytest
+from django.utils.formats import date_format
 
 from contracts.booking.selectors import contract_get_for_party
 from contracts.booking.services import contract_decline, contract_transition
@@ -60,8 +63,8 @@ def test_tenant_sees_each_payment_as_scheduled_with_their_service_fee(contract):
     for row, payment in zip(rows, payments, strict=True):
         assert row[:8] == [
             str(payment.sequence),
-            f"{payment.period_start:%Y-%m-%d} – {payment.period_end:%Y-%m-%d}",
-            f"{payment.due_date:%Y-%m-%d}",
+            f"{date_format(payment.period_start)} – {date_format(payment.period_end)}",
+            date_format(payment.due_date),
             yen(payment.base),
             yen(payment.deposit),
             yen(payment.tenant_commission),
@@ -155,7 +158,7 @@ def test_before_signing_the_planned_schedule_of_the_terms_is_shown():
     planned = contract.terms["schedule"]
     assert [row[0] for row in rows] == [str(p["sequence"]) for p in planned]
     assert rows[0][2] == "3 days after signing, no later than move-in"
-    assert rows[1][2] == planned[1]["due_date"]
+    assert rows[1][2] == date_format(datetime.date.fromisoformat(planned[1]["due_date"]))
     assert rows[1][5:8] == [yen(FULL_MONTH_TENANT_FEE), yen(planned[1]["amount"]), "Planned"]
     assert not contract.payments.exists()
 

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("privacy", "0014_gift_shipping_consent"),
+        ("privacy", "0016_privacy_request_language"),
     ]
 
     operations = [
