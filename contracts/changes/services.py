@@ -470,11 +470,18 @@ def cancellation_quote(
         raise PermissionDenied
     cost = contract_stay_cost(contract=contract)
     if role == Role.HOST:
-        base, why = 0, _("The host cancels: the tenant owes nothing and gets back all they paid.")
+        base, why = (
+            0,
+            _when_shown(
+                lambda: _("The host cancels: the tenant owes nothing and gets back all they paid.")
+            ),
+        )
     else:
         base, why = _tenant_charge(contract, cost, on)
     if cost.deposit:
-        why = " ".join((why, _("The deposit is refunded in full.")))
+        why = _when_shown(
+            lambda first=why: " ".join((str(first), _("The deposit is refunded in full.")))
+        )
     paid = payments_paid(contract=contract)
     return CancellationQuote(
         on=on,
@@ -521,10 +528,11 @@ def _cancellation_text(contract: Contract, by: User, quote: CancellationQuote) -
         "reason": contract.cancellation_reason,
     }
     if quote.due:
-        return " ".join((text, _("The tenant owes %(amount)s.") % {"amount": yen(quote.due)}))
+        return " ".join((str(text), _("The tenant owes %(amount)s.") % {"amount": yen(quote.due)}))
     if quote.refund:
         amount = yen(quote.refund)
-        return " ".join((text, _("%(amount)s is refunded to the tenant.") % {"amount": amount}))
+        refund = _("%(amount)s is refunded to the tenant.") % {"amount": amount}
+        return " ".join((str(text), refund))
     return text
 
 

@@ -46,16 +46,28 @@ def english_sentences():
 
 
 class PageText(HTMLParser):
-    """The text a person reads or hears: content, and the attributes read aloud."""
+    """The text a person reads or hears: content, and the attributes read aloud.
+
+    Text the page marks as being in another language (`lang="en"` on the signed
+    original of a contract) is left out: it is shown on purpose.
+    """
 
     READ = ("alt", "title", "aria-label", "placeholder")
 
-    def __init__(self):
+    def __init__(self, language):
         super().__init__()
+        self.language = language
         self.parts, self.links, self._skip = [], [], 0
+        self._foreign = None  # [tag, how deep it is nested in itself]
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
+        if self._foreign:
+            self._foreign[1] += tag == self._foreign[0]
+            return
+        if tag != "html" and attrs.get("lang") not in (None, "", self.language):
+            self._foreign = [tag, 1]
+            return
         if tag in ("script", "style"):
             self._skip += 1
         if tag == "a" and attrs.get("href"):
@@ -65,11 +77,17 @@ class PageText(HTMLParser):
             self.parts.append(attrs["value"])
 
     def handle_endtag(self, tag):
+        if self._foreign:
+            if tag == self._foreign[0]:
+                self._foreign[1] -= 1
+                if not self._foreign[1]:
+                    self._foreign = None
+            return
         if tag in ("script", "style"):
             self._skip -= 1
 
     def handle_data(self, data):
-        if not self._skip:
+        if not self._skip and not self._foreign:
             self.parts.append(data)
 
     def text(self):
@@ -84,7 +102,7 @@ def walk(client, starts, limit):
         response = client.get(url)
         if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
             continue
-        page = PageText()
+        page = PageText("ja")
         page.feed(response.content.decode())
         yield url, page.text()
         for href in page.links:
