@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
+from django.utils.translation import gettext
 
 from contracts.core import hooks
 from contracts.core.money import ContractMoney
@@ -26,7 +27,10 @@ def test_announcing_a_step_records_it_posts_a_notice_and_mails_each_recipient(
             kind=ContractEvent.Kind.EXPIRED,
             actor=None,
             poster=contract.host,
-            notice="Contract expired.",
+            notice=lambda: (
+                gettext("Contract %(number)s expired unsigned after 72 hours.")
+                % {"number": contract.number}
+            ),
             mail="contract_expired",
             to=[contract.tenant, contract.host],
             detail={"why": "hold"},
@@ -34,10 +38,16 @@ def test_announcing_a_step_records_it_posts_a_notice_and_mails_each_recipient(
 
     assert (event.kind, event.actor, event.detail) == ("expired", None, {"why": "hold"})
     notice = contract.thread.messages.order_by("-id").first()
+    english = f"Contract {contract.number} expired unsigned after 72 hours."
     assert (notice.body, notice.sender, notice.link) == (
-        "Contract expired.",
+        english,
         contract.host,
         contract.get_absolute_url(),
+    )
+    assert notice.texts["en"] == english
+    assert (
+        notice.texts["ja"]
+        == f"契約 {contract.number} は72時間以内に署名されなかったため、期限切れとなりました。"
     )
     assert sorted(m.to[0] for m in mail.outbox) == sorted(
         [contract.tenant.email, contract.host.email]
