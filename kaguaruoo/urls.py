@@ -18,6 +18,7 @@ urlpatterns = [
     path("", listing_views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("terms/", views.terms, name="terms"),
+    path("accessibility/", views.accessibility, name="accessibility"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
