@@ -132,3 +132,20 @@ def test_a_sign_up_without_an_email_ties_the_error_to_the_email_field(client):
     assert email["attrs"]["aria-invalid"] == "true"
     assert "This field is required." in page.described_by(email)
     assert any(e["attrs"].get("href") == "#id_email" for e in page.find("a"))
+
+
+@pytest.mark.django_db
+def test_allauths_own_field_ties_its_error_to_the_input(client):
+    user = UserFactory()
+    client.force_login(user)
+
+    response = client.post(
+        reverse("account_email"),
+        {"action_add": "", "email": "not an address"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    page = Elements(response.text)
+    [email] = page.find("input", name="email")
+    assert email["attrs"]["aria-invalid"] == "true"
+    assert "valid email address" in page.described_by(email)
