@@ -48,11 +48,15 @@ PAGE_TITLES = {
     "card-checkout": _("Pay by card"),
     "card-test-checkout": _("Test card payment"),
     "support-request": _("Ask support"),
+    "contract-cancel": _("Cancel the contract"),
+    "email": _("Email address"),
+    "password-change": _("Change password"),
     "privacy-me": _("Your privacy"),
     "privacy-request": _("Privacy request"),
     "password-confirmation": _("Password confirmation"),
     "identity-check": _("Identity verification"),
     "gifts": _("Gifts"),
+    "gift": _("Gift"),
     "feedback": _("Feedback"),
     "contract-to-sign": _("Contract to sign"),
     "thread-to-sign": _("Conversation with a contract to sign"),
@@ -66,6 +70,7 @@ PAGE_TITLES = {
     "admin-login": _("Staff login"),
     "second-factor": _("Second factor"),
     "admin-index": _("Staff site"),
+    "two-factor": _("Two-factor authentication"),
     "admin-privacy-request": _("Staff: a privacy request"),
 }
 VISITOR_TITLES = {
@@ -78,7 +83,6 @@ VISITOR_TITLES = {
     "staff-signing-in": _("Staff"),
 }
 STEP_TITLES = {
-    "menu": _("open and close the menu"),
     "search": _("search"),
     "apply": _("apply"),
     "sign": _("sign"),
@@ -91,8 +95,10 @@ LANGUAGE_TITLES = {"en": "English", "ja": "日本語"}
 class PageRow:
     """One page in one language: does it fit every width, and what axe-core found."""
 
-    title: str
+    page: str
     visitor: str
+    title: str
+    visitor_title: str
     language: str
     fits: bool
     axe: dict[str, int]
@@ -115,7 +121,7 @@ class AccessibilityReport:
 
     @property
     def page_count(self) -> int:
-        return len({(row.title, row.visitor) for row in self.rows})
+        return len({(row.page, row.visitor) for row in self.rows})
 
     @property
     def serious_or_critical(self) -> int:
@@ -137,8 +143,10 @@ def _title(titles: dict, key: str) -> str:
 def _page_rows(language: str, pages: dict) -> list[PageRow]:
     return [
         PageRow(
+            page=result["page"],
+            visitor=result["visitor"],
             title=_title(PAGE_TITLES, result["page"]),
-            visitor=_title(VISITOR_TITLES, result["visitor"]),
+            visitor_title=_title(VISITOR_TITLES, result["visitor"]),
             language=_title(LANGUAGE_TITLES, language),
             fits=not any(result["overflow"].values()),
             axe={
@@ -153,7 +161,7 @@ def _page_rows(language: str, pages: dict) -> list[PageRow]:
 def _by_page(rows: list[PageRow]) -> list[PageRow]:
     """The languages of one page together, the pages in the order the tests visited them."""
     order: dict[tuple[str, str], int] = {}
-    return sorted(rows, key=lambda row: order.setdefault((row.title, row.visitor), len(order)))
+    return sorted(rows, key=lambda row: order.setdefault((row.page, row.visitor), len(order)))
 
 
 def accessibility_report(results: dict | None = None) -> AccessibilityReport:

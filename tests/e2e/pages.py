@@ -13,6 +13,7 @@ from django.test import override_settings
 
 from accounts.demo import DEMO_PASSWORD, DEMO_STAFF_TOTP_SECRET
 from accounts.models import User
+from campaigns.gifts.models import GiftShipment
 from contracts.models import Contract, ReservationRequest
 from contracts.payments.services import payment_checkout_start
 from listings.demo import shibuya_listing
@@ -89,6 +90,7 @@ def main_pages() -> list[MainPage]:
     waiting = Contract.objects.filter(tenant=mei, status=Contract.Status.SENT).latest("pk")
     payment = signed.payments.filter(paid_at__isnull=True).order_by("sequence").first()
     request = ReservationRequest.objects.get(tenant=mei, status=ReservationRequest.Status.OPEN)
+    gift = GiftShipment.objects.filter(user=alex).latest("pk")
     privacy_request = _privacy_request_for(alex)
     admin_request = f"/admin/privacy/privacyrequest/{privacy_request.pk}/change/"
     checkout = f"/contracts/{signed.pk}/payments/{payment.pk}/checkout/"
@@ -118,11 +120,15 @@ def main_pages() -> list[MainPage]:
         ("contract", "tenant", signed.get_absolute_url()),
         ("card-unavailable", "tenant", checkout, None, 400),
         ("support-request", "tenant", f"/contracts/{signed.pk}/support/new/"),
+        ("contract-cancel", "tenant", f"/contracts/{signed.pk}/cancel/"),
+        ("email", "tenant", "/accounts/email/"),
+        ("password-change", "tenant", "/accounts/password/change/"),
         ("privacy-me", "tenant", "/privacy/me/"),
         ("privacy-request", "tenant", "/privacy/requests/new/"),
         ("password-confirmation", "tenant-to-sign", "/privacy/requests/new/", None, 200, REAUTH),
         ("identity-check", "tenant", "/privacy/me/identity/"),
         ("gifts", "tenant", "/gifts/"),
+        ("gift", "tenant", f"/gifts/{gift.pk}/"),
         ("feedback", "tenant", "/feedback/"),
         ("contract-to-sign", "tenant-to-sign", waiting.get_absolute_url()),
         ("thread-to-sign", "tenant-to-sign", waiting.thread.get_absolute_url()),
@@ -138,6 +144,7 @@ def main_pages() -> list[MainPage]:
         ("admin-login", "anonymous", "/admin/login/", None, 200, "/accounts/login/"),
         ("second-factor", "staff-signing-in", "/accounts/2fa/authenticate/"),
         ("admin-index", "staff", "/admin/"),
+        ("two-factor", "staff", "/accounts/2fa/"),
         ("admin-privacy-request", "staff", admin_request),
     ]
     card_pages = [
