@@ -59,7 +59,7 @@ def test_the_page_states_the_target_the_tools_the_date_and_the_pages_tested(clie
     assert "JIS X 8341-3:2016" in page
     assert "WCAG 2.0" in page
     assert "axe-core 4.12.1 in Chromium 150" in page
-    assert "On 2027-01-10, the site&#x27;s browser tests opened 2 pages in English" in page
+    assert "On 2027-01-10, the site's browser tests opened 2 pages in English" in page
     assert "360 px, 1280 px" in page
     assert "Your payouts" in page
     assert "search, apply, sign, pay" in page
