@@ -9,6 +9,7 @@ with another Chromium may differ in): otherwise the page would claim a page,
 a width, a journey or a result that no test produced.
 """
 
+import copy
 import json
 import os
 
@@ -25,16 +26,28 @@ def _read() -> dict:
     return json.loads(RESULTS_PATH.read_text(encoding="utf-8")) if RESULTS_PATH.exists() else {}
 
 
+def _dumps(results: dict) -> str:
+    """Indented, one line per page result, so that a changed figure is a changed line."""
+    compact, lines = copy.deepcopy(results), {}
+    for entry in compact.values():
+        if "pages" in entry:
+            keys = [f"@result-{len(lines) + n}@" for n in range(len(entry["pages"]["results"]))]
+            for key, result in zip(keys, entry["pages"]["results"], strict=True):
+                lines[key] = json.dumps(result, ensure_ascii=False, sort_keys=True)
+            entry["pages"]["results"] = keys
+    text = json.dumps(compact, indent=1, ensure_ascii=False, sort_keys=True)
+    for key, line in lines.items():
+        text = text.replace(f'"{key}"', line)
+    return text + "\n"
+
+
 def results_check(*, language: str, kind: str, measured: dict, browser_version: str) -> None:
     """Record the figures (when recording), or fail unless the committed ones are the same."""
     results = _read()
     if RECORDING:
         entry = {"date": timezone.localdate().isoformat(), "browser": browser_version}
         results.setdefault(language, {})[kind] = {**entry, **measured}
-        RESULTS_PATH.write_text(
-            json.dumps(results, indent=1, ensure_ascii=False, sort_keys=True) + "\n",
-            encoding="utf-8",
-        )
+        RESULTS_PATH.write_text(_dumps(results), encoding="utf-8")
         return
     committed = results.get(language, {}).get(kind)
     assert committed is not None, f"The page has no {kind} figures for {language}: {HOW_TO_RECORD}"
