@@ -23,13 +23,14 @@ for candidate in python3.14 python3.13 python3.12 python3 \
 done; exit 1
 endef
 
-.PHONY: help run reset test install install-dev migrate demo lint format clean messages compilemessages
+.PHONY: help run reset test install install-dev migrate demo lint format clean messages compilemessages accessibility
 
 help:
 	@echo "make run   - set up on SQLite, load the demo data and serve http://$(HOST):$(PORT)"
 	@echo "make reset - start the demo over: delete var/'s SQLite database and uploads, migrate, load the demo"
 	@echo "make test  - run the test suite in $(TEST_WORKERS) processes (pytest arguments: ARGS=..., TEST_WORKERS=0 for one process)"
 	@echo "make lint  - ruff check and format check"
+	@echo "make accessibility - rerun the browser tests behind /accessibility/ and record their figures"
 
 $(VENV)/.created:
 	@python=$$( $(find_python) ) || { echo "Python 3.12 or newer is needed: install python3.12 (e.g. 'apt-get install python3.12-venv' or 'pyenv install 3.12')."; exit 1; }; \
@@ -87,6 +88,12 @@ format: install-dev
 # Developers: after marking or changing strings, refresh the catalogs (needs gettext's xgettext).
 messages: install-dev
 	DEBUG=true $(PY) manage.py makemessages --all --no-obsolete --no-wrap --ignore=.venv --ignore=tests --ignore=bench --ignore=var --ignore=node_modules
+
+# The accessibility page shows kaguaruoo/accessibility.json, which these browser tests write
+# here (commit it) and check on every other run, so the page claims nothing they did not measure.
+ACCESSIBILITY_TESTS := tests/e2e/test_main_pages.py tests/e2e/test_keyboard_journeys.py
+accessibility: install-dev $(MO_FILES)
+	KAGU_ACCESSIBILITY_RECORD=1 $(PY) -m pytest -p no:xdist $(ACCESSIBILITY_TESTS) $(ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -21,6 +21,7 @@ urlpatterns = [
     path("terms/", views.terms, name="terms"),
     # The same addresses in every language, so a shared link works for everyone.
     path("i18n/setlang/", account_views.language_set, name="set_language"),
+    path("accessibility/", views.accessibility, name="accessibility"),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("users/", include("accounts.public_urls")),

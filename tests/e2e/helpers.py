@@ -1,5 +1,7 @@
 import base64
+import re
 
+from django.core import mail
 from playwright.sync_api import expect
 
 from tests.accounts.factories import PASSWORD
@@ -14,12 +16,13 @@ def new_page(site):
 
 
 def log_in(page, base, email):
-    """Sign in through the login page and wait for the account page."""
+    """Sign in through the login page and wait for the account page (in any language)."""
     page.goto(base + "/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    expect(page.get_by_role("heading", name="Your account")).to_be_visible()
+    page.locator("input[name=login]").fill(email)
+    password = page.locator("input[name=password]")
+    password.fill(PASSWORD)
+    password.press("Enter")
+    expect(page).to_have_url(re.compile(r"/accounts/profile/$"))
 
 
 def staff_signs_in(page, base, staff, *, secret):
@@ -65,3 +68,18 @@ def fulfil_elsewhere(page, url_pattern: str, html: str):
         "Fetch.enable", {"patterns": [{"urlPattern": url_pattern, "requestStage": "Request"}]}
     )
     return session
+
+
+# Six digits standing alone: the signing code, not the digits of a contract number (KA-000012).
+SIX_DIGITS = re.compile(r"(?<![\w-])(\d{6})(?![\w-])")
+
+
+def mailed_signing_code(email: str, *, after: int = 0) -> str:
+    """The one-time code in the newest of the mails to `email` sent after the first `after`.
+
+    Found by its shape, not by the mail's words, so that it is found in any language.
+    """
+    for message in reversed(mail.outbox[after:]):
+        if email in message.to and (found := SIX_DIGITS.search(message.body)):
+            return found.group(1)
+    raise AssertionError(f"No mail with a signing code to {email}")

@@ -47,7 +47,7 @@ def test_header_menu_folds_on_a_narrow_screen(site):
 
     expect(site.get_by_role("link", name="Privacy Policy")).to_be_visible()
     expect(site.get_by_role("link", name="Log in")).to_be_hidden()
-    site.get_by_label("Menu").click()
+    site.get_by_role("button", name="Menu").click()
     expect(site.get_by_role("link", name="Log in")).to_be_visible()
     width = site.evaluate("document.documentElement.scrollWidth")
     assert width <= 360

@@ -167,7 +167,9 @@ def test_missing_required_answers_are_named_and_nothing_is_saved(client, survey)
     page = client.post(link_path(survey, UserFactory()), {})
 
     assert page.status_code == 400
-    assert page.text.count("This question needs an answer.") == 2
+    # Beside each of the two questions, and again in the list above the form.
+    assert page.text.count('_error">This question needs an answer.') == 2
+    assert page.text.count("This question needs an answer.") == 4
     assert not Answer.objects.exists()
 
 
