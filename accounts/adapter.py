@@ -52,6 +52,13 @@ class AccountAdapter(DefaultAccountAdapter):
         """The rest of the request (its messages, the redirect) is in the person's language."""
         super().login(request, user)
         language = saved_language(user)
+        if not language:
+            # An account without a saved language keeps the one its person logs in reading,
+            # so their mail comes in it until they choose another in the header.
+            language = translation.get_language()
+            if language in dict(settings.LANGUAGES):
+                type(user).objects.filter(pk=user.pk).update(language=language)
+                user.language = language
         if language:
             translation.activate(language)
             request.LANGUAGE_CODE = language

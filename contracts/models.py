@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kaguaruoo.money import yen
 from kaguaruoo.roles import PARTIES, Role, stay_role
@@ -520,7 +521,7 @@ class SupportRequest(models.Model):
         OTHER = "other", _("Other")
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", pgettext_lazy("support request", "Open")
         ANSWERED = "answered", _("Answered by support")
         CLOSED = "closed", _("Closed")
 

@@ -11,11 +11,14 @@ Its shape, one entry per language:
             "keyboard": {"date", "browser", "keys", "steps"}}, "ja": {...}}
 """
 
+import datetime
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 RESULTS_PATH = Path(__file__).with_name("accessibility.json")
 IMPACTS = ("critical", "serious", "moderate", "minor")
@@ -25,7 +28,7 @@ PAGE_TITLES = {
     "home": _("Home"),
     "search": _("Search"),
     "search-results": _("Search results"),
-    "listing": _("Apartment"),
+    "listing": pgettext_lazy("listing", "Apartment"),
     "public-profile": _("Public profile"),
     "login": _("Log in"),
     "sign-up": _("Sign up"),
@@ -88,7 +91,7 @@ STEP_TITLES = {
     "sign": _("sign"),
     "pay": _("pay"),
 }
-LANGUAGE_TITLES = {"en": "English", "ja": "日本語"}
+LANGUAGE_TITLES = {"en": _("English"), "ja": _("Japanese")}
 
 
 @dataclass
@@ -110,7 +113,7 @@ class AccessibilityReport:
     dates: list[str]
     browsers: list[str]
     axe_versions: list[str]
-    widths: list[int]
+    widths: list[str]
     rows: list[PageRow]
     keyboard: dict[str, list[str]]
     keyboard_keys: list[str]
@@ -174,10 +177,16 @@ def accessibility_report(results: dict | None = None) -> AccessibilityReport:
     }
     return AccessibilityReport(
         languages=[_title(LANGUAGE_TITLES, language) for language in results],
-        dates=sorted({run["date"] for run in runs}),
+        dates=[
+            date_format(datetime.date.fromisoformat(day))
+            for day in sorted({run["date"] for run in runs})
+        ],
         browsers=sorted({run["browser"] for run in runs}),
         axe_versions=sorted({run["axe_version"] for run in pages.values()}),
-        widths=sorted({width for run in pages.values() for width in run["widths"]}),
+        widths=[
+            f"{width} px"
+            for width in sorted({int(width) for run in pages.values() for width in run["widths"]})
+        ],
         rows=_by_page(
             [row for language, run in pages.items() for row in _page_rows(language, run)]
         ),

@@ -130,6 +130,8 @@ class Consent(models.Model):
 
 # What the code names in a provision's `data_items`, as a person reads it.
 DATA_ITEM_LABELS = {
+    "public_name": _("the name shown on the site"),
+    "inquiry": _("the inquiry's text"),
     "full_name": _("full name"),
     "email": _("e-mail address"),
     "phone": _("phone number"),

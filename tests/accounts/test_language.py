@@ -111,6 +111,23 @@ def test_the_saved_language_applies_right_after_login(client):
     assert page_language(page) == "ja"
 
 
+def test_logging_in_without_a_saved_language_keeps_the_one_read_at_login(client):
+    user = UserFactory(language="")
+
+    response = client.post(
+        reverse("account_login"),
+        {"login": user.email, "password": PASSWORD},
+        headers={"accept-language": "ja"},
+    )
+
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.language == "ja"
+    assert response.cookies[COOKIE].value == "ja"
+    # From now on the account's language wins, whatever the browser asks for.
+    assert page_language(client.get("/", headers={"accept-language": "en"})) == "ja"
+
+
 def test_the_chooser_works_without_javascript_from_any_page(client):
     """A plain form post: the buttons are the submit buttons, nothing needs a script."""
     page = client.get("/privacy/", headers={"accept-language": "en"}).text

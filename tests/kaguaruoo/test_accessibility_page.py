@@ -59,11 +59,24 @@ def test_the_page_states_the_target_the_tools_the_date_and_the_pages_tested(clie
     assert "JIS X 8341-3:2016" in page
     assert "WCAG 2.0" in page
     assert "axe-core 4.12.1 in Chromium 150" in page
-    assert "On 2027-01-10, the site's browser tests opened 2 pages in English" in page
+    assert "On 10 Jan 2027, the site's browser tests opened 2 pages in English" in page
     assert "360 px, 1280 px" in page
     assert "Your payouts" in page
     assert "search, apply, sign, pay" in page
     assert "axe-core found no serious or critical problem." in page
+
+
+def test_in_japanese_the_page_names_dates_languages_and_lists_as_japanese_does(
+    client, results_file
+):
+    results_file({"en": run(page_result()), "ja": run(page_result())})
+
+    page = client.get(reverse("accessibility"), HTTP_ACCEPT_LANGUAGE="ja").text
+
+    assert "2027年1月10日" in page and "2027-01-10" not in page
+    assert "英語、日本語" in page
+    assert "360 px、1280 px" in page
+    assert "検索、申込、署名、支払い" in page
 
 
 def test_the_page_reports_what_the_tests_found_wrong(client, results_file):
