@@ -44,6 +44,11 @@ class MonthCharge:
     def is_partial(self) -> bool:
         return self.days < self.days_in_month
 
+    @property
+    def first_day(self) -> datetime.date:
+        """The month as a date, for `|date:"YEAR_MONTH_FORMAT"` (2027年1月 / January 2027)."""
+        return datetime.date(self.year, self.month, 1)
+
 
 @dataclass(frozen=True)
 class StayCost:

@@ -1,6 +1,7 @@
 """Reads of listings, each carrying the joins its page needs."""
 
 import datetime
+import re
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
@@ -14,6 +15,7 @@ from listings.japanese import (
     municipality_stem,
     place_words,
     prefecture_named,
+    romaji_from_kana,
 )
 from listings.models import (
     Listing,
@@ -188,12 +190,21 @@ def _town_q(word: str) -> Q:
     return Q(town=word) | Q(town=f"{municipality_stem(word)}町") | Q(town_romaji__iexact=word)
 
 
+_KANA = re.compile(r"^[\u3040-\u30ffー]+$")
+
+
 def _place_q(word: str) -> Q:
-    """Listings in the place `word` names: its prefecture, city, ward, town or a station."""
+    """Listings in the place `word` names: its prefecture, city, ward, town or a station.
+
+    A place written in kana (しぶや) is its romaji too, which cities and towns are
+    kept in beside their kanji, so that it finds what 渋谷 and shibuya find.
+    """
     near_station = ListingStation.objects.filter(
         listing=OuterRef("pk"), station_id__in=_stations_named(word)
     )
     place = _municipality_q(word) | _town_q(word) | Q(Exists(near_station))
+    if _KANA.match(word) and (romaji := romaji_from_kana(word).lower()):
+        place |= _municipality_q(romaji) | _town_q(romaji)
     if prefecture := prefecture_named(word):
         place |= Q(prefecture=prefecture)
     return place

@@ -107,3 +107,15 @@ def test_the_filters_send_the_same_values_in_both_languages(client, listings, la
     assert 'name="layout" value="1LDK"' in page
     assert 'name="items" value="bed"' in page
     assert '<option value="walk"' in page
+
+
+@pytest.mark.parametrize("query", ["渋谷", "shibuya", "しぶや", "シブヤ"])
+def test_a_ward_in_kana_finds_its_listings_away_from_the_station_of_its_name(
+    client, listings, query
+):
+    ebisu = station("恵比寿", "えびす", "Ebisu")
+    published_listing(
+        title="Ebisu flat", stations=[(ebisu, 300)], postal_code="1500022", town="恵比寿南"
+    )
+
+    assert sorted(found(client, "ja", q=query)) == ["Ebisu flat", "Tokyo flat"]
