@@ -5,12 +5,28 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import PROFILE_FIELDS_WITH_VISIBILITY, VISIBILITY_CHOICES_EXPLAINED, User
 from accounts.services import user_identity_update
+from kaguaruoo.formats import site_format
 from kaguaruoo.net import client_ip
 from privacy.services import signup_consents_record
 
 
 class IdentityFieldsMixin:
-    """The fields that say who a user is, with the rule that ties them to the account type."""
+    """The fields that say who a user is, with the rule that ties them to the account type.
+
+    The name is asked in the order the reader's language writes it: family name
+    first in Japanese.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if site_format("FAMILY_NAME_FIRST"):
+            names = list(self.fields)
+            given = [name for name in names if name.startswith("first_name")]
+            family = [name for name in names if name.startswith("last_name")]
+            if given and family:
+                at = names.index(given[0])
+                rest = [name for name in names if name not in given + family]
+                self.order_fields(rest[:at] + family + given + rest[at:])
 
     def clean(self):
         cleaned = super().clean()

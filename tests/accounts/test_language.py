@@ -202,3 +202,18 @@ def test_signing_up_again_with_a_known_address_answers_in_that_accounts_language
     [answer] = mailoutbox
     with override("ja"):
         assert gettext("Account Already Exists") in answer.subject
+
+
+@pytest.mark.parametrize(("language", "family_first"), [("ja", True), ("en", False)])
+def test_the_sign_up_and_profile_forms_ask_the_name_in_the_languages_order(
+    client, language, family_first
+):
+    page = client.get(reverse("account_signup"), headers={"accept-language": language}).text
+    assert (page.index('name="last_name"') < page.index('name="first_name"')) == family_first
+
+    client.force_login(UserFactory(language=language))
+    page = client.get(reverse("accounts:profile_edit")).text
+    assert (page.index('name="last_name"') < page.index('name="first_name"')) == family_first
+    assert (
+        page.index('name="last_name_visibility"') < page.index('name="first_name"')
+    ) == family_first
