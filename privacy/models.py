@@ -51,11 +51,12 @@ class PolicyVersion(models.Model):
 
     def in_language(self, field: str, language: str | None = None) -> tuple[str, str]:
         """(language, value) of `field` ("text" or "changes") for a reader of `language`
-        (the active one if None): the Japanese where one is held, else the English."""
-        language = language or translation.get_language() or settings.LANGUAGE_CODE
-        if language.startswith("ja") and getattr(self, f"{field}_ja"):
-            return "ja", getattr(self, f"{field}_ja")
-        return "en", getattr(self, field)
+        (the active one if None): that language's (`text_ja`) where one is held, else
+        the default language's (`text`)."""
+        language = (language or translation.get_language() or settings.LANGUAGE_CODE)[:2]
+        if language != settings.LANGUAGE_CODE and getattr(self, f"{field}_{language}", ""):
+            return language, getattr(self, f"{field}_{language}")
+        return settings.LANGUAGE_CODE, getattr(self, field)
 
     @property
     def localized_text(self) -> str:
