@@ -15,8 +15,8 @@ RUN pip install .
 
 COPY . .
 # The message catalogs are compiled here (Babel, no gettext in the image); .mo files are not in git.
-RUN pybabel compile --statistics -d locale -D django \
-    && DEBUG=false SECRET_KEY=collectstatic-only SITE_URL=https://build.invalid python manage.py collectstatic --noinput \
+RUN pybabel compile -d locale -D django
+RUN DEBUG=false SECRET_KEY=collectstatic-only SITE_URL=https://build.invalid python manage.py collectstatic --noinput \
     && useradd --system --uid 1000 kagu && mkdir -p /app/var && chown -R kagu /app/var
 USER kagu
 

@@ -43,6 +43,13 @@ def test_every_app_package_is_copied_into_the_image():
         assert f"COPY {package} {package}" in dockerfile
 
 
+def test_the_image_build_compiles_the_message_catalogs_without_gettext():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+
+    assert "RUN pybabel compile -d locale -D django" in dockerfile
+    assert "compilemessages" not in dockerfile
+
+
 def test_the_image_build_collects_static_files_with_the_settings_it_gives(tmp_path):
     dockerfile = (ROOT / "Dockerfile").read_text()
     assignments = re.search(r"RUN ((?:\w+=\S+ )+)python manage.py collectstatic", dockerfile)
