@@ -107,6 +107,7 @@ def test_translations_keep_their_placeholders(language):
 # Class-name prefixes (`app-{{ … }}`) and query parameters (`?months=`) are not read either.
 UNMARKED_ALLOWED = re.compile(
     r"KaguAruoo|width=device-width, initial-scale=1|#\w+|[?&]?\w+=|\b[a-z]+-(?=\s|$)"
+    r"|\b[a-z]+(?:-[a-z]+)+\b"
 )
 ENGLISH_WORD = re.compile(r"[A-Za-z]{3,}")
 HTML_TAG = re.compile(r"<[^>]*>", re.S)
