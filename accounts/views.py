@@ -47,7 +47,10 @@ def language_set(request):
     language = request.POST.get("language", "")
     if language not in dict(settings.LANGUAGES):
         # Django would take any language it has a catalog for; the site has two.
-        return HttpResponseBadRequest()
+        return HttpResponseBadRequest(
+            _("Choose one of the languages the site offers: 日本語 or English."),
+            content_type="text/plain; charset=utf-8",
+        )
     response = set_language(request)
     if request.user.is_authenticated:
         user_language_set(user=request.user, language=language)

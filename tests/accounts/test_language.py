@@ -62,6 +62,7 @@ def test_a_language_the_site_does_not_offer_is_refused(client):
     response = choose(client, "fr")
 
     assert response.status_code == 400
+    assert "日本語 or English" in response.text
     assert COOKIE not in response.cookies
 
 
