@@ -7,6 +7,7 @@ from django.utils import translation
 
 from accounts.middleware import saved_language
 from accounts.models import User
+from accounts.services import user_language_set
 from kaguaruoo.mail import email_queue
 
 SITE_NAME = "KaguAruoo"
@@ -57,8 +58,7 @@ class AccountAdapter(DefaultAccountAdapter):
             # so their mail comes in it until they choose another in the header.
             language = translation.get_language()
             if language in dict(settings.LANGUAGES):
-                type(user).objects.filter(pk=user.pk).update(language=language)
-                user.language = language
+                user_language_set(user=user, language=language)
         if language:
             translation.activate(language)
             request.LANGUAGE_CODE = language
