@@ -138,11 +138,13 @@ def listings_of_host(*, user: User) -> QuerySet[Listing]:
     return _with_card_data(Listing.objects.filter(host=user)).order_by("-updated_at")
 
 
-def _stations_named(word: str) -> QuerySet[Station]:
-    """Stations whose name is `word` (normalised, without 駅) in kanji, kana or romaji."""
-    return Station.objects.filter(
-        Q(name=word) | Q(name_kana=word) | Q(name_romaji__iexact=word)
-    ).values("id")
+def _stations_named(word: str) -> list[int]:
+    """Ids of the stations called `word` (normalised, without 駅) in kanji, kana or romaji."""
+    return list(
+        Station.objects.filter(
+            Q(name=word) | Q(name_kana=word) | Q(name_romaji__iexact=word)
+        ).values_list("id", flat=True)
+    )
 
 
 def stations_matching(name: str) -> list[int]:
@@ -163,6 +165,18 @@ def stations_matching(name: str) -> list[int]:
             | Q(name_romaji__iexact=key)
         ).values_list("id", flat=True)
     )
+
+
+def _near(station_ids: list[int], max_distance_m: int | None = None) -> Q:
+    """Listings near one of the stations, within the distance if one is given.
+
+    A semi-join on the (station, distance, listing) index: the station rows are
+    found first, the listings by their keys.
+    """
+    rows = ListingStation.objects.filter(station_id__in=station_ids)
+    if max_distance_m is not None:
+        rows = rows.filter(distance_m__lte=max_distance_m)
+    return Q(pk__in=rows.values("listing_id"))
 
 
 def _municipality_q(word: str) -> Q:
@@ -193,16 +207,15 @@ def _town_q(word: str) -> Q:
 _KANA = re.compile(r"^[\u3040-\u30ffー]+$")
 
 
-def _place_q(word: str) -> Q:
+def _place_q(word: str, station_ids: list[int]) -> Q:
     """Listings in the place `word` names: its prefecture, city, ward, town or a station.
 
     A place written in kana (しぶや) is its romaji too, which cities and towns are
     kept in beside their kanji, so that it finds what 渋谷 and shibuya find.
     """
-    near_station = ListingStation.objects.filter(
-        listing=OuterRef("pk"), station_id__in=_stations_named(word)
-    )
-    place = _municipality_q(word) | _town_q(word) | Q(Exists(near_station))
+    place = _municipality_q(word) | _town_q(word)
+    if station_ids:
+        place |= _near(station_ids)
     if _KANA.match(word) and (romaji := romaji_from_kana(word).lower()):
         place |= _municipality_q(romaji) | _town_q(romaji)
     if prefecture := prefecture_named(word):
@@ -214,21 +227,35 @@ def _word_q(word: str) -> Q:
     """One word of the free text: a place name matches that place; other words the text.
 
     A prefecture is a place by its name; any other word is one if a station has
-    that name, which is asked inside the same query so that a search stays one
-    query. A name written with its 市/区/町/村 matches its place or, being rarely
-    part of another name, the text (a title's 下町). Areas without a station of
-    their name (下京) are found through the text, which holds them.
+    that name (looked up first, so that the listing query carries station ids,
+    not a join). A name written with its 市/区/町/村 matches its place or, being
+    rarely part of another name, the text (a title's 下町). Areas without a
+    station of their name (下京) are found through the text, which holds them.
     """
     if prefecture_named(word):
-        return _place_q(word)
+        return _place_q(word, _stations_named(word))
     if municipality_stem(word) != word:
-        return _place_q(word) | Q(search_text__contains=word)
-    is_a_station = Q(Exists(_stations_named(word)))
-    return (is_a_station & _place_q(word)) | (~is_a_station & Q(search_text__contains=word))
+        return _place_q(word, _stations_named(word)) | Q(search_text__contains=word)
+    if station_ids := _stations_named(word):
+        return _place_q(word, station_ids)
+    return Q(search_text__contains=word)
 
 
 def listing_search(*, filters: dict) -> QuerySet[Listing]:
     """Published listings matching the search page's valid filters, sorted as asked."""
+    return _with_card_data(_search_sorted(filters))
+
+
+def listing_search_ids(*, filters: dict, limit: int) -> list[int]:
+    """The ids of the first `limit` listings `listing_search` finds, in its order.
+
+    One query, which both counts the results (up to `limit`) and gives any page
+    of them; its plan is checked in tests/listings/test_search_plans.py.
+    """
+    return list(_search_sorted(filters).values_list("pk", flat=True)[:limit])
+
+
+def _search_sorted(filters: dict) -> QuerySet[Listing]:
     queryset = Listing.objects.filter(status=Listing.Status.PUBLISHED)
     if text := filters.get("q"):
         for word in place_words(text):
@@ -248,11 +275,11 @@ def listing_search(*, filters: dict) -> QuerySet[Listing]:
         queryset = queryset.filter(max_occupants__gte=occupants)
     for item in filters.get("items", []):
         queryset = queryset.filter(
-            Exists(ListingItem.objects.filter(listing=OuterRef("pk"), item=item))
+            pk__in=ListingItem.objects.filter(item=item).values("listing_id")
         )
     if filters.get("viewing"):
         queryset = queryset.filter(viewing_possible=True)
-    return _with_card_data(_sort(queryset, filters.get("sort") or "newest", station_ids))
+    return _sort(queryset, filters.get("sort") or "newest", station_ids)
 
 
 def _filter_area(queryset, filters):
@@ -294,10 +321,7 @@ def _filter_walk(queryset, filters, station_ids):
     if station_ids is None:
         # Within the walk of any station: the nearest one decides, no join needed.
         return queryset.filter(nearest_distance_m__lte=max_distance_for(walk))
-    near = ListingStation.objects.filter(listing=OuterRef("pk"), station_id__in=station_ids)
-    if walk:
-        near = near.filter(distance_m__lte=max_distance_for(walk))
-    return queryset.filter(Exists(near))
+    return queryset.filter(_near(station_ids, max_distance_for(walk) if walk else None))
 
 
 def _filter_stay(queryset, filters):

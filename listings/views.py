@@ -8,7 +8,7 @@ from django.core.paginator import Page, Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.functional import SimpleLazyObject, cached_property
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -22,43 +22,49 @@ from listings.pricing import PARTIAL_MONTH_RULE, listing_stay_cost
 from listings.search_cache import search_cache_get, search_cache_key, search_cache_set
 
 RESULTS_PER_PAGE = 20
-# Counting every match of a broad search costs more than the rest of the page;
-# past this many, the page says "1,000+" and offers the first 50 pages.
-COUNT_LIMIT = 1000
+# A search counts its matches up to this many ("more than 100" beyond) and pages
+# up to MAX_PAGES: what a search costs follows the results it shows, not how
+# many listings there are.
+COUNT_LIMIT = 100
+MAX_PAGES = 50
 
 
 class CappedPaginator(Paginator):
-    @cached_property
-    def count(self) -> int:
-        return self.object_list[: COUNT_LIMIT + 1].count()
+    """Pages of the ids a search found; `count` is what was fetched, one past the page shown."""
 
     @property
     def count_is_capped(self) -> bool:
         return self.count > COUNT_LIMIT
 
 
-def _result_page(filters: dict, page_number, key: str) -> Page:
-    """One page of results: from the shared cache when the same search ran recently."""
+def _fetch_limit(page_number: int) -> int:
+    """How many ids a page needs: enough to count up to COUNT_LIMIT and to know a next page."""
+    return max(COUNT_LIMIT, page_number * RESULTS_PER_PAGE) + 1
+
+
+def _result_page(filters: dict, page_number: int, key: str) -> Page:
+    """One page of results: from the shared cache when the same search ran recently.
+
+    Otherwise one query finds the ids of the first matches, which give both the
+    count and the page; the page's listings are then read by id.
+    """
     cached = search_cache_get(key)
-    if cached is not None:
-        paginator = CappedPaginator(Listing.objects.none(), RESULTS_PER_PAGE)
-        paginator.count = cached["count"]
+    if cached is None:
+        ids = selectors.listing_search_ids(filters=filters, limit=_fetch_limit(page_number))
+        paginator = CappedPaginator(ids, RESULTS_PER_PAGE)
+        number = min(page_number, paginator.num_pages)
+        offset = (number - 1) * RESULTS_PER_PAGE
+        cached = {"ids": ids[offset : offset + RESULTS_PER_PAGE], "count": len(ids)}
+        cached["number"] = number
+        search_cache_set(key, **cached)
+    paginator = CappedPaginator(range(cached["count"]), RESULTS_PER_PAGE)
 
-        def listings():
-            by_id = selectors.listings_by_id(ids=cached["ids"])
-            return [by_id[pk] for pk in cached["ids"] if pk in by_id]
+    def listings():
+        by_id = selectors.listings_by_id(ids=cached["ids"])
+        return [by_id[pk] for pk in cached["ids"] if pk in by_id]
 
-        # Loaded only if the page's rendered cards are not cached as well.
-        return Page(SimpleLazyObject(listings), cached["number"], paginator)
-    paginator = CappedPaginator(selectors.listing_search(filters=filters), RESULTS_PER_PAGE)
-    page = paginator.get_page(page_number)
-    search_cache_set(
-        key,
-        ids=[listing.pk for listing in page.object_list],
-        count=paginator.count,
-        number=page.number,
-    )
-    return page
+    # Loaded only if the page's rendered cards are not cached as well.
+    return Page(SimpleLazyObject(listings), cached["number"], paginator)
 
 
 def _page_number(raw) -> int:
@@ -67,7 +73,7 @@ def _page_number(raw) -> int:
         number = int(raw)
     except (TypeError, ValueError):
         return 1
-    return min(max(number, 1), COUNT_LIMIT // RESULTS_PER_PAGE + 1)
+    return min(max(number, 1), MAX_PAGES)
 
 
 def _card_station(listing, searched: set[int]):

@@ -1,0 +1,190 @@
+"""Published listings for the benchmarks, seeded with SQL set operations.
+
+One listing is made through the ORM as a template; the rest are copies of its
+row made by `INSERT … SELECT … FROM generate_series`, with the columns a search
+filters on drawn at random (seeded, so two runs give the same table). Each
+listing is near two stations, one in the city it is in and its neighbour on the
+same line, so place, station and text searches find the same listings a real
+site would. A million listings take a few minutes.
+"""
+
+import math
+import re
+import time
+from collections import defaultdict
+
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.utils import timezone
+
+from listings.japanese import search_normalise
+from listings.models import Listing, ListingItem, Station
+
+CITY = re.compile(r"^(.+?[都道府県])((?:.+?郡)?.+?[市区町村])")
+# A share of the listings are in Tokyo and near Shibuya, as on a site like ours.
+TOKYO_SHARE = 0.4
+SHIBUYA_SHARE = 0.01
+
+
+def _romaji(word: str, kakasi) -> str:
+    return "".join(part["hepburn"].capitalize() for part in kakasi.convert(word))
+
+
+def _station_rows() -> list[tuple]:
+    """(id, prefecture, city, city romaji, normalised names) of the stations listings use."""
+    import pykakasi
+
+    kakasi = pykakasi.kakasi()
+    suffix = {"市": "-shi", "区": "-ku", "町": "-machi", "村": "-mura"}
+    rows, romaji = [], {}
+    stations = Station.objects.filter(is_active=True).exclude(address="").order_by("id")
+    for station in stations.values_list("id", "address", "name", "name_kana", "name_romaji"):
+        pk, address, name, kana, name_romaji = station
+        match = CITY.match(address)
+        if not match:
+            continue
+        prefecture, city = match.groups()
+        if city not in romaji:
+            stem = city.split("郡")[-1]
+            romaji[city] = _romaji(stem[:-1], kakasi) + suffix[stem[-1]]
+        words = " ".join(search_normalise(w) for w in (name, kana, name_romaji) if w)
+        rows.append((pk, prefecture, city, romaji[city], words))
+    return rows
+
+
+def seed(count: int, *, verbose: bool = True) -> None:
+    """`count` published listings (on top of the template), unless there are that many."""
+    if Listing.objects.filter(status="published").count() >= count:
+        if verbose:
+            print(f"{count:,} listings already seeded")
+        return
+    from accounts.models import User
+    from tests.listings.builders import listing_fields
+
+    started = time.monotonic()
+    if not Station.objects.exists():
+        call_command("load_stations", verbosity=0)
+    host, _ = User.objects.get_or_create(
+        email="bench.host@example.com", defaults={"last_name": "Bench", "is_host": True}
+    )
+    assert math.gcd(4, len(items := [c for c, _ in ListingItem.Item.choices])) == 1
+    template = Listing.objects.create(
+        host=host, status="published", published_at=timezone.now(), **listing_fields()
+    )
+    stations = _station_rows()
+    tokyo = [row for row in stations if row[1] == "東京都"]
+    shibuya = [row for row in stations if row[4].startswith("渋谷 ")]
+    by_city = defaultdict(list)
+    for row in stations:
+        by_city[row[2]].append(row[0])
+    columns = [f.column for f in Listing._meta.concrete_fields if f.column != "id"]
+    drawn = {
+        "title": "'Furnished ' || p.layout || ' flat ' || p.g",
+        "status": "'published'",
+        "rent": "p.rent",
+        "layout": "p.layout",
+        "max_occupants": "1 + mod(p.g, 4)",
+        "available_from": "current_date + p.from_days",
+        "available_until": "CASE WHEN mod(p.g, 5) = 0 THEN current_date + p.from_days + 400 END",
+        "min_months": "1 + mod(p.g, 3)",
+        "max_months": "12 + mod(p.g, 13)",
+        "viewing_possible": "mod(p.g, 2) = 0",
+        "year_built": "1970 + mod(p.g, 56)",
+        "floor_area_m2": "15 + mod(p.g * 7, 4500) / 100.0",
+        "prefecture": "s.prefecture",
+        "city": "s.city",
+        "town": "''",
+        "prefecture_romaji": "''",
+        "city_romaji": "s.city_romaji",
+        "town_romaji": "''",
+        "area_kana": "''",
+        "nearest_distance_m": "least(p.d1, p.d2)",
+        "published_at": "now() - p.age",
+        "created_at": "now() - p.age",
+        "search_text": "'furnished ' || lower(p.layout) || ' flat ' || p.g || ' a furnished flat. '"
+        " || s.prefecture || ' ' || s.city || ' ' || lower(s.city_romaji) || ' ' || s.words"
+        " || ' ' || n.words",
+    }
+    select = ", ".join(drawn.get(column, f"t.{column}") for column in columns)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("CREATE TEMP TABLE bench_station "
+                       "(n int PRIMARY KEY, id bigint, prefecture text, city text, "
+                       "city_romaji text, words text, neighbour bigint)")  # fmt: skip
+        neighbour = {}
+        for city_ids in by_city.values():
+            for i, pk in enumerate(city_ids):
+                neighbour[pk] = city_ids[(i + 1) % len(city_ids)]
+        cursor.executemany(
+            "INSERT INTO bench_station VALUES (%s, %s, %s, %s, %s, %s, %s)",
+            [(n, *row, neighbour[row[0]]) for n, row in enumerate(stations, 1)],
+        )
+        first_tokyo = 1 + stations.index(tokyo[0])
+        cursor.execute("SELECT setseed(0.7)")
+        shibuya_n = 1 + stations.index(shibuya[0])
+        cursor.execute(
+            f"""
+            CREATE TEMP TABLE bench_pick AS
+            SELECT g,
+                   CASE WHEN r < {SHIBUYA_SHARE} THEN {shibuya_n}
+                        WHEN r < {TOKYO_SHARE} THEN {first_tokyo} + floor(random() * {len(tokyo)})
+                        ELSE 1 + floor(random() * {len(stations)}) END::int AS n,
+                   50 + floor(random() * 1950)::int AS d1,
+                   50 + floor(random() * 2450)::int AS d2,
+                   (50 + floor(random() * 350)::int) * 1000 AS rent,
+                   (ARRAY['1R','1K','1DK','1LDK','2LDK'])[1 + floor(random() * 5)] AS layout,
+                   floor(random() * 90)::int AS from_days,
+                   random() * interval '365 days' AS age
+            FROM (SELECT g, random() AS r FROM generate_series(1, %s) g) drawn
+            """,
+            [count],
+        )
+        cursor.execute("SELECT max(id) FROM listings_listing")
+        base = cursor.fetchone()[0]
+        cursor.execute(
+            f"""
+            INSERT INTO listings_listing (id, {", ".join(columns)})
+            SELECT {base} + p.g, {select}
+            FROM bench_pick p
+            JOIN bench_station s ON s.n = p.n
+            JOIN bench_station n ON n.id = s.neighbour
+            CROSS JOIN (SELECT * FROM listings_listing WHERE id = %s) t
+            """,
+            [template.pk],
+        )
+        cursor.execute(
+            f"""
+            INSERT INTO listings_listingstation (listing_id, station_id, distance_m)
+            SELECT {base} + p.g, s.id, p.d1 FROM bench_pick p JOIN bench_station s ON s.n = p.n
+            UNION ALL
+            SELECT {base} + p.g, s.neighbour, p.d2 FROM bench_pick p
+            JOIN bench_station s ON s.n = p.n WHERE s.neighbour <> s.id
+            """
+        )
+        # Six of the items for each listing, a different six by the listing's number.
+        cursor.execute(
+            f"""
+            INSERT INTO listings_listingitem (listing_id, item, provided_by)
+            SELECT {base} + p.g, (%s::text[])[1 + mod(p.g * 7 + k * 4, %s)], 'host'
+            FROM bench_pick p CROSS JOIN generate_series(0, 5) k
+            """,
+            [items, len(items)],
+        )
+        # A signed stay of one to six months for one listing in three.
+        cursor.execute(
+            f"""
+            INSERT INTO listings_listingbooking (listing_id, start_date, end_date, reference)
+            SELECT {base} + p.g, current_date + p.from_days + mod(p.g, 60),
+                   current_date + p.from_days + mod(p.g, 60) + 30 * (1 + mod(p.g, 6)),
+                   'bench-' || p.g
+            FROM bench_pick p WHERE mod(p.g, 3) = 0
+            """
+        )
+        cursor.execute(
+            "SELECT setval(pg_get_serial_sequence('listings_listing', 'id'), "
+            "(SELECT max(id) FROM listings_listing))"
+        )
+        cursor.execute("DROP TABLE bench_pick, bench_station")
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+    if verbose:
+        print(f"seeded {count:,} listings in {time.monotonic() - started:.0f} s")
