@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from listings.japanese import search_normalise
 from listings.models import Listing, ListingItem, Station
+from listings.services import place_keys_for
 
 CITY = re.compile(r"^(.+?[都道府県])((?:.+?郡)?.+?[市区町村])")
 # A share of the listings are in Tokyo and near Shibuya, as on a site like ours.
@@ -31,15 +32,23 @@ def _romaji(word: str, kakasi) -> str:
 
 
 def _station_rows() -> list[tuple]:
-    """(id, prefecture, city, city romaji, normalised names) of the stations listings use."""
+    """For each station listings use: its id, prefecture, city, city romaji, normalised
+    names, and the place keys (listings.services.place_keys_for) of its area and of itself.
+    """
     import pykakasi
 
     kakasi = pykakasi.kakasi()
     suffix = {"市": "-shi", "区": "-ku", "町": "-machi", "村": "-mura"}
     rows, romaji = [], {}
     stations = Station.objects.filter(is_active=True).exclude(address="").order_by("id")
-    for station in stations.values_list("id", "address", "name", "name_kana", "name_romaji"):
-        pk, address, name, kana, name_romaji = station
+    for station in stations:
+        pk, address, name, kana, name_romaji = (
+            station.pk,
+            station.address,
+            station.name,
+            station.name_kana,
+            station.name_romaji,
+        )
         match = CITY.match(address)
         if not match:
             continue
@@ -48,12 +57,17 @@ def _station_rows() -> list[tuple]:
             stem = city.split("郡")[-1]
             romaji[city] = _romaji(stem[:-1], kakasi) + suffix[stem[-1]]
         words = " ".join(search_normalise(w) for w in (name, kana, name_romaji) if w)
-        rows.append((pk, prefecture, city, romaji[city], words))
+        area = Listing(prefecture=prefecture, city=city, city_romaji=romaji[city])
+        keys = place_keys_for(area, []).strip(), place_keys_for(Listing(), [station]).strip()
+        rows.append((pk, prefecture, city, romaji[city], words, *keys))
     return rows
 
 
-def seed(count: int, *, verbose: bool = True) -> None:
-    """`count` published listings (on top of the template), unless there are that many."""
+def seed(count: int, *, verbose: bool = True, vacuum: bool = True) -> None:
+    """`count` published listings (on top of the template), unless there are that many.
+
+    `vacuum` off (inside a transaction, as in a test) only analyses the tables.
+    """
     if Listing.objects.filter(status="published").count() >= count:
         if verbose:
             print(f"{count:,} listings already seeded")
@@ -67,7 +81,8 @@ def seed(count: int, *, verbose: bool = True) -> None:
     host, _ = User.objects.get_or_create(
         email="bench.host@example.com", defaults={"last_name": "Bench", "is_host": True}
     )
-    assert math.gcd(4, len(items := [c for c, _ in ListingItem.Item.choices])) == 1
+    items = [code for code, _ in ListingItem.Item.choices]
+    assert math.gcd(4, len(items)) == 1, "the items of a listing must differ"
     template = Listing.objects.create(
         host=host, status="published", published_at=timezone.now(), **listing_fields()
     )
@@ -99,6 +114,7 @@ def seed(count: int, *, verbose: bool = True) -> None:
         "town_romaji": "''",
         "area_kana": "''",
         "nearest_distance_m": "least(p.d1, p.d2)",
+        "place_keys": "' ' || s.area_keys || ' ' || s.station_keys || ' ' || n.station_keys || ' '",
         "published_at": "now() - p.age",
         "created_at": "now() - p.age",
         "search_text": "'furnished ' || lower(p.layout) || ' flat ' || p.g || ' a furnished flat. '"
@@ -109,13 +125,14 @@ def seed(count: int, *, verbose: bool = True) -> None:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("CREATE TEMP TABLE bench_station "
                        "(n int PRIMARY KEY, id bigint, prefecture text, city text, "
-                       "city_romaji text, words text, neighbour bigint)")  # fmt: skip
+                       "city_romaji text, words text, area_keys text, station_keys text, "
+                       "neighbour bigint)")  # fmt: skip
         neighbour = {}
         for city_ids in by_city.values():
             for i, pk in enumerate(city_ids):
                 neighbour[pk] = city_ids[(i + 1) % len(city_ids)]
         cursor.executemany(
-            "INSERT INTO bench_station VALUES (%s, %s, %s, %s, %s, %s, %s)",
+            "INSERT INTO bench_station VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
             [(n, *row, neighbour[row[0]]) for n, row in enumerate(stations, 1)],
         )
         first_tokyo = 1 + stations.index(tokyo[0])
@@ -135,7 +152,7 @@ def seed(count: int, *, verbose: bool = True) -> None:
                    floor(random() * 90)::int AS from_days,
                    random() * interval '365 days' AS age
             FROM (SELECT g, random() AS r FROM generate_series(1, %s) g) drawn
-            """,
+            """,  # noqa: S608 (our own constants)
             [count],
         )
         cursor.execute("SELECT max(id) FROM listings_listing")
@@ -148,7 +165,7 @@ def seed(count: int, *, verbose: bool = True) -> None:
             JOIN bench_station s ON s.n = p.n
             JOIN bench_station n ON n.id = s.neighbour
             CROSS JOIN (SELECT * FROM listings_listing WHERE id = %s) t
-            """,
+            """,  # noqa: S608 (column names and constants of ours)
             [template.pk],
         )
         cursor.execute(
@@ -158,7 +175,7 @@ def seed(count: int, *, verbose: bool = True) -> None:
             UNION ALL
             SELECT {base} + p.g, s.neighbour, p.d2 FROM bench_pick p
             JOIN bench_station s ON s.n = p.n WHERE s.neighbour <> s.id
-            """
+            """  # noqa: S608 (an id of ours)
         )
         # Six of the items for each listing, a different six by the listing's number.
         cursor.execute(
@@ -166,7 +183,7 @@ def seed(count: int, *, verbose: bool = True) -> None:
             INSERT INTO listings_listingitem (listing_id, item, provided_by)
             SELECT {base} + p.g, (%s::text[])[1 + mod(p.g * 7 + k * 4, %s)], 'host'
             FROM bench_pick p CROSS JOIN generate_series(0, 5) k
-            """,
+            """,  # noqa: S608 (an id of ours)
             [items, len(items)],
         )
         # A signed stay of one to six months for one listing in three.
@@ -177,7 +194,7 @@ def seed(count: int, *, verbose: bool = True) -> None:
                    current_date + p.from_days + mod(p.g, 60) + 30 * (1 + mod(p.g, 6)),
                    'bench-' || p.g
             FROM bench_pick p WHERE mod(p.g, 3) = 0
-            """
+            """  # noqa: S608 (an id of ours)
         )
         cursor.execute(
             "SELECT setval(pg_get_serial_sequence('listings_listing', 'id'), "
@@ -185,6 +202,6 @@ def seed(count: int, *, verbose: bool = True) -> None:
         )
         cursor.execute("DROP TABLE bench_pick, bench_station")
     with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE")
+        cursor.execute("VACUUM ANALYZE" if vacuum else "ANALYZE")
     if verbose:
         print(f"seeded {count:,} listings in {time.monotonic() - started:.0f} s")

@@ -344,6 +344,35 @@ def place_words(text: str) -> list[str]:
     return words
 
 
+def municipality_stems(city: str, city_romaji: str = "") -> set[str]:
+    """Every name a search word may give for `city`, as `municipality_stem` gives it.
+
+    京都市下京区 answers to 京都市下京区, 京都 (the city as a whole) and 下京 (its
+    ward); 愛知郡東郷町 to 東郷; "Kyoto-shi Shimogyo-ku" to kyoto and shimogyo. 東京都
+    does not answer to 京都: a name matches whole, at a boundary its suffix marks.
+    """
+    stems = {city}
+    if len(city) > 1 and city.endswith(MUNICIPALITY_SUFFIXES):
+        stems.add(city[:-1])
+    for at, char in enumerate(city):
+        if char == "市" and at:
+            stems.add(city[:at])
+            if city.endswith("区"):
+                stems.add(city[at + 1 : -1])
+        if char == "郡" and city.endswith(("町", "村")):
+            stems.add(city[at + 1 : -1])
+    romaji = city_romaji.lower()
+    if romaji:
+        stems.add(romaji)
+        for at, char in enumerate(romaji):
+            if char == "-":
+                stems.add(romaji[:at])
+                start = romaji.rfind(" ", 0, at)
+                if start >= 0:
+                    stems.add(romaji[start + 1 : at])
+    return {stem for stem in stems if stem and " " not in stem}
+
+
 def municipality_stem(word: str) -> str:
     """A city, ward, town or village name without its suffix: 下京区 -> 下京, 京都 -> 京都."""
     for suffix in MUNICIPALITY_SUFFIXES:

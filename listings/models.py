@@ -214,6 +214,8 @@ class Listing(models.Model):
     # Lower-cased title, area and station names in kanji, kana and romaji, kept by
     # the listing services so that one indexed column answers the free-text search.
     search_text = models.TextField(editable=False, blank=True)
+    # The places it is in and near, as keys a place word matches (services.place_keys_for).
+    place_keys = models.TextField(editable=False, blank=True)
     # The nearest station's distance, kept with the stations, to sort by walk time.
     nearest_distance_m = models.PositiveIntegerField(null=True, editable=False, db_index=True)
 

@@ -39,6 +39,7 @@ register(
             "building": "",
             "room": "",
             "search_text": "",
+            "place_keys": "",
         },
     )
 )

@@ -334,6 +334,7 @@ def _attach_renditions(*, photo: ListingPhoto, large: ContentFile, thumbnail: Co
                 current.thumbnail.name = new_files[1][1]
                 current.state = ListingPhoto.State.READY
                 current.save(update_fields=["large", "thumbnail", "state"])
+                Listing.objects.filter(pk=current.listing_id).update(updated_at=timezone.now())
                 transaction.on_commit(search_cache_invalidate)
             transaction.on_commit(partial(_delete_files, stale), robust=True)
     except BaseException:
@@ -416,9 +417,13 @@ def _renumber(photos: list[ListingPhoto]) -> None:
 def _listing_locked(*, listing_id: int) -> Listing:
     """The listing row, locked: every change to a listing's photos takes this lock, so
     that counts, positions and the cover are decided one change at a time. Search
-    result cards show the cover, so cached result pages are retired at commit."""
+    result cards show the cover, so cached result pages are retired at commit, and the
+    listing's `updated_at` moves, which retires its cached cards (listings/cards.py)."""
     transaction.on_commit(search_cache_invalidate)
-    return Listing.objects.select_for_update().get(pk=listing_id)
+    listing = Listing.objects.select_for_update().get(pk=listing_id)
+    listing.updated_at = timezone.now()
+    Listing.objects.filter(pk=listing_id).update(updated_at=listing.updated_at)
+    return listing
 
 
 def _require_host(*, listing: Listing, by: User) -> None:

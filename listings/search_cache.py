@@ -1,6 +1,7 @@
 """Search results kept in the shared cache (Redis in production).
 
-A page of results is stored as its listing ids and the match count, under a key
+A page of results is stored as its listings' ids and versions, the match count and
+the stations searched for, under a key
 made of the filters, the page number and a generation number. Any change that
 can alter a result (a listing saved, published or paused; a photo added,
 processed, reordered or deleted) bumps the generation, so stale pages are never
@@ -48,5 +49,5 @@ def search_cache_get(key: str) -> dict | None:
     return cache.get(key)
 
 
-def search_cache_set(key: str, *, ids: list[int], count: int, number: int) -> None:
-    cache.set(key, {"ids": ids, "count": count, "number": number}, RESULT_TTL_SECONDS)
+def search_cache_set(key: str, page: dict) -> None:
+    cache.set(key, page, RESULT_TTL_SECONDS)

@@ -138,15 +138,6 @@ def listings_of_host(*, user: User) -> QuerySet[Listing]:
     return _with_card_data(Listing.objects.filter(host=user)).order_by("-updated_at")
 
 
-def _stations_named(word: str) -> list[int]:
-    """Ids of the stations called `word` (normalised, without 駅) in kanji, kana or romaji."""
-    return list(
-        Station.objects.filter(
-            Q(name=word) | Q(name_kana=word) | Q(name_romaji__iexact=word)
-        ).values_list("id", flat=True)
-    )
-
-
 def stations_matching(name: str) -> list[int]:
     """Ids of the stations called `name` in kanji, kana or romaji, with or without 駅.
 
@@ -184,7 +175,8 @@ def _municipality_q(word: str) -> Q:
 
     A ward of a designated city counts (下京 -> 京都市下京区), and so does the
     city as a whole (京都 -> 京都市下京区); a name that merely contains `word`
-    (東京都 for 京都) does not.
+    (東京都 for 京都) does not. The filters of the search form, which may name a
+    city in full ("Osaka-shi Kita-ku"), ask the columns themselves.
     """
     stem = municipality_stem(word)
     named = [stem, *(stem + suffix for suffix in MUNICIPALITY_SUFFIXES)]
@@ -200,44 +192,55 @@ def _municipality_q(word: str) -> Q:
     )
 
 
-def _town_q(word: str) -> Q:
-    return Q(town=word) | Q(town=f"{municipality_stem(word)}町") | Q(town_romaji__iexact=word)
+def _keys_q(*keys: str) -> Q:
+    """Listings whose place keys (services.place_keys_for) hold one of `keys`."""
+    q = Q()
+    for key in dict.fromkeys(keys):
+        q |= Q(place_keys__contains=f" {key} ")
+    return q
 
 
 _KANA = re.compile(r"^[\u3040-\u30ffー]+$")
 
 
-def _place_q(word: str, station_ids: list[int]) -> Q:
+def _place_q(word: str, *, station: bool) -> Q:
     """Listings in the place `word` names: its prefecture, city, ward, town or a station.
 
     A place written in kana (しぶや) is its romaji too, which cities and towns are
     kept in beside their kanji, so that it finds what 渋谷 and shibuya find.
     """
-    place = _municipality_q(word) | _town_q(word)
-    if station_ids:
-        place |= _near(station_ids)
+    keys = [f"c:{municipality_stem(word)}", f"t:{word}", f"t:{municipality_stem(word)}町"]
+    if station:
+        keys.append(f"s:{word}")
     if _KANA.match(word) and (romaji := romaji_from_kana(word).lower()):
-        place |= _municipality_q(romaji) | _town_q(romaji)
+        keys += [f"c:{romaji}", f"t:{romaji}"]
     if prefecture := prefecture_named(word):
-        place |= Q(prefecture=prefecture)
-    return place
+        keys.append(f"p:{prefecture}")
+    return _keys_q(*keys)
+
+
+def _is_a_station(word: str) -> bool:
+    return Station.objects.filter(
+        Q(name=word) | Q(name_kana=word) | Q(name_romaji__iexact=word)
+    ).exists()
 
 
 def _word_q(word: str) -> Q:
     """One word of the free text: a place name matches that place; other words the text.
 
     A prefecture is a place by its name; any other word is one if a station has
-    that name (looked up first, so that the listing query carries station ids,
-    not a join). A name written with its 市/区/町/村 matches its place or, being
-    rarely part of another name, the text (a title's 下町). Areas without a
-    station of their name (下京) are found through the text, which holds them.
+    that name (asked first, in a query of its own on the station table). A name
+    written with its 市/区/町/村 matches its place or, being rarely part of another
+    name, the text (a title's 下町). Areas without a station of their name (下京)
+    are found through the text, which holds them.
     """
+    station = _is_a_station(word)
     if prefecture_named(word):
-        return _place_q(word, _stations_named(word))
+        return _place_q(word, station=station)
     if municipality_stem(word) != word:
-        return _place_q(word, _stations_named(word)) | Q(search_text__contains=word)
-    if station_ids := _stations_named(word):
-        return _place_q(word, station_ids)
+        return _place_q(word, station=station) | Q(search_text__contains=word)
+    if station:
+        return _place_q(word, station=True)
     return Q(search_text__contains=word)
 
 
@@ -246,22 +249,30 @@ def listing_search(*, filters: dict) -> QuerySet[Listing]:
     return _with_card_data(_search_sorted(filters))
 
 
-def listing_search_ids(*, filters: dict, limit: int) -> list[int]:
-    """The ids of the first `limit` listings `listing_search` finds, in its order.
+def listing_search_ids(
+    *, filters: dict, limit: int, station_ids: list[int] | None = None
+) -> list[tuple[int, datetime.datetime]]:
+    """(id, updated_at) of the first `limit` listings `listing_search` finds, in its order.
 
     One query, which both counts the results (up to `limit`) and gives any page
-    of them; its plan is checked in tests/listings/test_search_plans.py.
+    of them; its plans are checked in tests/listings/test_search_plans.py. The
+    station filter's `station_ids`, if the caller resolved them already, save
+    resolving them again.
     """
-    return list(_search_sorted(filters).values_list("pk", flat=True)[:limit])
+    queryset = _search_sorted(filters, station_ids)
+    return list(queryset.values_list("pk", "updated_at")[:limit])
 
 
-def _search_sorted(filters: dict) -> QuerySet[Listing]:
+def _search_sorted(filters: dict, station_ids: list[int] | None = None) -> QuerySet[Listing]:
     queryset = Listing.objects.filter(status=Listing.Status.PUBLISHED)
     if text := filters.get("q"):
         for word in place_words(text):
             queryset = queryset.filter(_word_q(word))
     queryset = _filter_area(queryset, filters)
-    station_ids = stations_matching(filters["station"]) if filters.get("station") else None
+    if filters.get("station") and station_ids is None:
+        station_ids = stations_matching(filters["station"])
+    elif not filters.get("station"):
+        station_ids = None
     queryset = _filter_walk(queryset, filters, station_ids)
     if (low := filters.get("rent_min")) is not None:
         queryset = queryset.filter(rent__gte=low)

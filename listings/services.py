@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from kaguaruoo.roles import Role
 from kaguaruoo.transitions import TransitionTable, transition_move
-from listings.japanese import search_normalise
+from listings.japanese import municipality_stems, search_normalise
 from listings.models import Listing, ListingBooking, ListingItem, ListingStation, Station
 from listings.postal import PostalCodeError, address_fill
 from listings.search_cache import search_cache_invalidate
@@ -137,11 +137,31 @@ def search_text_for(listing: Listing, stations: list[Station]) -> str:
     return " ".join(search_normalise(p) for p in parts if p)
 
 
+def place_keys_for(listing: Listing, stations: list[Station]) -> str:
+    """The names of the places a listing is in or near, as the free-text search asks for them.
+
+    Space-separated keys with a letter for their kind: p: prefecture, c: city or
+    ward (every name `municipality_stems` gives), t: town, s: station (kanji, kana
+    and romaji). A place word then costs one substring test on one short column.
+    """
+    keys = [f"p:{listing.prefecture}"] if listing.prefecture else []
+    keys += [f"c:{stem}" for stem in sorted(municipality_stems(listing.city, listing.city_romaji))]
+    for town in (listing.town, listing.town_romaji.lower()):
+        if town and " " not in town:
+            keys.append(f"t:{town}")
+    for station in stations:
+        for name in (station.name, station.name_kana, station.name_romaji.lower()):
+            if name and " " not in name:
+                keys.append(f"s:{name}")
+    return " " + " ".join(dict.fromkeys(keys)) + " "
+
+
 def _save(listing: Listing, *, stations: list[StationDistance], items: dict[str, str]) -> Listing:
     stations_check(stations)
     _fill_address(listing)
     listing.nearest_distance_m = min((s.distance_m for s in stations), default=None)
     listing.search_text = search_text_for(listing, [s.station for s in stations])
+    listing.place_keys = place_keys_for(listing, [s.station for s in stations])
     listing.full_clean(exclude=["host"])
     listing.save()
     listing.stations.all().delete()
@@ -244,7 +264,8 @@ def listing_duplicate(*, listing: Listing, by: User) -> Listing:
         for ls in listing.stations.select_related("station")
     ]
     items = {i.item: i.provided_by for i in listing.items.all()}
-    skip = {"id", "host", "status", "search_text", "nearest_distance_m", "created_at",
+    skip = {"id", "host", "status", "search_text", "place_keys", "nearest_distance_m",
+            "created_at",
             "updated_at", "published_at", "hidden_reason", "hidden_from"}  # fmt: skip
     fields = {
         f.name: getattr(listing, f.name)

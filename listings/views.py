@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from kaguaruoo.actions import action_redirect
 from listings import photos as photo_services
 from listings import selectors, services
+from listings.cards import Stay, search_cards
 from listings.forms import ListingForm, PhotoUploadForm, SearchForm, StayForm
 from listings.models import Listing, ListingPhoto
 from listings.pricing import PARTIAL_MONTH_RULE, listing_stay_cost
@@ -43,28 +44,34 @@ def _fetch_limit(page_number: int) -> int:
 
 
 def _result_page(filters: dict, page_number: int, key: str) -> Page:
-    """One page of results: from the shared cache when the same search ran recently.
+    """One page of results, as (listing id, updated_at) pairs, and the stations searched for.
 
-    Otherwise one query finds the ids of the first matches, which give both the
-    count and the page; the page's listings are then read by id.
+    From the shared cache when the same search ran recently; otherwise one query
+    finds the first matches, which give both the count and the page.
     """
     cached = search_cache_get(key)
     if cached is None:
-        ids = selectors.listing_search_ids(filters=filters, limit=_fetch_limit(page_number))
-        paginator = CappedPaginator(ids, RESULTS_PER_PAGE)
+        searched = selectors.stations_matching(filters["station"]) if filters.get("station") else []
+        found = selectors.listing_search_ids(
+            filters=filters, limit=_fetch_limit(page_number), station_ids=searched
+        )
+        paginator = CappedPaginator(found, RESULTS_PER_PAGE)
         number = min(page_number, paginator.num_pages)
         offset = (number - 1) * RESULTS_PER_PAGE
-        cached = {"ids": ids[offset : offset + RESULTS_PER_PAGE], "count": len(ids)}
-        cached["number"] = number
-        search_cache_set(key, **cached)
-    paginator = CappedPaginator(range(cached["count"]), RESULTS_PER_PAGE)
-
-    def listings():
-        by_id = selectors.listings_by_id(ids=cached["ids"])
-        return [by_id[pk] for pk in cached["ids"] if pk in by_id]
-
-    # Loaded only if the page's rendered cards are not cached as well.
-    return Page(SimpleLazyObject(listings), cached["number"], paginator)
+        cached = {
+            "listings": found[offset : offset + RESULTS_PER_PAGE],
+            "count": len(found),
+            "number": number,
+            "searched": searched,
+        }
+        search_cache_set(key, cached)
+    page = Page(
+        cached["listings"],
+        cached["number"],
+        CappedPaginator(range(cached["count"]), RESULTS_PER_PAGE),
+    )
+    page.searched = set(cached["searched"])
+    return page
 
 
 def _page_number(raw) -> int:
@@ -76,33 +83,10 @@ def _page_number(raw) -> int:
     return min(max(number, 1), MAX_PAGES)
 
 
-def _card_station(listing, searched: set[int]):
-    """The station searched for, if the listing is near it; otherwise its nearest."""
-    rows = list(listing.stations.all())
-    return next((row for row in rows if row.station_id in searched), rows[0] if rows else None)
-
-
-def _result_cards(page, filters: dict) -> list[dict]:
-    """What each result card shows: the cover, the station searched for, the stay's cost."""
-    stay = (filters.get("move_in"), filters.get("months"))
-    searched = SimpleLazyObject(
-        lambda: (
-            set(selectors.stations_matching(filters["station"]))
-            if filters.get("station")
-            else set()
-        )
-    )
-    return [
-        {
-            "listing": listing,
-            "cover": listing.cover_photos[0] if listing.cover_photos else None,
-            "station": _card_station(listing, searched),
-            "cost": listing_stay_cost(listing=listing, move_in=stay[0], months=stay[1])
-            if all(stay)
-            else None,
-        }
-        for listing in page.object_list
-    ]
+def _result_cards(page: Page, filters: dict) -> list:
+    """Each result's card, with the station searched for and the stay's cost."""
+    stay = Stay(move_in=filters.get("move_in"), months=filters.get("months"))
+    return search_cards(listings=page.object_list, searched=page.searched, stay=stay)
 
 
 def search(request):

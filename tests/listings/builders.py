@@ -1,7 +1,9 @@
 """Listings built through the services, as hosts make them, so search sees what users see."""
 
 import datetime
+import html
 import itertools
+import re
 
 from django.utils import timezone
 
@@ -112,3 +114,9 @@ def kyoto_listing(*, title: str = "Kyoto flat", **overrides):
 
 def days(n: int) -> datetime.date:
     return timezone.localdate() + datetime.timedelta(days=n)
+
+
+def result_titles(response) -> list[str]:
+    """The titles of the result cards of a search page, in order, as a visitor reads them."""
+    found = re.findall(r'<h2 class="listing-card-title">(.*?)</h2>', response.content.decode())
+    return [html.unescape(title) for title in found]

@@ -8,7 +8,7 @@ from django.urls import reverse
 from listings.models import Listing
 from listings.services import listing_duplicate
 from privacy.models import StaffAuditLog
-from tests.listings.builders import published_listing, station
+from tests.listings.builders import published_listing, result_titles, station
 from tests.privacy.helpers import staff_signed_in
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +24,7 @@ def unhide_url(listing) -> str:
 
 def search_titles(client) -> list[str]:
     response = client.get(reverse("listings:search"))
-    return [card["listing"].title for card in response.context["cards"]]
+    return result_titles(response)
 
 
 @pytest.fixture
@@ -32,11 +32,14 @@ def listing():
     return published_listing(title="Suspicious flat", stations=[(station(), 400)])
 
 
-def test_an_officer_hides_a_listing_with_a_reason_and_the_public_loses_it(officer_client, listing):
+def test_an_officer_hides_a_listing_with_a_reason_and_the_public_loses_it(
+    officer_client, listing, django_capture_on_commit_callbacks
+):
     public = Client()
     assert search_titles(public) == ["Suspicious flat"]
 
-    response = officer_client.post(hide_url(listing), {"reason": "Photos copied from a hotel."})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = officer_client.post(hide_url(listing), {"reason": "Photos copied from a hotel."})
 
     assert response.status_code == 302
     listing.refresh_from_db()

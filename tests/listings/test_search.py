@@ -3,13 +3,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from listings.services import listing_pause
-from tests.listings.builders import days, kyoto_listing, published_listing, station
+from tests.listings.builders import days, kyoto_listing, published_listing, result_titles, station
 
 pytestmark = pytest.mark.django_db
 
 
 def titles(response) -> list[str]:
-    return [card["listing"].title for card in response.context["cards"]]
+    return result_titles(response)
 
 
 def search(client, **params):

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from tests.accounts.factories import UserFactory
-from tests.listings.builders import published_listing, station
+from tests.listings.builders import published_listing, result_titles, station
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +16,7 @@ def found(client, language: str, **params) -> list[str]:
     response = client.get(reverse("listings:search"), params, headers={"accept-language": language})
     assert response.status_code == 200
     assert f'<html lang="{language}">' in response.text
-    return [card["listing"].title for card in response.context["cards"]]
+    return result_titles(response)
 
 
 @pytest.fixture
@@ -87,8 +87,8 @@ def test_a_shared_search_link_reads_in_each_readers_language_with_the_same_resul
 
     assert "5 min walk" in english.text and "徒歩" not in english.text
     assert "徒歩5分" in japanese.text and "min walk" not in japanese.text
-    assert [c["listing"].title for c in japanese.context["cards"]] == ["Tokyo flat"]
-    assert [c["listing"].title for c in english.context["cards"]] == ["Tokyo flat"]
+    assert result_titles(japanese) == ["Tokyo flat"]
+    assert result_titles(english) == ["Tokyo flat"]
 
 
 def test_a_signed_in_person_reading_japanese_finds_what_an_english_visitor_finds(client, listings):
