@@ -21,6 +21,7 @@ from listings.forms import ListingForm, PhotoUploadForm, SearchForm, StayForm
 from listings.models import Listing, ListingPhoto
 from listings.pricing import PARTIAL_MONTH_RULE, listing_stay_cost
 from listings.search_cache import search_cache_get, search_cache_key, search_cache_set
+from listings.search_panel import filters_panel
 
 RESULTS_PER_PAGE = 20
 # A search counts its matches up to this many ("more than 100" beyond) and pages
@@ -109,8 +110,7 @@ def search(request):
             "results_key": results_key,
             "raw_query": request.GET.urlencode(),
             "has_errors": form.is_bound and bool(form.errors),
-            "selected_layouts": request.GET.getlist("layout"),
-            "selected_items": request.GET.getlist("items"),
+            "filters_panel": SimpleLazyObject(lambda: filters_panel(request.GET)),
         },
     )
 
