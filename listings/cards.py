@@ -22,9 +22,10 @@ from django.core.cache import cache
 from django.template.loader import get_template
 from django.utils import translation
 from django.utils.html import format_html
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
+from kaguaruoo.holes import hole, holes_fill, holes_split
 from listings import selectors
 from listings.models import Listing
 from listings.pricing import listing_stay_cost
@@ -37,10 +38,6 @@ CARD_SECONDS = 24 * 3600
 HOLES = ("query", "station", "total")
 PRICING = ("rent", "utilities_included", "utilities_fee", "cleaning_fee", "linen_fee",
            "key_money", "deposit")  # fmt: skip
-
-
-def _hole(name: str) -> SafeString:
-    return mark_safe(f"\x00{name}\x00")  # noqa: S308 - a marker of ours, replaced before output
 
 
 @dataclass(frozen=True)
@@ -82,10 +79,10 @@ def total_line(total: int, months: int) -> SafeString:
 def _entry(listing: Listing) -> dict:
     """What the cache keeps of a card: its HTML split at the holes, and what fills them."""
     cover = listing.cover_photos[0] if listing.cover_photos else None
-    card = {"listing": listing, "cover": cover, **{name: _hole(name) for name in HOLES}}
+    card = {"listing": listing, "cover": cover, **{name: hole(name) for name in HOLES}}
     html = get_template(CARD_TEMPLATE).render({"card": card})
     return {
-        "parts": html.split("\x00"),
+        "parts": holes_split(html),
         "stations": [
             (row.station_id, row.station.name, row.station.name_romaji, row.distance_m)
             for row in listing.stations.all()
@@ -107,11 +104,7 @@ def _fill(entry: dict, *, searched: set[int], stay: Stay) -> SafeString:
             listing=Listing(**entry["pricing"]), move_in=stay.move_in, months=stay.months
         )
         values["total"] = total_line(cost.total, cost.months)
-    parts = entry["parts"]
-    # parts alternate: HTML, a hole's name, HTML, ...
-    return mark_safe(  # noqa: S308 - rendered template parts and escaped lines
-        "".join(part if n % 2 == 0 else values[part] for n, part in enumerate(parts))
-    )
+    return holes_fill(entry["parts"], values)
 
 
 def _cache_read(keys: list[str]) -> dict:

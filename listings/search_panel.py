@@ -14,8 +14,9 @@ from django.http import QueryDict
 from django.template.loader import get_template
 from django.utils import translation
 from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
+from kaguaruoo.holes import hole, holes_fill, holes_split
 from listings.forms import SearchForm
 
 PANEL_TEMPLATE = "listings/partials/search_filters.html"
@@ -24,10 +25,6 @@ TEXT_FIELDS = (
     "built_within", "area_min", "area_max", "move_in", "months", "occupants",
 )  # fmt: skip
 CHOICE_FIELDS = ("layout", "items")
-
-
-def _hole(name: str) -> SafeString:
-    return mark_safe(f"\x00{name}\x00")  # noqa: S308 - a marker of ours, replaced before output
 
 
 @functools.lru_cache(maxsize=8)
@@ -41,25 +38,25 @@ def _parts(language: str, source: str) -> tuple[str, ...]:
     with translation.override(language):
         context = {
             "form": form,
-            "values": {name: _hole(f"value:{name}") for name in TEXT_FIELDS},
+            "values": {name: hole(f"value:{name}") for name in TEXT_FIELDS},
             "layout_choices": [
-                (value, label, _hole(f"layout:{value}"))
+                (value, label, hole(f"layout:{value}"))
                 for value, label in form.fields["layout"].choices
             ],
             "item_choices": [
-                (value, label, _hole(f"items:{value}"))
+                (value, label, hole(f"items:{value}"))
                 for value, label in form.fields["items"].choices
             ],
             "sort_choices": [
-                (value, label, _hole(f"sort:{value}"))
+                (value, label, hole(f"sort:{value}"))
                 for value, label in form.fields["sort"].choices
             ],
-            "layouts_open": _hole("open:layout"),
-            "items_open": _hole("open:items"),
-            "viewing_checked": _hole("viewing"),
+            "layouts_open": hole("open:layout"),
+            "items_open": hole("open:items"),
+            "viewing_checked": hole("viewing"),
         }
         html = get_template(PANEL_TEMPLATE).render(context)
-    return tuple(html.split("\x00"))
+    return holes_split(html)
 
 
 def filters_panel(data: QueryDict) -> SafeString:
@@ -72,6 +69,4 @@ def filters_panel(data: QueryDict) -> SafeString:
     values["viewing"] = " checked" if data.get("viewing") else ""
     values[f"sort:{data.get('sort', '')}"] = " selected"
     parts = _parts(translation.get_language(), get_template(PANEL_TEMPLATE).template.source)
-    return mark_safe(  # noqa: S308 - the rendered template and escaped values
-        "".join(part if n % 2 == 0 else values.get(part, "") for n, part in enumerate(parts))
-    )
+    return holes_fill(parts, values)
