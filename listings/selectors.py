@@ -94,19 +94,9 @@ def main_cities() -> list[dict]:
 
 
 def listing_get_public(*, pk: int) -> Listing:
-    """A published listing with everything its page shows; 404 otherwise."""
-    queryset = (
-        Listing.objects.filter(status=Listing.Status.PUBLISHED)
-        .select_related("host")
-        .prefetch_related(
-            Prefetch(
-                "stations",
-                queryset=ListingStation.objects.select_related("station__line"),
-            ),
-            "items",
-            "photos",
-        )
-    )
+    """A published listing and its host; 404 otherwise. Its stations, furniture and photos
+    are read only when its page's body is not in the cache (listings/listing_page.py)."""
+    queryset = Listing.objects.filter(status=Listing.Status.PUBLISHED).select_related("host")
     return get_object_or_404(queryset, pk=pk)
 
 

@@ -18,7 +18,8 @@ from listings import photos as photo_services
 from listings import selectors, services
 from listings.cards import Stay, search_cards
 from listings.forms import ListingForm, PhotoUploadForm, SearchForm, StayForm
-from listings.models import Listing, ListingPhoto
+from listings.listing_page import listing_page_body
+from listings.models import Listing
 from listings.pricing import PARTIAL_MONTH_RULE, listing_stay_cost
 from listings.search_cache import search_cache_get, search_cache_key, search_cache_set
 from listings.search_panel import filters_panel
@@ -129,25 +130,19 @@ def detail(request, pk, slug=None):
     if stay_form.is_bound and stay_form.is_valid():
         move_in, months = stay_form.cleaned_data["move_in"], stay_form.cleaned_data["months"]
     cost = listing_stay_cost(listing=listing, move_in=move_in, months=months)
-    return render(
-        request,
-        "listings/listing_detail.html",
-        {
-            "listing": listing,
-            "photos": [p for p in listing.photos.all() if p.state == ListingPhoto.State.READY],
-            "stations": listing.stations.all(),
-            "items": listing.items.all(),
-            "stay_form": stay_form,
-            # Booked dates are neither priced nor offered: the form says when is free.
-            "cost": None if stay_form.taken else cost,
-            "taken": stay_form.taken,
-            # The stay the visitor chose, carried to the inquiry (None: the page's default).
-            "chosen_cost": cost if stay_form.is_bound and stay_form.is_valid() else None,
-            "partial_month_rule": PARTIAL_MONTH_RULE,
-            "is_owner": request.user.is_authenticated and listing.host_id == request.user.pk,
-            "booked": selectors.listing_booked_periods(listing=listing),
-        },
-    )
+    aside = {
+        "listing": listing,
+        "stay_form": stay_form,
+        # Booked dates are neither priced nor offered: the form says when is free.
+        "cost": None if stay_form.taken else cost,
+        "taken": stay_form.taken,
+        # The stay the visitor chose, carried to the inquiry (None: the page's default).
+        "chosen_cost": cost if stay_form.is_bound and stay_form.is_valid() else None,
+        "partial_month_rule": PARTIAL_MONTH_RULE,
+        "is_owner": request.user.is_authenticated and listing.host_id == request.user.pk,
+    }
+    body = listing_page_body(request=request, listing=listing, aside=aside)
+    return render(request, "listings/listing_detail.html", {"listing": listing, "body": body})
 
 
 @login_required

@@ -136,3 +136,49 @@ def test_request_materials_carries_the_stay_chosen_on_the_listing_page(client, l
     assert f"/messages/inquire/{listing.pk}/?move_in={move_in.isoformat()}&amp;months=2" in page
     assert f'value="{move_in.isoformat()}"' in inquiry
     assert 'value="2"' in inquiry
+
+
+def test_a_listing_page_read_again_comes_from_the_cache_with_fewer_queries(client, listing):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as first:
+        client.get(listing.get_absolute_url())
+    with CaptureQueriesContext(connection) as again:
+        page = client.get(listing.get_absolute_url()).content.decode()
+
+    assert "Bright 1LDK near Shibuya Crossing" in page
+    assert "渋谷" in page
+    read_again = " ".join(q["sql"] for q in again.captured_queries)
+    assert "listings_listingstation" not in read_again
+    assert "listings_listingitem" not in read_again
+    assert len(again.captured_queries) < len(first.captured_queries)
+
+
+def test_a_changed_listing_page_shows_the_change_and_still_its_current_bookings(client, listing):
+    client.get(listing.get_absolute_url())
+    listing.title = "Quiet 1LDK near Shibuya"
+    listing.save()
+    start = days(60)
+    listing_dates_book(
+        listing_id=listing.pk, start=start, end=start + datetime.timedelta(days=31),
+        reference="contract:cached",
+    )  # fmt: skip
+
+    page = client.get(listing.get_absolute_url()).content.decode()
+
+    assert "Quiet 1LDK near Shibuya" in page
+    assert "Bright 1LDK" not in page
+    assert date_format(start, "DATE_FORMAT") in page
+
+
+def test_the_owner_of_a_paused_listing_sees_the_notice_on_the_kept_page(client, listing):
+    from listings.services import listing_pause
+
+    client.get(listing.get_absolute_url())
+    listing_pause(listing=listing, by=listing.host)
+    client.force_login(listing.host)
+
+    page = client.get(listing.get_absolute_url()).content.decode()
+
+    assert "only you can see this page" in page
