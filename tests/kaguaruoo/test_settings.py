@@ -90,7 +90,14 @@ def test_postgres_url_gives_every_connection_part():
     assert config["ENGINE"] == "django.db.backends.postgresql"
     assert (config["USER"], config["PASSWORD"]) == ("kagu", "p@ss")
     assert (config["HOST"], config["PORT"], config["NAME"]) == ("db.internal", "6432", "kaguaruoo")
-    assert config["OPTIONS"] == {"sslmode": "require"}
+    assert config["OPTIONS"] == {"sslmode": "require", "options": "-c jit=off"}
+
+
+def test_postgres_compiles_no_plans_unless_the_url_says_otherwise():
+    url = "postgres://kagu@db.internal/kaguaruoo"
+    assert reader.database_config(url, base_dir=Path("/"))["OPTIONS"]["options"] == "-c jit=off"
+    chosen = reader.database_config(url + "?options=-c%20work_mem%3D8MB", base_dir=Path("/"))
+    assert chosen["OPTIONS"]["options"] == "-c work_mem=8MB"
 
 
 def test_email_url_becomes_a_mailer():
