@@ -3,7 +3,7 @@
 import datetime
 import re
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -234,35 +234,75 @@ def _word_q(word: str) -> Q:
     return Q(search_text__contains=word)
 
 
-def listing_search(*, filters: dict) -> QuerySet[Listing]:
-    """Published listings matching the search page's valid filters, sorted as asked."""
-    return _with_card_data(_search_sorted(filters))
-
-
 def listing_search_ids(
     *, filters: dict, limit: int, station_ids: list[int] | None = None
 ) -> list[tuple[int, datetime.datetime]]:
-    """(id, updated_at) of the first `limit` listings `listing_search` finds, in its order.
+    """(id, updated_at) of the first `limit` published listings the filters find, in order.
 
     One query, which both counts the results (up to `limit`) and gives any page
     of them; its plans are checked in tests/listings/test_search_plans.py. The
     station filter's `station_ids`, if the caller resolved them already, save
     resolving them again.
     """
-    queryset = _search_sorted(filters, station_ids)
-    return list(queryset.values_list("pk", "updated_at")[:limit])
+    rows = search_ids_queryset(filters=filters, limit=limit, station_ids=station_ids)
+    # Nearest first from several stations: a listing near two of them comes twice.
+    first = {}
+    for pk, updated_at, *_distance in rows:
+        first.setdefault(pk, updated_at)
+    return list(first.items())[:limit]
+
+
+def search_ids_queryset(*, filters: dict, limit: int, station_ids: list[int] | None = None):
+    """The query of `listing_search_ids`: (id, updated_at[, distance]) rows in order.
+
+    Sorted by the walk from a station searched for, each of the station's rows
+    (one per line) gives its `limit` nearest listings that match, read in the
+    order of the (station, distance) index; their union, nearest first, holds
+    the first `limit` listings. What that costs follows `limit`, not how many
+    listings are near the station. Any other search is one ordered query.
+    """
+    if filters.get("station") and station_ids is None:
+        station_ids = stations_matching(filters["station"])
+    if filters.get("station") and filters.get("sort") == "walk":
+        return _nearest_first(filters, station_ids, limit)
+    return _search_sorted(filters, station_ids).values_list("pk", "updated_at")[:limit]
+
+
+def _nearest_first(filters: dict, station_ids: list[int], limit: int):
+    matching = _search_filtered({**filters, "station": None, "walk": None}, None)
+    near = {}
+    if walk := filters.get("walk"):
+        near["stations__distance_m__lte"] = max_distance_for(walk)
+    parts = [
+        matching.filter(stations__station_id=station_id, **near)
+        .annotate(station_distance_m=F("stations__distance_m"))
+        .order_by("station_distance_m", "-id")
+        .values_list("pk", "updated_at", "station_distance_m")[:limit]
+        for station_id in station_ids
+    ]
+    if not parts:
+        return Listing.objects.none().values_list("pk", "updated_at")
+    if len(parts) == 1:
+        return parts[0]
+    return parts[0].union(*parts[1:], all=True).order_by("station_distance_m", "-pk")
 
 
 def _search_sorted(filters: dict, station_ids: list[int] | None = None) -> QuerySet[Listing]:
+    if filters.get("station") and station_ids is None:
+        station_ids = stations_matching(filters["station"])
+    elif not filters.get("station"):
+        station_ids = None
+    queryset = _search_filtered(filters, station_ids)
+    return _sort(queryset, filters.get("sort") or "newest")
+
+
+def _search_filtered(filters: dict, station_ids: list[int] | None) -> QuerySet[Listing]:
+    """Published listings matching the filters, in no order; `station_ids` resolved."""
     queryset = Listing.objects.filter(status=Listing.Status.PUBLISHED)
     if text := filters.get("q"):
         for word in place_words(text):
             queryset = queryset.filter(_word_q(word))
     queryset = _filter_area(queryset, filters)
-    if filters.get("station") and station_ids is None:
-        station_ids = stations_matching(filters["station"])
-    elif not filters.get("station"):
-        station_ids = None
     queryset = _filter_walk(queryset, filters, station_ids)
     if (low := filters.get("rent_min")) is not None:
         queryset = queryset.filter(rent__gte=low)
@@ -280,7 +320,7 @@ def _search_sorted(filters: dict, station_ids: list[int] | None = None) -> Query
         )
     if filters.get("viewing"):
         queryset = queryset.filter(viewing_possible=True)
-    return _sort(queryset, filters.get("sort") or "newest", station_ids)
+    return queryset
 
 
 def _filter_area(queryset, filters):
@@ -353,17 +393,8 @@ def _filter_stay(queryset, filters):
     return queryset
 
 
-def _sort(queryset, sort, station_ids):
-    if sort == "walk" and station_ids is not None:
-        # Walk time from the station searched for, not from whichever is nearest.
-        distance = (
-            ListingStation.objects.filter(listing=OuterRef("pk"), station_id__in=station_ids)
-            .order_by("distance_m")
-            .values("distance_m")[:1]
-        )
-        return queryset.annotate(station_distance_m=Subquery(distance)).order_by(
-            "station_distance_m", "-id"
-        )
+def _sort(queryset, sort):
+    """Any order but the walk from a station searched for (`_nearest_first`)."""
     if sort == "rent":
         return queryset.order_by("rent", "-id")
     if sort == "-rent":

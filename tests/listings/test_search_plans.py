@@ -35,8 +35,8 @@ def search_filters(values: dict) -> dict:
 
 
 def search_sql(values: dict, limit: int = 101) -> tuple[str, list]:
-    ids = selectors._search_sorted(search_filters(values)).values_list("pk", "updated_at")
-    return ids[:limit].query.sql_with_params()
+    rows = selectors.search_ids_queryset(filters=search_filters(values), limit=limit)
+    return rows.query.sql_with_params()
 
 
 def plan_of(sql: str, params) -> str:
