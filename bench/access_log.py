@@ -84,7 +84,7 @@ def prepare() -> None:
 
 MODES = {
     "no access log": {"MIDDLEWARE": [m for m in settings.MIDDLEWARE if m != ACCESS_LOG_MIDDLEWARE]},
-    "access log written at once": {"ACCESS_LOG_BUFFER_URL": ""},
+    "access log written at once": {"REDIS_URL": ""},
     "access log buffered in Redis": {},
 }
 

@@ -249,11 +249,10 @@ OUTBOX_LEASE_SECONDS = env.int("OUTBOX_LEASE_SECONDS", default=120)
 OUTBOX_RATE = env.float("OUTBOX_RATE", default=0)
 OUTBOX_MAX_ATTEMPTS = 8
 OUTBOX_DRAIN_SECONDS = 60
-# The access log (policy 1.2.3): with Redis, a request appends its row to a Redis list
-# (no expiry, so eviction never takes it) and beat drains the list into the table;
+# The access log (policy 1.2.3): with REDIS_URL, a request appends its row to a Redis
+# list (no expiry, so eviction never takes it) and beat drains the list into the table;
 # without Redis the row is written as the request ends (privacy/access_log_buffer.py).
 # Sites sharing a Redis are kept apart by the cache's key prefix.
-ACCESS_LOG_BUFFER_URL = REDIS_URL
 ACCESS_LOG_BUFFER_KEY = env.str("CACHE_KEY_PREFIX", default="kaguaruoo") + ":access-log"
 ACCESS_LOG_DRAIN_BATCH = 1000
 

@@ -111,7 +111,7 @@ def test_with_a_worker_the_task_fills_in_the_connection_source_domain(client, se
     celery_app.conf.task_always_eager = False
     # The row written at once, as when Redis does not take it (test_access_log_buffer.py
     # has the drained rows looked up too).
-    settings.ACCESS_LOG_BUFFER_URL = ""
+    settings.REDIS_URL = ""
     client.get("/privacy/")
     assert AccessLog.objects.get().domain_resolved is False
 

@@ -2,6 +2,7 @@
 
 These run against a real Redis: REDIS_URL's when the suite has one, else the one on
 this machine's loopback. A Redis that is not there fails the tests, it skips none.
+The database commits as it does in production (a drain trims only what is committed).
 """
 
 import datetime
@@ -12,27 +13,28 @@ import zipfile
 
 import pytest
 import redis
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from kaguaruoo.celery import app as celery_app
-from privacy import registry
 from privacy.access_log_buffer import BufferBusy, buffer_drain
 from privacy.models import AccessLog
 from privacy.services import (
     _access_entries_write,
     access_log_domains_resolve,
     access_logs_drain,
+    access_logs_flush,
     access_logs_purge,
     privacy_archive_build,
+    privacy_request_decide,
     privacy_request_file,
 )
 from tests.accounts.factories import UserFactory
 from tests.privacy.helpers import reauthenticate, sign_in
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(transaction=True)
 
 LOOPBACK_REDIS = "redis://127.0.0.1:6379/0"
 
@@ -56,7 +58,7 @@ def buffer(settings):
     """The site as it runs with Redis and a beat: rows go onto the buffer."""
     url = settings.REDIS_URL or LOOPBACK_REDIS
     key = f"test:{uuid.uuid4().hex}:access-log"
-    settings.ACCESS_LOG_BUFFER_URL = url
+    settings.REDIS_URL = url
     settings.ACCESS_LOG_BUFFER_KEY = key
     # A broker, so no eager tasks; the suite's autouse fixture puts eager mode back.
     celery_app.conf.task_always_eager = False
@@ -133,7 +135,7 @@ def test_drained_rows_get_their_domain_from_the_five_minute_task(client, buffer)
 def test_with_redis_down_the_row_is_written_at_once_and_the_page_still_answers(
     client, buffer, settings
 ):
-    settings.ACCESS_LOG_BUFFER_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
 
     response = client.get("/privacy/")
 
@@ -235,18 +237,43 @@ def test_a_disclosure_archive_holds_the_requests_still_in_the_buffer(client, buf
     assert [row["path"] for row in data["privacy.AccessLog"]] == ["/privacy/"]
 
 
-def test_a_deletion_erases_the_requests_still_in_the_buffer(client, buffer):
+def test_a_deletion_decided_in_admin_erases_the_requests_still_in_the_buffer(client, buffer):
     user = UserFactory()
     client.force_login(user)
     client.get("/privacy/")
     client.get("/terms/")
     client.logout()
+    buffer.push(**entry(path="/someone-else/"))
+    deletion = privacy_request_file(
+        user=user, kind="deletion", identity_check="reauthentication", ip="127.0.0.1"
+    )
 
-    report = registry.erase_for(user)
+    privacy_request_decide(
+        privacy_request=deletion, decision="fulfilled", by=UserFactory(is_staff=True)
+    )
 
-    assert report.deleted["privacy.AccessLog"] == 2
+    deletion.refresh_from_db()
+    assert deletion.erasure_report["deleted"]["privacy.AccessLog"] == 2
     assert not AccessLog.objects.filter(user=user).exists()
+    assert list(AccessLog.objects.values_list("path", flat=True)) == ["/someone-else/"]
     assert buffer.entries() == []
+    assert access_logs_drain() == 0  # nothing comes back, the lock is free
+
+
+def test_rows_flushed_in_a_transaction_that_rolls_back_stay_in_the_buffer(buffer):
+    buffer.push(**entry(path="/kept/"))
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        assert access_logs_flush() == 1
+        assert AccessLog.objects.count() == 1
+        raise RuntimeError("the decision failed after the flush")
+
+    assert not AccessLog.objects.exists()
+    assert [e["path"] for e in buffer.entries()] == ["/kept/"]
+    assert access_logs_drain() == 0  # the flush's lock lapses after LOCK_SECONDS...
+    buffer.redis.delete(f"{buffer.key}:drain")  # ...as here
+    assert access_logs_drain() == 1
+    assert list(AccessLog.objects.values_list("path", flat=True)) == ["/kept/"]
 
 
 def test_officers_see_drained_rows_and_the_purge_removes_old_ones(officer_client, buffer):

@@ -97,7 +97,7 @@ class Visitor(threading.Thread):
 def site(settings, tmp_path):
     url = settings.REDIS_URL or LOOPBACK_REDIS
     prefix = f"test-{uuid.uuid4().hex}"
-    settings.ACCESS_LOG_BUFFER_URL = url
+    settings.REDIS_URL = url
     settings.ACCESS_LOG_BUFFER_KEY = f"{prefix}:access-log"
     connection = redis.Redis.from_url(url)
     connection.ping()
