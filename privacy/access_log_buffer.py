@@ -3,8 +3,8 @@
 A web process appends each request's row with one RPUSH, so a request pays one
 round trip to Redis instead of an INSERT, and the row is in Redis before the
 response leaves: stopping a web process, SIGTERM or worse, loses no row (Redis
-itself keeps an append-only file in docker-compose.yml). Celery beat's drain (privacy.tasks.access_logs_drain) moves
-the rows into the table in batches.
+itself keeps an append-only file in docker-compose.yml). Celery beat's drain
+(privacy.tasks.access_logs_drain) moves the rows into the table in batches.
 
 The list is a plain Redis key, not a cache entry: it has no expiry, so a Redis that
 evicts only keys with one (the default is to evict nothing) never drops it.

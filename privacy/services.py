@@ -24,6 +24,9 @@ from kaguaruoo.mail import mail_send, recipient_language
 from kaguaruoo.roles import Role
 from kaguaruoo.transitions import TransitionTable, transition_move
 from privacy import registry
+from privacy.access_log import access_log_row
+from privacy.access_log_buffer import LOCK_SECONDS as BUFFER_LOCK_SECONDS
+from privacy.access_log_buffer import buffer_drain, buffering
 from privacy.models import (
     AccessLog,
     AnonymisedExport,
@@ -614,8 +617,6 @@ def access_log_domains_resolve(*, resolver=None, batch: int = 500) -> int:
 
 def access_logs_drain(*, batch: int | None = None) -> int:
     """Write the rows waiting in the access log's buffer into the table (beat, every 2 s)."""
-    from privacy.access_log_buffer import buffer_drain
-
     return buffer_drain(_access_entries_write, batch=batch or settings.ACCESS_LOG_DRAIN_BATCH)
 
 
@@ -625,22 +626,18 @@ def access_logs_flush() -> int:
     Run before a person's rows are read or erased (a disclosure, the data download, a
     deletion), so that the requests of the last seconds are in what they get.
     """
-    from privacy.access_log_buffer import LOCK_SECONDS, buffer_drain, buffering
-
     if not buffering():
         return 0  # tasks run in-process: every row was written at once
     return buffer_drain(
         _access_entries_write,
         batch=settings.ACCESS_LOG_DRAIN_BATCH,
-        wait=LOCK_SECONDS + 5,
+        wait=BUFFER_LOCK_SECONDS + 5,
         queued_only=True,
     )
 
 
 def _access_entries_write(entries: list[dict]) -> None:
     """One INSERT for a batch; a row already written (a drain that died) is skipped."""
-    from privacy.access_log import access_log_row
-
     rows = []
     for entry in entries:
         try:
@@ -649,7 +646,9 @@ def _access_entries_write(entries: list[dict]) -> None:
             logger.error("Access log buffer: malformed entry dropped: %r", entry)
     # A person whose account went while the row waited is no longer named.
     named = {row.user_id for row in rows if row.user_id is not None}
-    existing = set(get_user_model().objects.filter(pk__in=named).values_list("pk", flat=True))
+    existing = set()
+    if named:
+        existing = set(get_user_model().objects.filter(pk__in=named).values_list("pk", flat=True))
     for row in rows:
         if row.user_id not in existing:
             row.user_id = None
