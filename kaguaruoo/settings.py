@@ -249,6 +249,12 @@ OUTBOX_LEASE_SECONDS = env.int("OUTBOX_LEASE_SECONDS", default=120)
 OUTBOX_RATE = env.float("OUTBOX_RATE", default=0)
 OUTBOX_MAX_ATTEMPTS = 8
 OUTBOX_DRAIN_SECONDS = 60
+# The access log (policy 1.2.3): with REDIS_URL, a request appends its row to a Redis
+# list (no expiry, so eviction never takes it) and beat drains the list into the table;
+# without Redis the row is written as the request ends (privacy/access_log_buffer.py).
+# Sites sharing a Redis are kept apart by the cache's key prefix.
+ACCESS_LOG_BUFFER_KEY = env.str("CACHE_KEY_PREFIX", default="kaguaruoo") + ":access-log"
+ACCESS_LOG_DRAIN_BATCH = 1000
 
 CELERY_BEAT_SCHEDULE = {
     # The outbox: drains again after a worker died with rows claimed, and after backoffs.
@@ -265,6 +271,13 @@ CELERY_BEAT_SCHEDULE = {
     "privacy-identity-documents-purge": {
         "task": "privacy.tasks.identity_documents_purge",
         "schedule": 3600 * 6,
+    },
+    # Privacy: the access log's rows, from the Redis list requests append to, into the
+    # table. A drain that waited in a busy queue past the next one is not worth running.
+    "privacy-access-log-drain": {
+        "task": "privacy.tasks.access_logs_drain",
+        "schedule": 2,
+        "options": {"expires": 10},
     },
     # Privacy: connection-source domains of the access log, and its 180-day retention.
     "privacy-access-log-domains": {

@@ -1,7 +1,14 @@
-"""The access log (policy 1.2.3): what is written per request, and reverse DNS."""
+"""The access log (policy 1.2.3): what is written per request, and reverse DNS.
 
+A request's row goes onto a Redis list (privacy.access_log_buffer) when the site
+runs with Redis and Celery beat, which drains the list into the table every few
+seconds; without them, or when Redis does not answer, the row is written at once.
+"""
+
+import datetime
 import re
 import socket
+import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -10,6 +17,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from kaguaruoo.net import client_ip
+from privacy import access_log_buffer
 from privacy.models import AccessLog
 
 NOT_LOGGED_PREFIXES = ("/static/", "/media/", "/healthz", "/favicon")
@@ -49,24 +57,51 @@ def looked_up_at_once() -> bool:
     return bool(app.conf.task_always_eager)
 
 
-def access_record(*, request, status: int) -> AccessLog | None:
+def access_record(*, request, status: int) -> None:
+    """Log one request: onto the buffer when there is one, else (or if it fails) at once."""
     if request.path.startswith(NOT_LOGGED_PREFIXES):
-        return None
+        return
+    entry = access_entry(request=request, status=status)
+    if access_log_buffer.buffer_push(entry):
+        return
+    access_entry_write(entry)
+
+
+def access_entry(*, request, status: int) -> dict:
+    """The row of one request as JSON-ready values; its key makes writing it idempotent."""
     user = getattr(request, "user", None)
-    ip = client_ip(request)
-    lookup = {}
-    if ip and looked_up_at_once():
-        lookup = {"domain": reverse_dns(ip), "domain_resolved": True}
-    return AccessLog.objects.create(
-        at=timezone.now(),
-        user=user if user is not None and user.is_authenticated else None,
-        method=request.method[:10],
-        path=path_for_log(request.path),
-        status=status,
-        ip_address=ip,
-        user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],
-        **lookup,
+    return {
+        "key": uuid.uuid4().hex,
+        "at": timezone.now().isoformat(),
+        "user": user.pk if user is not None and user.is_authenticated else None,
+        "method": request.method[:10],
+        "path": path_for_log(request.path),
+        "status": status,
+        "ip": client_ip(request),
+        "agent": request.META.get("HTTP_USER_AGENT", "")[:300],
+    }
+
+
+def access_log_row(entry: dict) -> AccessLog:
+    return AccessLog(
+        key=uuid.UUID(entry["key"]),
+        at=datetime.datetime.fromisoformat(entry["at"]),
+        user_id=entry["user"],
+        method=entry["method"],
+        path=entry["path"],
+        status=entry["status"],
+        ip_address=entry["ip"],
+        user_agent=entry["agent"],
     )
+
+
+def access_entry_write(entry: dict) -> AccessLog:
+    """Write one row now, looking its domain up at once where no beat task would."""
+    row = access_log_row(entry)
+    if row.ip_address and looked_up_at_once():
+        row.domain, row.domain_resolved = reverse_dns(row.ip_address), True
+    row.save(force_insert=True)
+    return row
 
 
 _dns_pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="reverse-dns")

@@ -10,7 +10,7 @@ logger = logging.getLogger(__name__)
 
 
 class AccessLogMiddleware:
-    """Write one access-log row per request once the response is known."""
+    """Log one request once its response is known (privacy.access_log.access_record)."""
 
     def __init__(self, get_response):
         self.get_response = get_response

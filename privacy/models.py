@@ -447,6 +447,8 @@ class AccessLog(models.Model):
     user_agent = models.CharField(_("user agent"), max_length=300, blank=True)
     domain = models.CharField(_("connection-source domain"), max_length=255, blank=True)
     domain_resolved = models.BooleanField(_("domain looked up"), default=False, db_index=True)
+    # Given as the request is served: a row a drain hands over twice is written once.
+    key = models.UUIDField(_("entry key"), null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         ordering = ["-at", "-pk"]

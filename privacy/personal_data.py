@@ -12,6 +12,7 @@ from privacy.models import (
     StaffAuditLog,
 )
 from privacy.registry import Erase, PersonalData, Retention, register
+from privacy.services import access_logs_flush
 
 register(
     PersonalData(
@@ -137,6 +138,7 @@ register(
         person_field="user",
         export_fields=("at", "method", "path", "status", "ip_address", "user_agent", "domain"),
         erase=Erase.DELETE,
+        write_pending=access_logs_flush,
     )
 )
 

@@ -53,6 +53,10 @@ In ``<app>/personal_data.py``::
     For a revision request (policy 7): field name -> label of the values a person
     may ask to correct, and ``revise(obj, changes) -> list[str]`` that applies
     them through the app's own service and returns the names that changed.
+``write_pending``
+    A callable for a model whose rows may still be on their way to the table
+    (the access log waits in a Redis buffer for a few seconds): it writes them,
+    and it runs before the rows are exported or erased, so that none is missed.
 ``other_user_fields``
     Every other FK to the user on the model, each with a short explanation of
     the role (e.g. the staff member who decided). Such fields do not make the
@@ -110,6 +114,7 @@ class PersonalData:
     other_user_fields: dict[str, str] = field(default_factory=dict)
     revisable_fields: dict[str, str] = field(default_factory=dict)
     revise: Callable[[models.Model, dict[str, str]], list[str]] | None = None
+    write_pending: Callable[[], object] | None = None
 
     @property
     def label(self) -> str:
@@ -161,13 +166,21 @@ def entry_for(model: type[models.Model]) -> PersonalData | None:
     return _entries.get(model)
 
 
+def _pending_write() -> None:
+    for entry in entries():
+        if entry.write_pending is not None:
+            entry.write_pending()
+
+
 def export_for(user) -> dict[str, list[dict]]:
     """Everything held about a person, by model label, as JSON-ready rows."""
+    _pending_write()
     return {entry.label: [entry.export_row(o) for o in entry.rows_for(user)] for entry in entries()}
 
 
 def files_for(user) -> Iterator[tuple[str, models.fields.files.FieldFile]]:
     """(archive path, file) for every stored file that belongs to the person."""
+    _pending_write()
     for entry in entries():
         for obj in entry.rows_for(user):
             for name in entry.file_fields:
@@ -185,6 +198,7 @@ def erase_for(user) -> ErasureReport:
     The user model's own entry runs last, so that rows pointing at the user
     are handled while the account still exists.
     """
+    _pending_write()
     report = ErasureReport()
     today = timezone.localdate()
     ordered = sorted(entries(), key=lambda e: e.person_field is None)

@@ -3,11 +3,13 @@
 import datetime
 import io
 import json
+import logging
 import secrets
 import zipfile
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -22,6 +24,9 @@ from kaguaruoo.mail import mail_send, recipient_language
 from kaguaruoo.roles import Role
 from kaguaruoo.transitions import TransitionTable, transition_move
 from privacy import registry
+from privacy.access_log import access_log_row
+from privacy.access_log_buffer import LOCK_SECONDS as BUFFER_LOCK_SECONDS
+from privacy.access_log_buffer import buffer_drain, buffering
 from privacy.models import (
     AccessLog,
     AnonymisedExport,
@@ -35,6 +40,8 @@ from privacy.models import (
 from privacy.selectors import consent_latest, policy_current
 from privacy.signals import consent_withdrawn
 from privacy.staff_access import AuditOrigin, audit_write
+
+logger = logging.getLogger(__name__)
 
 
 class PrivacyError(Exception):
@@ -606,6 +613,46 @@ def access_log_domains_resolve(*, resolver=None, batch: int = 500) -> int:
             domain=reverse_dns(ip, **options), domain_resolved=True
         )
     return len(pending)
+
+
+def access_logs_drain(*, batch: int | None = None) -> int:
+    """Write the rows waiting in the access log's buffer into the table (beat, every 2 s)."""
+    return buffer_drain(_access_entries_write, batch=batch or settings.ACCESS_LOG_DRAIN_BATCH)
+
+
+def access_logs_flush() -> int:
+    """Write every row buffered until now, waiting for a drain under way to finish.
+
+    Run before a person's rows are read or erased (a disclosure, the data download, a
+    deletion), so that the requests of the last seconds are in what they get.
+    """
+    if not buffering():
+        return 0  # tasks run in-process: every row was written at once
+    return buffer_drain(
+        _access_entries_write,
+        batch=settings.ACCESS_LOG_DRAIN_BATCH,
+        wait=BUFFER_LOCK_SECONDS + 5,
+        queued_only=True,
+    )
+
+
+def _access_entries_write(entries: list[dict]) -> None:
+    """One INSERT for a batch; a row already written (a drain that died) is skipped."""
+    rows = []
+    for entry in entries:
+        try:
+            rows.append(access_log_row(entry))
+        except (KeyError, TypeError, ValueError):
+            logger.error("Access log buffer: malformed entry dropped: %r", entry)
+    # A person whose account went while the row waited is no longer named.
+    named = {row.user_id for row in rows if row.user_id is not None}
+    existing = set()
+    if named:
+        existing = set(get_user_model().objects.filter(pk__in=named).values_list("pk", flat=True))
+    for row in rows:
+        if row.user_id not in existing:
+            row.user_id = None
+    AccessLog.objects.bulk_create(rows, ignore_conflicts=True)
 
 
 def access_logs_purge(*, now: datetime.datetime | None = None) -> int:

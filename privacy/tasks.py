@@ -1,12 +1,15 @@
 """Thin Celery tasks: ids in, the privacy service does the work."""
 
 from celery import shared_task
+from redis import RedisError
 
 from privacy import services
+from privacy.access_log_buffer import BufferBusy
 from privacy.models import PrivacyRequest
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=30, max_retries=5)
+# Redis errors: the access log's buffer is written out before the archive is built.
+@shared_task(autoretry_for=(OSError, RedisError, BufferBusy), retry_backoff=30, max_retries=5)
 def privacy_archive_build(request_id: int) -> None:
     services.privacy_archive_build(privacy_request=PrivacyRequest.objects.get(pk=request_id))
 
@@ -14,6 +17,11 @@ def privacy_archive_build(request_id: int) -> None:
 @shared_task
 def identity_documents_purge() -> int:
     return services.identity_documents_purge()
+
+
+@shared_task
+def access_logs_drain() -> int:
+    return services.access_logs_drain()
 
 
 @shared_task

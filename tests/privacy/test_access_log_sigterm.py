@@ -1,0 +1,128 @@
+"""gunicorn serving the site with Redis is stopped with SIGTERM while requests arrive:
+every request that was answered is in the access log once the buffer is drained.
+
+The web processes get an empty database of their own (the page asked for reads
+nothing): whatever reaches the table came through Redis and the drain run here.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+import uuid
+
+import pytest
+import redis
+
+from privacy.models import AccessLog
+from privacy.services import access_logs_drain
+from tests.privacy.test_access_log_buffer import LOOPBACK_REDIS
+from tests.services import ROOT, free_port
+
+pytestmark = pytest.mark.django_db
+
+ANSWERED_BEFORE_SIGTERM = 40
+
+
+class Gunicorn:
+    def __init__(self, *, redis_url: str, key_prefix: str, workdir):
+        self.port = free_port()
+        self.log_path = workdir / "gunicorn.log"
+        self.env = {
+            **os.environ,
+            "DATABASE_URL": f"sqlite:///{workdir / 'web.sqlite3'}",
+            "REDIS_URL": redis_url,
+            "CACHE_KEY_PREFIX": key_prefix,
+            "VAR_DIR": str(workdir / "var"),
+            "DEBUG": "true",
+        }
+        self.process = None
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def start(self, timeout: float = 60.0) -> None:
+        self.process = subprocess.Popen(
+            [
+                sys.executable, "-m", "gunicorn", "kaguaruoo.wsgi:application",
+                "--bind", f"127.0.0.1:{self.port}", "--workers", "2", "--graceful-timeout", "20",
+            ],
+            cwd=ROOT, env=self.env, stdout=self.log_path.open("w"), stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited: {self.log_path.read_text()[-2000:]}")
+            try:
+                urllib.request.urlopen(self.url("/healthz"), timeout=2)  # not logged
+                return
+            except urllib.error.HTTPError:
+                return  # answering, whatever it thinks of its cache or broker
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError(f"gunicorn did not answer within {timeout}s")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=20)
+
+
+class Visitor(threading.Thread):
+    """Asks for a page again and again until the site stops answering."""
+
+    def __init__(self, site: Gunicorn):
+        super().__init__(daemon=True)
+        self.site = site
+        self.answered = 0
+        self.other_answers = []
+
+    def run(self):
+        while True:
+            try:
+                with urllib.request.urlopen(self.site.url("/terms/"), timeout=10) as response:
+                    response.read()
+                    self.answered += 1
+            except urllib.error.HTTPError as error:
+                self.other_answers.append(error.code)
+            except OSError:
+                return
+
+
+@pytest.fixture
+def site(settings, tmp_path):
+    url = settings.REDIS_URL or LOOPBACK_REDIS
+    prefix = f"test-{uuid.uuid4().hex}"
+    settings.REDIS_URL = url
+    settings.ACCESS_LOG_BUFFER_KEY = f"{prefix}:access-log"
+    connection = redis.Redis.from_url(url)
+    connection.ping()
+    site = Gunicorn(redis_url=url, key_prefix=prefix, workdir=tmp_path)
+    site.start()
+    yield site
+    site.stop()
+    keys = list(connection.scan_iter(f"{prefix}:*"))
+    if keys:
+        connection.delete(*keys)
+
+
+def test_stopping_the_web_processes_with_sigterm_loses_no_access_log_row(site):
+    visitor = Visitor(site)
+    visitor.start()
+    deadline = time.monotonic() + 60
+    while visitor.answered < ANSWERED_BEFORE_SIGTERM and time.monotonic() < deadline:
+        time.sleep(0.01)
+
+    site.process.send_signal(signal.SIGTERM)
+    assert site.process.wait(timeout=30) == 0
+    visitor.join(timeout=30)
+
+    assert visitor.answered >= ANSWERED_BEFORE_SIGTERM
+    assert visitor.other_answers == []
+    assert not AccessLog.objects.exists()
+    assert access_logs_drain() == visitor.answered
+    assert AccessLog.objects.filter(path="/terms/", status=200).count() == visitor.answered
