@@ -34,7 +34,7 @@ from privacy.services import (
 from tests.accounts.factories import UserFactory
 from tests.privacy.helpers import reauthenticate, sign_in
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.integration]
 
 LOOPBACK_REDIS = "redis://127.0.0.1:6379/0"
 

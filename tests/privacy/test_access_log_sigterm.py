@@ -23,7 +23,7 @@ from privacy.services import access_logs_drain
 from tests.privacy.test_access_log_buffer import LOOPBACK_REDIS
 from tests.services import ROOT, free_port
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
 ANSWERED_BEFORE_SIGTERM = 40
 
