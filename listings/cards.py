@@ -17,6 +17,7 @@ import functools
 import hashlib
 import logging
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from django.core.cache import cache
 from django.template.loader import get_template
@@ -77,14 +78,18 @@ def total_line(total: int, months: int) -> SafeString:
 
 
 def _entry(listing: Listing) -> dict:
-    """What the cache keeps of a card: its HTML split at the holes, and what fills them."""
+    """What the cache keeps of a card: its HTML split at the holes, the station line of
+    each of its stations (nearest first) and what its stay's cost is reckoned from."""
     cover = listing.cover_photos[0] if listing.cover_photos else None
     card = {"listing": listing, "cover": cover, **{name: hole(name) for name in HOLES}}
     html = get_template(CARD_TEMPLATE).render({"card": card})
     return {
         "parts": holes_split(html),
         "stations": [
-            (row.station_id, row.station.name, row.station.name_romaji, row.distance_m)
+            (
+                row.station_id,
+                str(station_line(row.station.name, row.station.name_romaji, row.distance_m)),
+            )
             for row in listing.stations.all()
         ],
         "pricing": {field: getattr(listing, field) for field in PRICING},
@@ -96,13 +101,12 @@ def _fill(entry: dict, *, searched: set[int], stay: Stay) -> SafeString:
     chosen = next((s for s in stations if s[0] in searched), stations[0] if stations else None)
     values = {
         "query": f"?move_in={stay.move_in:%Y-%m-%d}&amp;months={stay.months}" if stay else "",
-        "station": station_line(*chosen[1:]) if chosen else "",
+        "station": chosen[1] if chosen else "",
         "total": "",
     }
     if stay:
-        cost = listing_stay_cost(
-            listing=Listing(**entry["pricing"]), move_in=stay.move_in, months=stay.months
-        )
+        pricing = SimpleNamespace(**entry["pricing"])
+        cost = listing_stay_cost(listing=pricing, move_in=stay.move_in, months=stay.months)
         values["total"] = total_line(cost.total, cost.months)
     return holes_fill(entry["parts"], values)
 
