@@ -33,6 +33,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -162,17 +163,62 @@ def gunicorn_start(port: int, log: Path) -> subprocess.Popen:
     sys.exit(f"gunicorn did not answer /healthz within 60 s:\n{log.read_text()}")
 
 
+def cpu_seconds(pid: str) -> float:
+    """CPU time (user + system) of a process, from /proc; 0 once it has ended."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (FileNotFoundError, ProcessLookupError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime, stime
+
+
 def workers_cpu_seconds(server: subprocess.Popen) -> float:
-    """CPU time (user + system) of the gunicorn master's worker processes, from /proc."""
+    """CPU time of the gunicorn master's worker processes."""
     children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
-    total = 0
-    for pid in children:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except FileNotFoundError:
-            continue
-        total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total / CLOCK_TICKS
+    return sum(cpu_seconds(pid) for pid in children)
+
+
+class DatabaseCpu:
+    """CPU time of the PostgreSQL backends connected to the bench's database.
+
+    Sampled from /proc twice a second, as a backend may end mid-phase (connections
+    live CONN_MAX_AGE = 60 s): one that ends loses at most its last half second.
+    """
+
+    def __init__(self, database: str):
+        self.marker = f" {database} ".encode()
+        self.before: dict[str, float] = {}
+        self.latest: dict[str, float] = {}
+        self.stop = threading.Event()
+
+    def backends(self) -> dict[str, float]:
+        found = {}
+        for entry in Path("/proc").iterdir():
+            try:
+                if entry.name.isdigit() and (entry / "comm").read_bytes() == b"postgres\n":
+                    title = (entry / "cmdline").read_bytes()
+                    if self.marker in title:
+                        found[entry.name] = cpu_seconds(entry.name)
+            except (FileNotFoundError, ProcessLookupError):
+                continue
+        return found
+
+    def sample(self) -> None:
+        while not self.stop.wait(0.5):
+            self.latest.update(self.backends())
+
+    def __enter__(self):
+        self.before = self.backends()
+        self.latest = dict(self.before)
+        self.sampler = threading.Thread(target=self.sample, daemon=True)
+        self.sampler.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop.set()
+        self.sampler.join()
+        self.latest.update(self.backends())
+        self.seconds = sum(cpu - self.before.get(pid, 0.0) for pid, cpu in self.latest.items())
 
 
 @dataclass
@@ -197,6 +243,7 @@ class Result:
     statuses: Counter
     distinct_urls: int
     server_cpu_s: float
+    database_cpu_s: float
     client_cpu_s: float
 
     @property
@@ -258,7 +305,10 @@ def page_load(
     cpu_before, client_before = workers_cpu_seconds(server), time.process_time()
     started = time.perf_counter()
     until = time.monotonic() + seconds
-    with ThreadPoolExecutor(clients) as pool:
+    with (
+        DatabaseCpu(settings.DATABASES["default"]["NAME"]) as database,
+        ThreadPoolExecutor(clients) as pool,
+    ):
         outcomes = list(
             pool.map(
                 lambda n: client_run(port, page, until, random.Random(seed * 1000 + n)),
@@ -278,6 +328,7 @@ def page_load(
         statuses=statuses,
         distinct_urls=len(urls),
         server_cpu_s=workers_cpu_seconds(server) - cpu_before,
+        database_cpu_s=database.seconds,
         client_cpu_s=time.process_time() - client_before,
     )
 
@@ -313,15 +364,16 @@ def report(results: list[Result], *, clients: int, listings: int) -> None:
     )
     print(
         f"{'page':34} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'errors':>6} "
-        f"{'req/s ratio':>11} {'p95 ratio':>9} {'server CPU ms/req':>17} {'client CPU':>10}"
+        f"{'req/s ratio':>11} {'p95 ratio':>9} {'CPU ms/req: web':>15} {'db':>5} {'client':>6}"
     )
     for result in results:
         p50, p95 = percentile(result.latencies_ms, 50), percentile(result.latencies_ms, 95)
         print(
             f"{result.page.name:34} {result.per_second:7.1f} {p50:7.1f} {p95:7.1f} "
             f"{result.errors:6} {result.per_second / bare.per_second:10.2f}x "
-            f"{p95 / bare_p95:8.2f}x {1000 * result.server_cpu_s / result.requests:17.2f} "
-            f"{100 * result.client_cpu_s / result.seconds:9.0f}%"
+            f"{p95 / bare_p95:8.2f}x {1000 * result.server_cpu_s / result.requests:15.2f} "
+            f"{1000 * result.database_cpu_s / result.requests:5.2f} "
+            f"{1000 * result.client_cpu_s / result.requests:6.2f}"
         )
     search = results[1]
     print(f"\nsearch: {search.distinct_urls:,} distinct queries in {search.requests:,} requests")
