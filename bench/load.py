@@ -3,8 +3,10 @@
 Seeds 100,000 listings (bench/search.py's seed) and a signed contract's message
 thread with 50 messages (bench/contracts.py's seed) into a PostgreSQL database of
 its own, starts gunicorn with 2 sync workers on a free loopback port serving the
-site with the bare view in front (bench/load_wsgi.py, DEBUG off), then for each
-page in turn keeps `--clients` connections busy for `--seconds`:
+site with the bare view in front (bench/load_wsgi.py, DEBUG off), then keeps
+`--clients` connections busy on each page for `--seconds` in all, in slices of
+`--slice` seconds taken page after page, round after round (so that the other
+load of a shared machine weighs on every page alike):
 
 - bare view: /bench/bare/, a small template through the whole middleware stack;
 - search, cold: every request a random filter combination (a Tokyo station, walk
@@ -241,10 +243,22 @@ class Result:
     seconds: float
     latencies_ms: list[float]
     statuses: Counter
-    distinct_urls: int
+    urls: set[str]
     server_cpu_s: float
     database_cpu_s: float
     client_cpu_s: float
+
+    def __add__(self, other: "Result") -> "Result":
+        return Result(
+            page=self.page,
+            seconds=self.seconds + other.seconds,
+            latencies_ms=self.latencies_ms + other.latencies_ms,
+            statuses=self.statuses + other.statuses,
+            urls=self.urls | other.urls,
+            server_cpu_s=self.server_cpu_s + other.server_cpu_s,
+            database_cpu_s=self.database_cpu_s + other.database_cpu_s,
+            client_cpu_s=self.client_cpu_s + other.client_cpu_s,
+        )
 
     @property
     def requests(self) -> int:
@@ -301,7 +315,6 @@ def page_check(port: int, page: Page, rng: random.Random) -> None:
 def page_load(
     port: int, page: Page, *, seconds: float, clients: int, server: subprocess.Popen, seed: int
 ) -> Result:
-    page_check(port, page, random.Random(seed))
     cpu_before, client_before = workers_cpu_seconds(server), time.process_time()
     started = time.perf_counter()
     until = time.monotonic() + seconds
@@ -326,7 +339,7 @@ def page_load(
         seconds=elapsed,
         latencies_ms=[ms for outcome in outcomes for ms in outcome.latencies_ms],
         statuses=statuses,
-        distinct_urls=len(urls),
+        urls=urls,
         server_cpu_s=workers_cpu_seconds(server) - cpu_before,
         database_cpu_s=database.seconds,
         client_cpu_s=time.process_time() - client_before,
@@ -376,7 +389,7 @@ def report(results: list[Result], *, clients: int, listings: int) -> None:
             f"{1000 * result.client_cpu_s / result.requests:6.2f}"
         )
     search = results[1]
-    print(f"\nsearch: {search.distinct_urls:,} distinct queries in {search.requests:,} requests")
+    print(f"\nsearch: {len(search.urls):,} distinct queries in {search.requests:,} requests")
     for result in results:
         if result.errors:
             print(f"{result.page.name}: answers {dict(result.statuses)}")
@@ -392,6 +405,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=60, help="load time per page")
     parser.add_argument("--clients", type=int, default=6, help="concurrent connections")
+    parser.add_argument(
+        "--slice", type=float, default=10, help="seconds a page runs before the next page's turn"
+    )
     parser.add_argument("--listings", type=int, default=100_000)
     args = parser.parse_args()
     try:
@@ -415,18 +431,23 @@ def main() -> None:
     log = Path(tempfile.mkdtemp(prefix="kagu_bench_load_")) / "gunicorn.log"
     port = free_port()
     server = gunicorn_start(port, log)
+    slices = max(1, round(args.seconds / args.slice))
     try:
-        results = []
         for number, page in enumerate(pages):
-            if page.name.startswith("search"):
-                search_cache_invalidate()
-            print(f"  {page.name}: {args.seconds:.0f} s ...", flush=True)
-            results.append(
-                page_load(
-                    port, page, seconds=args.seconds, clients=args.clients, server=server,
-                    seed=number + 1,
-                )
-            )  # fmt: skip
+            page_check(port, page, random.Random(number))
+        search_cache_invalidate()
+        # Page after page in short slices, round after round: a machine whose other load
+        # changes during the run changes it for every page alike.
+        totals: list[Result | None] = [None] * len(pages)
+        for round_number in range(slices):
+            print(f"  round {round_number + 1} of {slices}", flush=True)
+            for number, page in enumerate(pages):
+                part = page_load(
+                    port, page, seconds=args.seconds / slices, clients=args.clients,
+                    server=server, seed=round_number * 100 + number,
+                )  # fmt: skip
+                totals[number] = part if totals[number] is None else totals[number] + part
+        results = [total for total in totals if total is not None]
     finally:
         server.terminate()
         server.wait(timeout=30)
