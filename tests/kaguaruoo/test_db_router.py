@@ -29,10 +29,14 @@ WRITES = ("INSERT", "UPDATE", "DELETE")
 @pytest.fixture(scope="module", autouse=True)
 def replica_alias(django_db_setup, django_db_blocker):
     """The alias "replica", made Django's test mirror of the primary as the test runner
-    makes a TEST MIRROR alias (the settings have one only with DATABASE_REPLICA_URL).
+    makes a TEST MIRROR alias. The settings have one only with DATABASE_REPLICA_URL
+    (and then the test runner has mirrored it already).
 
     Module-wide, so that it exists before a test declares the databases it uses.
     """
+    if "replica" in connections.settings:
+        yield
+        return
     default = connections["default"]
     connections.settings["replica"] = {
         **copy.deepcopy(default.settings_dict),
