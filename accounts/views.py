@@ -10,6 +10,7 @@ from django.views.i18n import set_language
 from accounts.forms import ProfileForm
 from accounts.selectors import profile_public_fields, user_get_public
 from accounts.services import user_identity_update, user_language_set
+from kaguaruoo.db_router import replica_reads
 from privacy.services import identity_is_verified
 
 
@@ -28,6 +29,7 @@ def profile_edit(request):
     return render(request, "accounts/user_form.html", {"form": form})
 
 
+@replica_reads
 def public_profile(request, pk):
     member = user_get_public(pk=pk)
     return render(

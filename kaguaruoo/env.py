@@ -38,28 +38,31 @@ def _split(name: str, value: str, schemes: set[str]):
     return parts
 
 
-def database_config(value: str, *, base_dir: Path) -> dict:
-    """DATABASE_URL -> a DATABASES entry. sqlite:///var/db.sqlite3 is relative to base_dir."""
-    parts = _split("DATABASE_URL", value, set(DATABASE_ENGINES))
+def database_config(value: str, *, base_dir: Path, name: str = "DATABASE_URL") -> dict:
+    """DATABASE_URL (or the variable `name`) -> a DATABASES entry.
+
+    sqlite:///var/db.sqlite3 is relative to base_dir.
+    """
+    parts = _split(name, value, set(DATABASE_ENGINES))
     engine = DATABASE_ENGINES[parts.scheme]
     if parts.scheme == "sqlite":
         path = unquote(parts.path)
         if not path or path == "/":
-            raise SettingsError(f"DATABASE_URL names no SQLite file: {value!r}")
+            raise SettingsError(f"{name} names no SQLite file: {value!r}")
         # sqlite:///relative/file and sqlite:////absolute/file, as in dj-database-url.
-        name = path[1:] if path.startswith("/") else path
-        name = str(name if Path(name).is_absolute() else base_dir / name)
-        return {"ENGINE": engine, "NAME": name, "OPTIONS": {"timeout": 20}}
-    name = unquote(parts.path.lstrip("/"))
-    if not name or not parts.hostname:
-        raise SettingsError(f"DATABASE_URL needs a host and a database name: {value!r}")
+        file = path[1:] if path.startswith("/") else path
+        file = str(file if Path(file).is_absolute() else base_dir / file)
+        return {"ENGINE": engine, "NAME": file, "OPTIONS": {"timeout": 20}}
+    database = unquote(parts.path.lstrip("/"))
+    if not database or not parts.hostname:
+        raise SettingsError(f"{name} needs a host and a database name: {value!r}")
     options = {key: values[-1] for key, values in parse_qs(parts.query).items()}
     # Compiling a plan (JIT) costs more than our short queries take; the site's reads
     # are index lookups of a page of rows. ?options=... in the URL replaces this.
     options.setdefault("options", "-c jit=off")
     return {
         "ENGINE": engine,
-        "NAME": name,
+        "NAME": database,
         "USER": unquote(parts.username or ""),
         "PASSWORD": unquote(parts.password or ""),
         "HOST": parts.hostname,

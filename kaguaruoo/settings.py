@@ -22,6 +22,16 @@ try:
             env.str("DATABASE_URL", default="sqlite:///var/db.sqlite3"), base_dir=BASE_DIR
         )
     }
+    # A PostgreSQL replica for the public pages' reads (kaguaruoo/db_router.py); tests
+    # use Django's test mirror of the primary in its place.
+    DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
+    if DATABASE_REPLICA_URL:
+        DATABASES["replica"] = {
+            **reader.database_config(
+                DATABASE_REPLICA_URL, base_dir=BASE_DIR, name="DATABASE_REPLICA_URL"
+            ),
+            "TEST": {"MIRROR": "default"},
+        }
     REDIS_URL = env.str("REDIS_URL", default="")
     if REDIS_URL:
         reader.redis_url(REDIS_URL)
@@ -29,6 +39,11 @@ try:
     USE_HTTPS = reader.boolean(env, "USE_HTTPS", default=not DEBUG)
 except reader.SettingsError as error:
     sys.exit(f"Configuration error: {error}")
+
+DATABASE_ROUTERS = ["kaguaruoo.db_router.ReplicaRouter"]
+# After a write, how long that browser keeps reading the primary rather than the replica
+# (longer than the replica's usual lag).
+DATABASE_REPLICA_STICKY_SECONDS = env.int("DATABASE_REPLICA_STICKY_SECONDS", default=10)
 
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
@@ -87,6 +102,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "privacy.middleware.AccessLogMiddleware",
     "privacy.middleware.AnalyticsCookieMiddleware",
+    # Last, so that only the view's own writes count (not the session's or the log's).
+    "kaguaruoo.db_router.RecentWriteMiddleware",
 ]
 
 ROOT_URLCONF = "kaguaruoo.urls"

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from kaguaruoo.actions import action_redirect
+from kaguaruoo.db_router import replica_reads
 from listings import photos as photo_services
 from listings import selectors, services
 from listings.cards import Stay, search_cards
@@ -91,6 +92,7 @@ def _result_cards(page: Page, filters: dict) -> list:
     return search_cards(listings=page.object_list, searched=page.searched, stay=stay)
 
 
+@replica_reads
 def search(request):
     form = SearchForm(request.GET or None)
     filters = form.filters() if form.is_bound else {}
@@ -116,6 +118,7 @@ def search(request):
     )
 
 
+@replica_reads
 def detail(request, pk, slug=None):
     listing = selectors.listing_get_for_viewer(user=request.user, pk=pk)
     canonical = listing.get_absolute_url()
