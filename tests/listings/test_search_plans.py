@@ -82,7 +82,7 @@ def test_the_check_sees_a_sequential_scan_when_the_index_is_gone():
     assert connection.vendor == "postgresql"
     seed(3_000, verbose=False, vacuum=False)
     with connection.cursor() as cursor:
-        cursor.execute("DROP INDEX listing_published_newest")
+        cursor.execute("DROP INDEX listing_published_newest_places")
         cursor.execute("DROP INDEX listings_listing_published_at_36a0ce43")
 
     plan = plan_of(*search_sql({}))
