@@ -38,6 +38,9 @@ def _split(name: str, value: str, schemes: set[str]):
     return parts
 
 
+POSTGRES_OPTIONS = "-c jit=off -c max_parallel_workers_per_gather=0"
+
+
 def database_config(value: str, *, base_dir: Path, name: str = "DATABASE_URL") -> dict:
     """DATABASE_URL (or the variable `name`) -> a DATABASES entry.
 
@@ -57,9 +60,10 @@ def database_config(value: str, *, base_dir: Path, name: str = "DATABASE_URL") -
     if not database or not parts.hostname:
         raise SettingsError(f"{name} needs a host and a database name: {value!r}")
     options = {key: values[-1] for key, values in parse_qs(parts.query).items()}
-    # Compiling a plan (JIT) costs more than our short queries take; the site's reads
-    # are index lookups of a page of rows. ?options=... in the URL replaces this.
-    options.setdefault("options", "-c jit=off")
+    # The site's reads are index lookups of a page of rows, many at once: compiling a
+    # plan (JIT) or starting parallel workers for one costs more than it saves and
+    # takes cores from the other requests. ?options=... in the URL replaces this.
+    options.setdefault("options", POSTGRES_OPTIONS)
     return {
         "ENGINE": engine,
         "NAME": database,

@@ -90,12 +90,13 @@ def test_postgres_url_gives_every_connection_part():
     assert config["ENGINE"] == "django.db.backends.postgresql"
     assert (config["USER"], config["PASSWORD"]) == ("kagu", "p@ss")
     assert (config["HOST"], config["PORT"], config["NAME"]) == ("db.internal", "6432", "kaguaruoo")
-    assert config["OPTIONS"] == {"sslmode": "require", "options": "-c jit=off"}
+    assert config["OPTIONS"] == {"sslmode": "require", "options": reader.POSTGRES_OPTIONS}
 
 
-def test_postgres_compiles_no_plans_unless_the_url_says_otherwise():
+def test_postgres_plans_without_jit_or_parallel_workers_unless_the_url_says_otherwise():
     url = "postgres://kagu@db.internal/kaguaruoo"
-    assert reader.database_config(url, base_dir=Path("/"))["OPTIONS"]["options"] == "-c jit=off"
+    options = reader.database_config(url, base_dir=Path("/"))["OPTIONS"]["options"]
+    assert options == "-c jit=off -c max_parallel_workers_per_gather=0"
     chosen = reader.database_config(url + "?options=-c%20work_mem%3D8MB", base_dir=Path("/"))
     assert chosen["OPTIONS"]["options"] == "-c work_mem=8MB"
 
