@@ -11,6 +11,10 @@ template render:
     html = holes_fill(parts, {"value": escape(value)})
 """
 
+import functools
+import hashlib
+
+from django.template.loader import get_template
 from django.utils.safestring import SafeString, mark_safe
 
 MARK = "\x00"
@@ -31,3 +35,14 @@ def holes_fill(parts: tuple[str, ...] | list[str], values: dict) -> SafeString:
     return mark_safe(  # noqa: S308 - parts are rendered templates; values escaped HTML
         "".join(part if n % 2 == 0 else str(values.get(part, "")) for n, part in enumerate(parts))
     )
+
+
+@functools.lru_cache(maxsize=64)
+def _digest(source: str) -> str:
+    return hashlib.sha256(source.encode()).hexdigest()[:12]
+
+
+def template_digest(name: str) -> str:
+    """A short digest of a template's text, for the keys of what is rendered from it, so
+    that an edited template (a release, or a change in development) is rendered again."""
+    return _digest(get_template(name).template.source)

@@ -13,8 +13,6 @@ database as before.
 """
 
 import datetime
-import functools
-import hashlib
 import logging
 from dataclasses import dataclass
 from types import SimpleNamespace
@@ -26,7 +24,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
-from kaguaruoo.holes import hole, holes_fill, holes_split
+from kaguaruoo.holes import hole, holes_fill, holes_split, template_digest
 from listings import selectors
 from listings.models import Listing
 from listings.pricing import listing_stay_cost
@@ -50,15 +48,9 @@ class Stay:
         return bool(self.move_in and self.months)
 
 
-@functools.cache
-def _template_digest() -> str:
-    source = get_template(CARD_TEMPLATE).template.source
-    return hashlib.sha256(source.encode()).hexdigest()[:12]
-
-
 def _key(listing_id: int, version: datetime.datetime, language: str) -> str:
     stamp = int(version.timestamp() * 1_000_000)
-    return f"listings:card:{_template_digest()}:{language}:{listing_id}:{stamp}"
+    return f"listings:card:{template_digest(CARD_TEMPLATE)}:{language}:{listing_id}:{stamp}"
 
 
 def station_line(name: str, romaji: str, distance_m: int) -> SafeString:

@@ -8,16 +8,15 @@ listing's id, its `updated_at` (which photo changes move too), the language and 
 template's digest. A request then reads one cache entry and renders the holes.
 """
 
-import functools
 import hashlib
 import logging
 
 from django.core.cache import cache
 from django.template.loader import get_template, render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.safestring import SafeString
 
-from kaguaruoo.holes import hole, holes_fill, holes_split
+from kaguaruoo.holes import hole, holes_fill, holes_split, template_digest
 from kaguaruoo.slots import slot_render
 from listings import selectors
 from listings.models import Listing, ListingPhoto
@@ -26,28 +25,20 @@ logger = logging.getLogger(__name__)
 
 BODY_TEMPLATE = "listings/partials/listing_body.html"
 BODY_SECONDS = 24 * 3600
+ASIDE_TEMPLATE = "listings/partials/listing_aside.html"
+ASIDE_SECONDS = 3600
 HOLES = ("warning", "aside", "booked", "reviews")
-
-
-@functools.cache
-def _template_digest() -> str:
-    source = get_template(BODY_TEMPLATE).template.source
-    return hashlib.sha256(source.encode()).hexdigest()[:12]
 
 
 def _key(listing: Listing, language: str) -> str:
     stamp = int(listing.updated_at.timestamp() * 1_000_000)
-    return f"listings:page:{_template_digest()}:{language}:{listing.pk}:{stamp}"
+    return f"listings:page:{template_digest(BODY_TEMPLATE)}:{language}:{listing.pk}:{stamp}"
 
 
 def _parts(listing: Listing) -> tuple[str, ...]:
     """The body of the listing's page, split at its holes, from the cache or rendered."""
     key = _key(listing, translation.get_language())
-    try:
-        parts = cache.get(key)
-    except Exception:  # The cache is down: the body is rendered from the database.
-        logger.warning("Listing page body not read from the cache", exc_info=True)
-        parts = None
+    parts = _cache_get(key)
     if parts is None:
         context = {
             "listing": listing,
@@ -57,11 +48,46 @@ def _parts(listing: Listing) -> tuple[str, ...]:
             **{name: hole(name) for name in HOLES},
         }
         parts = holes_split(get_template(BODY_TEMPLATE).render(context))
-        try:
-            cache.set(key, parts, BODY_SECONDS)
-        except Exception:
-            logger.warning("Listing page body not written to the cache", exc_info=True)
+        _cache_set(key, parts, BODY_SECONDS)
     return parts
+
+
+def _cache_get(key: str):
+    try:
+        return cache.get(key)
+    except Exception:  # The cache is down: the part is rendered from the database.
+        logger.warning("Listing page part not read from the cache", exc_info=True)
+        return None
+
+
+def _cache_set(key: str, value, seconds: int) -> None:
+    try:
+        cache.set(key, value, seconds)
+    except Exception:
+        logger.warning("Listing page part not written to the cache", exc_info=True)
+
+
+def _aside(request, listing: Listing, aside: dict, booked: list) -> str:
+    """The stay and cost column. The one every visitor without a stay of their own sees
+    (the default stay, priced) is kept for the day under all it shows: the listing's
+    version, the host's name, the nights booked and the language."""
+    if request.GET or aside["is_owner"]:
+        return render_to_string(ASIDE_TEMPLATE, aside, request)
+    shown = [
+        template_digest(ASIDE_TEMPLATE),
+        translation.get_language(),
+        listing.pk,
+        listing.updated_at.isoformat(),
+        timezone.localdate().isoformat(),
+        listing.host.public_name,
+        *(f"{b.start_date}:{b.end_date}" for b in booked),
+    ]
+    key = "listings:aside:" + hashlib.sha256("|".join(map(str, shown)).encode()).hexdigest()
+    html = _cache_get(key)
+    if html is None:
+        html = render_to_string(ASIDE_TEMPLATE, aside, request)
+        _cache_set(key, html, ASIDE_SECONDS)
+    return html
 
 
 def listing_page_body(*, request, listing: Listing, aside: dict) -> SafeString:
@@ -72,7 +98,7 @@ def listing_page_body(*, request, listing: Listing, aside: dict) -> SafeString:
     context = {"listing": listing}
     booked = selectors.listing_booked_periods(listing=listing)
     values = {
-        "aside": render_to_string("listings/partials/listing_aside.html", aside, request),
+        "aside": _aside(request, listing, aside, booked),
         "booked": render_to_string("listings/partials/listing_booked.html", {"booked": booked})
         if booked
         else "",

@@ -182,3 +182,36 @@ def test_the_owner_of_a_paused_listing_sees_the_notice_on_the_kept_page(client, 
     page = client.get(listing.get_absolute_url()).content.decode()
 
     assert "only you can see this page" in page
+
+
+def test_a_visitors_own_stay_is_priced_for_them_beside_the_kept_default(client, listing):
+    default = client.get(listing.get_absolute_url()).text
+    move_in = days(40).replace(day=1)
+
+    chosen = client.get(
+        listing.get_absolute_url(), {"move_in": move_in.isoformat(), "months": 3}
+    ).text
+    again = client.get(listing.get_absolute_url()).text
+
+    def aside(page: str) -> str:
+        return page[page.index('<aside class="listing-side">') : page.index("</aside>")]
+
+    assert f'value="{move_in.isoformat()}"' in aside(chosen)
+    assert f'value="{move_in.isoformat()}"' not in aside(default)
+    assert aside(again) == aside(default)
+
+
+def test_a_host_who_changes_their_name_is_shown_by_it_on_the_kept_page(client, listing):
+    from accounts.models import Visibility
+
+    host = listing.host
+    host.last_name, host.last_name_visibility = "Before", Visibility.ALL_USERS
+    host.save()
+    assert ">Before</a>" in client.get(listing.get_absolute_url()).text
+    host.last_name = "Afterwards"
+    host.save()
+
+    page = client.get(listing.get_absolute_url()).text
+
+    assert ">Afterwards</a>" in page
+    assert ">Before</a>" not in page
