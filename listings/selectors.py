@@ -315,8 +315,10 @@ def _search_filtered(filters: dict, station_ids: list[int] | None) -> QuerySet[L
     if occupants := filters.get("occupants"):
         queryset = queryset.filter(max_occupants__gte=occupants)
     for item in filters.get("items", []):
+        # Asked of each listing the other filters leave (the (listing, item) key), not
+        # by reading every listing that has the item.
         queryset = queryset.filter(
-            pk__in=ListingItem.objects.filter(item=item).values("listing_id")
+            Exists(ListingItem.objects.filter(listing=OuterRef("pk"), item=item))
         )
     if filters.get("viewing"):
         queryset = queryset.filter(viewing_possible=True)
