@@ -1,8 +1,11 @@
 """Reads of listings, each carrying the joins its page needs."""
 
+import contextlib
 import datetime
+import hashlib
 import re
 
+from django.core.cache import cache
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -138,14 +141,35 @@ def stations_matching(name: str) -> list[int]:
     if not words:
         return []
     key = " ".join(words)
-    return list(
-        Station.objects.filter(
-            Q(name=name.strip())
-            | Q(name="".join(words))
-            | Q(name_kana="".join(words))
-            | Q(name_romaji__iexact=key)
-        ).values_list("id", flat=True)
+    return _station_lookup(
+        f"matching:{name.strip()}|{key}",
+        lambda: list(
+            Station.objects.filter(
+                Q(name=name.strip())
+                | Q(name="".join(words))
+                | Q(name_kana="".join(words))
+                | Q(name_romaji__iexact=key)
+            ).values_list("id", flat=True)
+        ),
     )
+
+
+STATION_LOOKUP_SECONDS = 600
+
+
+def _station_lookup(question: str, answer):
+    """A question about station names, answered from the shared cache when it was asked
+    in the last ten minutes: the stations change only when `load_stations` runs."""
+    key = "listings:stations:" + hashlib.sha256(question.encode()).hexdigest()[:32]
+    try:
+        found = cache.get(key)
+    except Exception:  # The cache is down: the database answers.
+        return answer()
+    if found is None:
+        found = answer()
+        with contextlib.suppress(Exception):
+            cache.set(key, found, STATION_LOOKUP_SECONDS)
+    return found
 
 
 def _near(station_ids: list[int], max_distance_m: int | None = None) -> Q:
@@ -210,9 +234,12 @@ def _place_q(word: str, *, station: bool) -> Q:
 
 
 def _is_a_station(word: str) -> bool:
-    return Station.objects.filter(
-        Q(name=word) | Q(name_kana=word) | Q(name_romaji__iexact=word)
-    ).exists()
+    return _station_lookup(
+        f"is-a-station:{word}",
+        lambda: Station.objects.filter(
+            Q(name=word) | Q(name_kana=word) | Q(name_romaji__iexact=word)
+        ).exists(),
+    )
 
 
 def _word_q(word: str) -> Q:
