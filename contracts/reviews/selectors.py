@@ -3,13 +3,19 @@
 import datetime
 
 from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import User
 from contracts.models import Review
 
 REVIEW_DAYS = 14
 PUBLIC_LIST_LENGTH = 10
+LISTING_REVIEWS_SECONDS = 300
+
+
+def listing_reviews_key(*, listing_id: int, language: str | None = None) -> str:
+    """Where a listing page's rendered reviews are kept, for a language (the current one)."""
+    return f"contracts:listing-reviews:{language or translation.get_language()}:{listing_id}"
 
 
 def reviews_published(

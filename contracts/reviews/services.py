@@ -8,8 +8,12 @@ move-out (`reviews_published` in reviews/selectors.py, the one definition of
 reading the other's.
 """
 
+import contextlib
 import datetime
+from functools import partial
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -19,7 +23,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from contracts.core.services import contract_mail_send
 from contracts.models import Contract, Review
-from contracts.reviews.selectors import REVIEW_DAYS
+from contracts.reviews.selectors import REVIEW_DAYS, listing_reviews_key
 
 
 def review_last_day(*, contract: Contract) -> datetime.date:
@@ -52,6 +56,15 @@ def review_check(*, contract: Contract, author: User) -> None:
 
 
 @transaction.atomic
+def _listing_reviews_retire(*, listing_id: int) -> None:
+    keys = [
+        listing_reviews_key(listing_id=listing_id, language=code)
+        for code, _name in settings.LANGUAGES
+    ]
+    with contextlib.suppress(Exception):  # Kept five minutes at most in any case.
+        cache.delete_many(keys)
+
+
 def review_write(*, contract: Contract, author: User, rating: int, body: str) -> Review:
     """One party's review of the other; the other party is told, without reading it yet."""
     review_check(contract=contract, author=author)
@@ -75,6 +88,7 @@ def review_write(*, contract: Contract, author: User, rating: int, body: str) ->
         raise ValidationError(
             _("You have already reviewed this stay."), code="duplicate"
         ) from error
+    transaction.on_commit(partial(_listing_reviews_retire, listing_id=contract.listing_id))
     both_written = contract.reviews.count() == 2
     contract_mail_send(
         to=review.subject,

@@ -1,8 +1,11 @@
 """The page where a party of a finished stay writes their review, the contract page's review
 section, and the published reviews shown on listing pages and public profiles."""
 
+import contextlib
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -87,8 +90,25 @@ def contract_section(*, contract: Contract, user: User, request=None) -> str:
 
 @slot_register("listing_reviews")
 def listing_reviews(*, request, listing) -> str:
+    """Kept five minutes per listing, language and day (reviews are published by the
+    day as well as by writing); a review written retires it at once."""
+    key = selectors.listing_reviews_key(listing_id=listing.pk)
+    today = timezone.localdate().isoformat()
+    kept = _kept(key)
+    if kept is not None and kept[0] == today:
+        return kept[1]
     summary = selectors.reviews_summary(selectors.reviews_public_for_listing(listing=listing))
-    return _review_list(request, summary, show_listing=False)
+    html = _review_list(request, summary, show_listing=False)
+    with contextlib.suppress(Exception):  # The cache is down: rendered each time.
+        cache.set(key, (today, html), selectors.LISTING_REVIEWS_SECONDS)
+    return html
+
+
+def _kept(key: str):
+    try:
+        return cache.get(key)
+    except Exception:
+        return None
 
 
 @slot_register("user_reviews")
