@@ -236,10 +236,13 @@ def notice_post(*, thread: Thread, actor: User, text: Callable[[], str], link: s
     )
 
 
-def thread_mark_read(*, thread: Thread, user: User) -> None:
-    """Everything in the thread up to now counts as read by `user`."""
+def thread_mark_read(*, thread: Thread, user: User, up_to: int | None = None) -> None:
+    """The thread's messages up to id `up_to` (by default every one so far) count as read
+    by `user`. A read mark only moves forward."""
     _check_party(thread, user)
-    latest = thread.messages.order_by("-id").values_list("id", flat=True).first() or 0
+    latest = up_to
+    if latest is None:
+        latest = thread.messages.order_by("-id").values_list("id", flat=True).first() or 0
     field = "tenant_last_read_id" if user.pk == thread.tenant_id else "host_last_read_id"
     Thread.objects.filter(pk=thread.pk, **{f"{field}__lt": latest}).update(**{field: latest})
 
