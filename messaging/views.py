@@ -6,7 +6,6 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -24,7 +23,7 @@ from messaging.forms import (
     MessageForm,
     NotificationPreferenceForm,
 )
-from messaging.fragments import fragment_key, fragments_render
+from messaging.fragments import fragments_render
 from messaging.models import DeliveryRequest, Message, Thread
 
 THREADS_PER_PAGE = 30
@@ -117,11 +116,9 @@ def _thread_entries(thread, messages, *, user, unmasked: bool) -> list[dict]:
     ]
     htmls = fragments_render(
         entries,
-        key=lambda entry: _entry_key(thread, entry, user=user, unmasked=unmasked),
-        render=lambda entry: render_to_string(
-            "messaging/partials/message.html",
-            {"entry": _entry_shown(thread, entry, user=user, unmasked=unmasked)},
-        ),
+        template="messaging/partials/message.html",
+        shown=lambda entry: _entry_key(thread, entry, user=user, unmasked=unmasked),
+        context=lambda entry: {"entry": _entry_shown(thread, entry, user=user, unmasked=unmasked)},
     )
     for entry, html in zip(entries, htmls, strict=True):
         entry["html"] = html
@@ -148,7 +145,7 @@ def _entry_shown(thread, entry, *, user, unmasked: bool) -> dict:
     }
 
 
-def _entry_key(thread, entry, *, user, unmasked: bool) -> str | None:
+def _entry_key(thread, entry, *, user, unmasked: bool) -> tuple | None:
     """Everything a message's HTML depends on; None for a pending delivery request."""
     message, delivery = entry["message"], entry["delivery"]
     if (
@@ -156,8 +153,7 @@ def _entry_key(thread, entry, *, user, unmasked: bool) -> str | None:
         and delivery.status == DeliveryRequest.Status.PENDING
     ):
         return None
-    return fragment_key(
-        "thread-message",
+    return (
         message.pk,
         message.kind,
         message.body,
@@ -176,24 +172,17 @@ def _entry_key(thread, entry, *, user, unmasked: bool) -> str | None:
     )
 
 
-# Where a thread page shows each form's fields.
-FORM_FIELDS = {
-    MessageForm: "messaging/partials/message_form_fields.html",
-    DeliveryRequestForm: "partials/form_fields.html",
-}
-
-
-def _forms_fields(*forms) -> list[SafeString | None]:
-    """Each form's fields as HTML; an unbound form's from the cache, since it reads the same
-    to everyone in a language. None for a bound form (or none), which the page renders."""
+def _forms_fields(message_form, delivery_form) -> list[SafeString | None]:
+    """The fields of the message form and of the delivery form (if any) as HTML; an unbound
+    form's from the cache, since it reads the same to everyone in a language. None for a
+    bound form, which the page renders with its errors."""
+    forms = [message_form, delivery_form]
+    template = "messaging/partials/thread_form_fields.html"
     return fragments_render(
         forms,
-        key=lambda form: (
-            None
-            if form is None or form.is_bound
-            else fragment_key("thread-form", FORM_FIELDS[type(form)])
-        ),
-        render=lambda form: render_to_string(FORM_FIELDS[type(form)], {"form": form}),
+        template=template,
+        shown=lambda form: None if form is None or form.is_bound else (type(form).__name__,),
+        context=lambda form: {"form": form, "is_message_form": form is message_form},
     )
 
 
