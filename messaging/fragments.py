@@ -61,19 +61,24 @@ def fragments_render[T](
     template: str,
     shown: Callable[[T], tuple | None],
     context: Callable[[T], dict],
+    before_rendering: Callable[[list[T]], object] | None = None,
 ) -> list[SafeString | None]:
     """Each item rendered with `template`, read from the cache in one call; the missing
     ones rendered (with `context(item)`, without the request) and kept.
 
     `shown(item)` gives every value the item's HTML shows; None for an item that
     cannot be kept (a form carrying the reader's CSRF token): its place in the list is
-    None, for the page to render itself.
+    None, for the page to render itself (so it is passed to `before_rendering` too, which
+    reads at once what rendering needs of every item that is not in the cache).
     """
     keys = []
     for item in items:
         values = shown(item)
         keys.append(None if values is None else fragment_key(template, *values))
     found = cache.get_many([key for key in keys if key is not None])
+    missing = [item for item, key in zip(items, keys, strict=True) if key not in found]
+    if missing and before_rendering is not None:
+        before_rendering(missing)
     made: dict[str, str] = {}
     htmls: list[SafeString | None] = []
     for item, key in zip(items, keys, strict=True):

@@ -199,17 +199,20 @@ def message_post(
     if kind == Message.Kind.TEXT and not body and attachment is None:
         raise ValidationError(_("Write a message or attach a file."))
     checked = attachment_check(attachment) if attachment is not None else None
-    message = Message.objects.create(
-        thread=thread, sender=sender, body=body, kind=kind, link=link, texts=texts or {}
-    )
-    if checked is not None:
-        stored = Attachment(message=message)
-        attachment_store(obj=stored, file=attachment, checked=checked)
-        stored.save()
-    read_field = "tenant_last_read_id" if sender.pk == thread.tenant_id else "host_last_read_id"
-    Thread.objects.filter(pk=thread.pk).update(
-        last_message_at=message.created_at, **{read_field: message.pk}
-    )
+    # A reader sees the message with its file or not at all: a thread page keeps a
+    # message's HTML in the cache without asking for its files again.
+    with transaction.atomic():
+        message = Message.objects.create(
+            thread=thread, sender=sender, body=body, kind=kind, link=link, texts=texts or {}
+        )
+        if checked is not None:
+            stored = Attachment(message=message)
+            attachment_store(obj=stored, file=attachment, checked=checked)
+            stored.save()
+        read_field = "tenant_last_read_id" if sender.pk == thread.tenant_id else "host_last_read_id"
+        Thread.objects.filter(pk=thread.pk).update(
+            last_message_at=message.created_at, **{read_field: message.pk}
+        )
     if notify:
         from messaging.tasks import message_notify
 

@@ -119,6 +119,9 @@ def _thread_entries(thread, messages, *, user, unmasked: bool) -> list[dict]:
         template="messaging/partials/message.html",
         shown=lambda entry: _entry_key(thread, entry, user=user, unmasked=unmasked),
         context=lambda entry: {"entry": _entry_shown(thread, entry, user=user, unmasked=unmasked)},
+        before_rendering=lambda missing: selectors.messages_with_attachments(
+            [entry["message"] for entry in missing]
+        ),
     )
     for entry, html in zip(entries, htmls, strict=True):
         entry["html"] = html
@@ -165,7 +168,7 @@ def _entry_key(thread, entry, *, user, unmasked: bool) -> tuple | None:
         message.sender.public_name,
         user.pk == thread.tenant_id,
         unmasked,
-        tuple((a.pk, a.original_name, a.size) for a in message.attachment_list),
+        # A message's files are stored with it in one transaction and go when it is erased.
         (delivery.pk, delivery.status, delivery.delivery_date, delivery.item, delivery.carrier)
         if delivery
         else None,
