@@ -1,6 +1,8 @@
 """Reads of threads and messages, each carrying the joins its page needs."""
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, F, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -68,15 +70,101 @@ def threads_for_user(*, user: User) -> QuerySet[Thread]:
     )
 
 
+# What a message of a thread page shows of its sender (`User.public_name`) and of the
+# delivery request it carries: reading no more keeps building thirty of them cheap.
+SENDER_SHOWN = ("id", "account_type", "corporation_name", "last_name", "last_name_visibility")
+DELIVERY_SHOWN = (
+    "id",
+    "thread_id",
+    "message_id",
+    "decision_message_id",
+    "status",
+    "delivery_date",
+    "item",
+    "carrier",
+)
+
+
 def thread_messages(*, thread: Thread) -> QuerySet[Message]:
-    """A thread's messages in order, with sender, files and delivery requests."""
+    """A thread's messages in order, with what the page shows of their sender and delivery
+    requests. Their files are read by `messages_with_attachments`, for the messages whose
+    HTML is not in the cache."""
     return (
-        thread.messages.select_related(
-            "sender", "delivery_request", "decided_delivery", "decided_delivery__message"
+        thread.messages.select_related("sender", "delivery_request", "decided_delivery")
+        .only(
+            "id",
+            "thread_id",
+            "sender_id",
+            "kind",
+            "body",
+            "texts",
+            "erased",
+            "link",
+            "created_at",
+            *(f"sender__{field}" for field in SENDER_SHOWN),
+            *(f"delivery_request__{field}" for field in DELIVERY_SHOWN),
+            *(f"decided_delivery__{field}" for field in DELIVERY_SHOWN),
         )
-        .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("id")))
         .order_by("id")
     )
+
+
+def messages_with_attachments(messages: list[Message]) -> list[Message]:
+    """`messages`, each with its files in `attachment_list`: one query, none for no messages."""
+    prefetch_related_objects(
+        messages,
+        Prefetch(
+            "attachments", queryset=Attachment.objects.order_by("id"), to_attr="attachment_list"
+        ),
+    )
+    return messages
+
+
+MESSAGES_PER_PAGE = 30
+
+
+@dataclass(frozen=True)
+class MessageWindow:
+    """One page of a thread: consecutive messages, oldest first, and the cursors around it."""
+
+    messages: list[Message]
+    older: int | None  # `before` for the page of older messages; None when none are older
+    newer: int | None  # `after` for the page of newer messages; None on the newest page
+
+
+def thread_messages_window(
+    *,
+    thread: Thread,
+    before: int | None = None,
+    after: int | None = None,
+    size: int = MESSAGES_PER_PAGE,
+) -> MessageWindow:
+    """`size` messages of the thread: the newest, those just before message id `before`, or
+    those just after message id `after`. One query wherever the page lies in a thread of
+    any length; a cursor past either end gives the newest."""
+    messages = thread_messages(thread=thread)
+    if before is not None:
+        # Whether anything is newer than the page rides on the page's own query.
+        newer_exist = Exists(Message.objects.filter(thread=thread, id__gte=before))
+        rows = list(
+            messages.filter(id__lt=before).annotate(beyond=newer_exist).order_by("-id")[: size + 1]
+        )
+        if rows:
+            page = rows[:size][::-1]
+            older = page[0].id if len(rows) > size else None
+            return MessageWindow(page, older=older, newer=page[-1].id if page[-1].beyond else None)
+    elif after is not None:
+        older_exist = Exists(Message.objects.filter(thread=thread, id__lte=after))
+        rows = list(
+            messages.filter(id__gt=after).annotate(beyond=older_exist).order_by("id")[: size + 1]
+        )
+        if rows:
+            page = rows[:size]
+            newer = page[-1].id if len(rows) > size else None
+            return MessageWindow(page, older=page[0].id if page[0].beyond else None, newer=newer)
+    rows = list(messages.order_by("-id")[: size + 1])
+    page = rows[:size][::-1]
+    return MessageWindow(page, older=page[0].id if len(rows) > size else None, newer=None)
 
 
 def thread_cover_photo(*, thread: Thread) -> ListingPhoto | None:

@@ -199,17 +199,20 @@ def message_post(
     if kind == Message.Kind.TEXT and not body and attachment is None:
         raise ValidationError(_("Write a message or attach a file."))
     checked = attachment_check(attachment) if attachment is not None else None
-    message = Message.objects.create(
-        thread=thread, sender=sender, body=body, kind=kind, link=link, texts=texts or {}
-    )
-    if checked is not None:
-        stored = Attachment(message=message)
-        attachment_store(obj=stored, file=attachment, checked=checked)
-        stored.save()
-    read_field = "tenant_last_read_id" if sender.pk == thread.tenant_id else "host_last_read_id"
-    Thread.objects.filter(pk=thread.pk).update(
-        last_message_at=message.created_at, **{read_field: message.pk}
-    )
+    # A reader sees the message with its file or not at all: a thread page keeps a
+    # message's HTML in the cache without asking for its files again.
+    with transaction.atomic():
+        message = Message.objects.create(
+            thread=thread, sender=sender, body=body, kind=kind, link=link, texts=texts or {}
+        )
+        if checked is not None:
+            stored = Attachment(message=message)
+            attachment_store(obj=stored, file=attachment, checked=checked)
+            stored.save()
+        read_field = "tenant_last_read_id" if sender.pk == thread.tenant_id else "host_last_read_id"
+        Thread.objects.filter(pk=thread.pk).update(
+            last_message_at=message.created_at, **{read_field: message.pk}
+        )
     if notify:
         from messaging.tasks import message_notify
 
@@ -236,10 +239,13 @@ def notice_post(*, thread: Thread, actor: User, text: Callable[[], str], link: s
     )
 
 
-def thread_mark_read(*, thread: Thread, user: User) -> None:
-    """Everything in the thread up to now counts as read by `user`."""
+def thread_mark_read(*, thread: Thread, user: User, up_to: int | None = None) -> None:
+    """The thread's messages up to id `up_to` (by default every one so far) count as read
+    by `user`. A read mark only moves forward."""
     _check_party(thread, user)
-    latest = thread.messages.order_by("-id").values_list("id", flat=True).first() or 0
+    latest = up_to
+    if latest is None:
+        latest = thread.messages.order_by("-id").values_list("id", flat=True).first() or 0
     field = "tenant_last_read_id" if user.pk == thread.tenant_id else "host_last_read_id"
     Thread.objects.filter(pk=thread.pk, **{f"{field}__lt": latest}).update(**{field: latest})
 

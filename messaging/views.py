@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -22,6 +23,7 @@ from messaging.forms import (
     MessageForm,
     NotificationPreferenceForm,
 )
+from messaging.fragments import fragments_render
 from messaging.models import DeliveryRequest, Message, Thread
 
 THREADS_PER_PAGE = 30
@@ -100,8 +102,36 @@ def _delivery_of(message):
     return None
 
 
-def _thread_entries(thread, *, user, unmasked: bool) -> list[dict]:
-    """Each message as `user` reads it, with the delivery request it carries."""
+def _thread_entries(thread, messages, *, user, unmasked: bool) -> list[dict]:
+    """Each message as `user` reads it, with the delivery request it carries and its HTML
+    (None where the page renders it itself: a pending request's buttons carry the CSRF
+    token)."""
+    entries = [
+        {
+            "message": message,
+            "mine": message.sender_id == user.pk,
+            "delivery": _delivery_of(message),
+        }
+        for message in messages
+    ]
+    htmls = fragments_render(
+        entries,
+        template="messaging/partials/message.html",
+        shown=lambda entry: _entry_key(thread, entry, user=user, unmasked=unmasked),
+        context=lambda entry: {"entry": _entry_shown(thread, entry, user=user, unmasked=unmasked)},
+        before_rendering=lambda missing: selectors.messages_with_attachments(
+            [entry["message"] for entry in missing]
+        ),
+    )
+    for entry, html in zip(entries, htmls, strict=True):
+        entry["html"] = html
+        if html is None:
+            entry.update(_entry_shown(thread, entry, user=user, unmasked=unmasked))
+    return entries
+
+
+def _entry_shown(thread, entry, *, user, unmasked: bool) -> dict:
+    """What the message shows `user`: its text and the delivery's, contact details masked."""
 
     def shown(text):
         # Delivery details are the tenant's words, whoever's message shows them.
@@ -109,28 +139,75 @@ def _thread_entries(thread, *, user, unmasked: bool) -> list[dict]:
             text=text, author_id=thread.tenant_id, viewer=user, unmasked=unmasked
         )
 
-    entries = []
-    for message in selectors.thread_messages(thread=thread):
-        delivery = _delivery_of(message)
-        entries.append(
-            {
-                "message": message,
-                "text": services.message_text_for(message=message, viewer=user, unmasked=unmasked),
-                "mine": message.sender_id == user.pk,
-                "delivery": delivery,
-                "item": shown(delivery.item) if delivery else "",
-                "carrier": shown(delivery.carrier) if delivery else "",
-            }
-        )
-    return entries
+    message, delivery = entry["message"], entry["delivery"]
+    return {
+        **entry,
+        "text": services.message_text_for(message=message, viewer=user, unmasked=unmasked),
+        "item": shown(delivery.item) if delivery else "",
+        "carrier": shown(delivery.carrier) if delivery else "",
+    }
+
+
+def _entry_key(thread, entry, *, user, unmasked: bool) -> tuple | None:
+    """Everything a message's HTML depends on; None for a pending delivery request."""
+    message, delivery = entry["message"], entry["delivery"]
+    if (
+        message.kind == Message.Kind.DELIVERY_REQUEST
+        and delivery.status == DeliveryRequest.Status.PENDING
+    ):
+        return None
+    return (
+        message.pk,
+        message.kind,
+        message.body,
+        sorted(message.texts.items()) if message.texts else None,
+        message.erased,
+        message.link,
+        message.created_at,
+        entry["mine"],
+        message.sender.public_name,
+        user.pk == thread.tenant_id,
+        unmasked,
+        # A message's files are stored with it in one transaction and go when it is erased.
+        (delivery.pk, delivery.status, delivery.delivery_date, delivery.item, delivery.carrier)
+        if delivery
+        else None,
+    )
+
+
+def _forms_fields(message_form, delivery_form) -> list[SafeString | None]:
+    """The fields of the message form and of the delivery form (if any) as HTML; an unbound
+    form's from the cache, since it reads the same to everyone in a language. None for a
+    bound form, which the page renders with its errors."""
+    forms = [message_form, delivery_form]
+    template = "messaging/partials/thread_form_fields.html"
+    return fragments_render(
+        forms,
+        template=template,
+        shown=lambda form: None if form is None or form.is_bound else (type(form).__name__,),
+        context=lambda form: {"form": form, "is_message_form": form is message_form},
+    )
+
+
+def _cursor(request, name: str) -> int | None:
+    """A message id from the query string; None if absent or not a plausible id."""
+    value = request.GET.get(name, "")
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 18 else None
 
 
 def _thread_page(request, thread, *, message_form=None, delivery_form=None, status=200):
     user = request.user
+    window = selectors.thread_messages_window(
+        thread=thread, before=_cursor(request, "before"), after=_cursor(request, "after")
+    )
     unmasked = services.thread_contact_unmasked(thread)
-    entries = _thread_entries(thread, user=user, unmasked=unmasked)
-    services.thread_mark_read(thread=thread, user=user)
+    entries = _thread_entries(thread, window.messages, user=user, unmasked=unmasked)
+    if window.messages:
+        services.thread_mark_read(thread=thread, user=user, up_to=window.messages[-1].id)
     is_host = user.pk == thread.host_id
+    message_form = message_form or MessageForm()
+    delivery_form = delivery_form or (None if is_host else DeliveryRequestForm())
+    message_fields, delivery_fields = _forms_fields(message_form, delivery_form)
     return render(
         request,
         "messaging/thread_detail.html",
@@ -141,8 +218,11 @@ def _thread_page(request, thread, *, message_form=None, delivery_form=None, stat
             "other": thread.other_party(user),
             "is_host": is_host,
             "entries": entries,
-            "message_form": message_form or MessageForm(),
-            "delivery_form": delivery_form or (None if is_host else DeliveryRequestForm()),
+            "window": window,
+            "message_form": message_form,
+            "message_fields": message_fields,
+            "delivery_form": delivery_form,
+            "delivery_fields": delivery_fields,
             "reject_form": DeliveryRejectForm() if is_host else None,
             "shared": thread.shared_fields,
             "unmasked": unmasked,

@@ -31,7 +31,9 @@ def contracts_for_user(*, user) -> QuerySet[Contract]:
 
 def _contract_get(*, user, pk: int, roles) -> Contract:
     contracts = Contract.objects.filter(_roles_filter(user=user, roles=roles))
-    return get_object_or_404(contracts.select_related("listing", "tenant", "host", "thread"), pk=pk)
+    return get_object_or_404(
+        contracts.select_related("listing", "listing__host", "tenant", "host", "thread"), pk=pk
+    )
 
 
 def contract_get_for_party(*, user, pk: int) -> Contract:

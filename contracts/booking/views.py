@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -23,6 +24,7 @@ from listings import stays
 from listings.pricing import listing_stay_cost
 from messaging import selectors as messaging_selectors
 from messaging import services as messaging
+from messaging.fragments import fragments_render
 from privacy.services import identity_is_verified
 
 SUGGESTED_NOTICE_DAYS = 14
@@ -208,9 +210,7 @@ def _contract_page(request, contract, *, code_form=None, status=200):
     role = contract.role_of(user)
     context = {
         "contract": contract,
-        "terms": contract.terms,
-        "shown": terms_shown(contract.terms),
-        "terms_translation": _terms_translation(contract),
+        "contract_text": _contract_text(contract, role=role),
         "role": role,
         "is_tenant": role == Role.TENANT,
         "is_host": role == Role.HOST,
@@ -224,6 +224,42 @@ def _contract_page(request, contract, *, code_form=None, status=200):
         "sections": contract_sections(contract=contract, user=user, request=request),
     }
     return render(request, "contracts/contract_detail.html", context, status=status)
+
+
+def _contract_text(contract, *, role) -> SafeString:
+    """The terms and the signatures as `role` reads them, kept in the cache.
+
+    The snapshot (`terms`) never changes once the contract is written, and the signed
+    text changes only with its SHA-256; the rest of what the part shows is in the key.
+    """
+    return fragments_render(
+        [contract],
+        template="contracts/partials/contract_text.html",
+        shown=lambda contract: (
+            contract.pk,
+            role,
+            contract.terms_sha256,
+            contract.language,
+            contract.status,
+            contract.months,
+            contract.end_date,
+            contract.tenant_total,
+            contract.sent_at,
+            contract.host_ip,
+            contract.signed_at,
+            contract.signed_ip,
+            contract.signed_user_agent,
+            contract.decline_reason,
+        ),
+        context=lambda contract: {
+            "contract": contract,
+            "terms": contract.terms,
+            "shown": terms_shown(contract.terms),
+            "terms_translation": _terms_translation(contract),
+            "is_tenant": role == Role.TENANT,
+            "is_host": role == Role.HOST,
+        },
+    )[0]
 
 
 def _terms_translation(contract) -> dict | None:

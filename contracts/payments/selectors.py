@@ -276,19 +276,39 @@ def payouts_for_host(*, user) -> QuerySet[Payment]:
     )
 
 
+# What a row of the payouts page shows: not the contract's terms and text, which are long.
+PAYOUT_ROW_FIELDS = (
+    "contract_id",
+    "status",
+    "kind",
+    "due_date",
+    "period_start",
+    "period_end",
+    "host_commission",
+    "host_payout",
+    "paid_at",
+    "contract__listing_id",
+    "contract__listing__title",
+)
+
+
 def payouts_upcoming_for_host(*, user) -> QuerySet[Payment]:
-    """The host's payouts still to come, soonest first."""
+    """The host's payouts still to come, soonest first, with what their rows show."""
     return (
         payouts_for_host(user=user)
         .filter(status__in=PAYABLE)
         .order_by("due_date", "contract_id", "sequence")
+        .only(*PAYOUT_ROW_FIELDS)
     )
 
 
 def payouts_received_for_host(*, user) -> QuerySet[Payment]:
-    """The host's payouts of payments made, latest first."""
+    """The host's payouts of payments made, latest first, with what their rows show."""
     return (
-        payouts_for_host(user=user).filter(status=Payment.Status.PAID).order_by("-paid_at", "-id")
+        payouts_for_host(user=user)
+        .filter(status=Payment.Status.PAID)
+        .order_by("-paid_at", "-id")
+        .only(*PAYOUT_ROW_FIELDS)
     )
 
 

@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.csp import csp_override
 from django.views.decorators.csrf import csrf_exempt
@@ -26,6 +27,7 @@ from contracts.payments import selectors as payment_selectors
 from contracts.payments import services as payments
 from contracts.payments import stripe_gateway
 from kaguaruoo.roles import Role, stay_role
+from messaging.fragments import fragments_render
 
 logger = logging.getLogger(__name__)
 
@@ -190,6 +192,40 @@ def _payouts_page(payouts, *, count: int, number):
     return paginator.get_page(number)
 
 
+def _payout_table(payments, *, received: bool) -> SafeString | None:
+    """A page of payouts as a table, kept in the cache under what its rows show; None if empty."""
+    payments = list(payments)
+    if not payments:
+        return None
+    return fragments_render(
+        [payments],
+        template="contracts/partials/payout_table.html",
+        shown=lambda rows: (received, *(_payout_row_shown(payment) for payment in rows)),
+        context=lambda rows: {
+            "payments": rows,
+            "received": received,
+            "testid": "past-payouts" if received else "upcoming-payouts",
+        },
+    )[0]
+
+
+def _payout_row_shown(payment: Payment) -> tuple:
+    """Every value a payout's row shows (payments_selectors.PAYOUT_ROW_FIELDS)."""
+    return (
+        payment.pk,
+        payment.contract_id,
+        payment.status,
+        payment.kind,
+        payment.due_date,
+        payment.period_start,
+        payment.period_end,
+        payment.host_commission,
+        payment.host_payout,
+        payment.paid_at,
+        payment.contract.listing.title,
+    )
+
+
 @login_required
 @require_GET
 def payouts(request):
@@ -206,17 +242,21 @@ def payouts(request):
         count=totals["refund_count"],
         number=request.GET.get("refunds"),
     )
+    upcoming = _payouts_page(
+        payment_selectors.payouts_upcoming_for_host(user=user),
+        count=totals["upcoming_count"],
+        number=request.GET.get("upcoming"),
+    )
+    past = _payouts_page(
+        payment_selectors.payouts_received_for_host(user=user),
+        count=totals["received_count"],
+        number=request.GET.get("page"),
+    )
     context = {
-        "upcoming": _payouts_page(
-            payment_selectors.payouts_upcoming_for_host(user=user),
-            count=totals["upcoming_count"],
-            number=request.GET.get("upcoming"),
-        ),
-        "past": _payouts_page(
-            payment_selectors.payouts_received_for_host(user=user),
-            count=totals["received_count"],
-            number=request.GET.get("page"),
-        ),
+        "upcoming": upcoming,
+        "upcoming_table": _payout_table(upcoming.object_list, received=False),
+        "past": past,
+        "past_table": _payout_table(past.object_list, received=True),
         "refunds": refunds,
         "refund_rows": payment_selectors.refund_rows(refunds.object_list),
         "totals": totals,

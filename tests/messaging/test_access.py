@@ -12,6 +12,8 @@ pytestmark = pytest.mark.django_db
 LOGIN = "login"
 
 THREAD = "/messages/{thread}/"
+OLDER = "/messages/{thread}/?before={message}"
+NEWER = "/messages/{thread}/?after={message}"
 POST = "/messages/{thread}/post/"
 FILE = "/messages/{thread}/attachments/{attachment}/"
 DELIVERY_NEW = "/messages/{thread}/deliveries/new/"
@@ -20,7 +22,7 @@ REJECT = "/messages/{thread}/deliveries/{delivery}/reject/"
 CANCEL = "/messages/{thread}/deliveries/{delivery}/cancel/"
 INQUIRE = "/messages/inquire/{listing}/"
 POSTED = {POST, DELIVERY_NEW, ACCEPT, REJECT, CANCEL}
-OBJECT_URLS = [THREAD, POST, FILE, DELIVERY_NEW, ACCEPT, REJECT, CANCEL]
+OBJECT_URLS = [THREAD, OLDER, NEWER, POST, FILE, DELIVERY_NEW, ACCEPT, REJECT, CANCEL]
 LIST_URLS = ["/messages/", "/messages/settings/"]
 
 MATRIX = (
@@ -31,6 +33,10 @@ MATRIX = (
     + [
         (THREAD, "tenant", 200),
         (THREAD, "host", 200),
+        (OLDER, "tenant", 200),
+        (OLDER, "host", 200),
+        (NEWER, "tenant", 200),
+        (NEWER, "host", 200),
         (FILE, "tenant", 200),
         (FILE, "host", 200),
         (POST, "tenant", 302),
@@ -65,6 +71,7 @@ def world():
         "urls": {
             "thread": thread.pk,
             "listing": thread.listing_id,
+            "message": message.pk,
             "attachment": message.attachments.get().pk,
             "delivery": delivery.pk,
         },

@@ -332,3 +332,22 @@ def test_a_contract_cannot_be_signed_after_its_move_in_day():
         contract_sign(contract=contract, user=contract.tenant, code=code)
 
     assert refused.value.code == "past"
+
+
+def test_the_contract_page_read_before_signing_shows_the_signature_after(client):
+    contract = sent_contract()
+    for party in (contract.tenant, contract.host):
+        client.force_login(party)
+        before = client.get(contract.get_absolute_url()).content.decode()
+        assert 'data-testid="signature">—' in before
+
+    contract_sign(
+        contract=contract, user=contract.tenant, code=code_for(contract), ip="203.0.113.9"
+    )
+
+    contract.refresh_from_db()
+    for party in (contract.tenant, contract.host):
+        client.force_login(party)
+        after = client.get(contract.get_absolute_url()).content.decode()
+        assert 'data-testid="signature">—' not in after
+        assert ("203.0.113.9" in after) is (party == contract.tenant)

@@ -78,6 +78,25 @@ def test_a_paid_payment_moves_to_the_payouts_received(client, host):
     assert len(upcoming) == contract.payments.count() - 1
 
 
+def test_a_payout_seen_before_shows_what_changed_since(client, host):
+    contract = contract_of(host, title="Shibuya 1K")
+    client.force_login(host)
+    assert table_rows(client.get(URL).text, "upcoming-payouts")[1][5] == "Due"
+    first, second = contract.payments.order_by("sequence")[:2]
+
+    payment_mark_paid(payment=first, method=Payment.Method.CARD, reference="pi")
+    payment_transition(payment=second, to=Payment.Status.OVERDUE)
+    contract.listing.title = "Shibuya 1K, renovated"
+    contract.listing.save(update_fields=["title"])
+    page = client.get(URL).text
+
+    upcoming = table_rows(page, "upcoming-payouts")[1:]
+    assert upcoming[0][1] == f"{contract.number} Shibuya 1K, renovated"
+    assert upcoming[0][5] == "Overdue"
+    [received] = table_rows(page, "past-payouts")[1:]
+    assert received[5] == date_format(timezone.localdate())
+
+
 def test_the_totals_give_this_months_payouts_what_is_paid_and_what_is_late(client, host):
     one, two = contract_of(host), contract_of(host)
     paid = payment_mark_paid(
