@@ -1,6 +1,6 @@
 """The site under gunicorn, loaded by concurrent clients, against a bare Django view.
 
-Seeds 100,000 listings (bench/search.py's seed) and a signed contract's message
+Seeds 100,000 listings (bench/seed_listings.py) and a signed contract's message
 thread with 50 messages (bench/contracts.py's seed) into a PostgreSQL database of
 its own, starts gunicorn with 2 sync workers on a free loopback port serving the
 site with the bare view in front (bench/load_wsgi.py, DEBUG off), then keeps
@@ -52,10 +52,12 @@ os.environ.setdefault("MEDIA_ROOT", str(Path(tempfile.gettempdir()) / "kagu_benc
 # Tasks the pages queue (with REDIS_URL) wait in a queue nobody serves, not the site's.
 os.environ.setdefault("CELERY_QUEUE", "bench-load")
 
-# bench/search.py sets the rest of the environment up (DEBUG off), puts the project
-# first on sys.path and calls django.setup().
-from search import bench_database_prepare, percentile  # noqa: E402
-from search import seed as listings_seed  # noqa: E402
+# The rest of the environment (DEBUG off), the project first on sys.path, django.setup().
+from common import database_prepare, django_setup, percentile  # noqa: E402
+
+django_setup()
+
+from bench.seed_listings import seed as listings_seed  # noqa: E402
 
 # isort: split
 from django.conf import settings  # noqa: E402
@@ -419,7 +421,7 @@ def main() -> None:
         )
     if connection.vendor != "postgresql":
         sys.exit("bench/load.py measures PostgreSQL: set DATABASE_URL=postgres://...")
-    bench_database_prepare("kaguaruoo.urls")
+    database_prepare("kaguaruoo.urls")
     listings_seed(args.listings)
     pages = pages_prepare()
     with connection.cursor() as cursor:

@@ -1,5 +1,5 @@
 """The site as bench/load.py serves it under gunicorn: the whole site, with the
-bare view of bench/search.py at /bench/bare/ in front, and the production settings
+bare view of bench/common.py at /bench/bare/ in front, and the production settings
 the environment gives (DEBUG off) except for static files, which have no
 collectstatic manifest here.
 
@@ -18,8 +18,9 @@ settings.STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
-# bench.search calls django.setup() as it is imported.
-from bench.search import bare_view  # noqa: E402
+from bench.common import bare_view, django_setup  # noqa: E402
+
+django_setup()
 
 # isort: split
 from django.core.handlers.wsgi import WSGIHandler  # noqa: E402

@@ -21,7 +21,6 @@ import datetime
 import json
 import os
 import random
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -29,14 +28,8 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kaguaruoo.settings")
-os.environ.setdefault("DEBUG", "false")
-os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-" + "x" * 40)
-os.environ.setdefault("USE_HTTPS", "false")
-os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-os.environ.setdefault("SITE_URL", "http://testserver")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import bare_view, database_prepare, django_setup, percentile
 
 FILTER_SETS = ["text", "station + walk", "rent + dates", "all filters", "random mix"]
 
@@ -62,22 +55,14 @@ def database_create(url: str) -> None:
             connection.execute(f'CREATE DATABASE "{name}"')
 
 
-def percentile(values: list[float], q: int) -> float:
-    return statistics.quantiles(values, n=100)[q - 1]
-
-
 # ---------------------------------------------------------------- one size, in its own process
 
 
 def run_one(size: int, requests: int, out: str) -> None:
-    import django
-
-    django.setup()
+    django_setup()
     from django.conf import settings
     from django.db import connection
-    from django.http import HttpResponse
-    from django.template import engines
-    from django.test import Client, override_settings
+    from django.test import Client
     from django.urls import include, path
 
     from bench.search_filters import PLACES, fixed_filter_sets, random_filters
@@ -85,28 +70,10 @@ def run_one(size: int, requests: int, out: str) -> None:
     from listings.models import Listing, Station
     from listings.search_cache import search_cache_invalidate
 
-    template = engines["django"].from_string(
-        "<!DOCTYPE html><html><head><title>{{ title }}</title></head>"
-        "<body><h1>{{ title }}</h1><ul>{% for n in numbers %}<li>{{ n }}</li>{% endfor %}"
-        "</ul></body></html>"
-    )
-
-    def bare_view(request):
-        return HttpResponse(template.render({"title": "bare", "numbers": range(20)}, request))
-
     module = type(sys)("bench_search_urls")
     module.urlpatterns = [path("bench/bare/", bare_view), path("", include("kaguaruoo.urls"))]
     sys.modules["bench_search_urls"] = module
-    override_settings(
-        ROOT_URLCONF="bench_search_urls",
-        STORAGES={
-            **settings.STORAGES,
-            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-        },
-    ).enable()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+    database_prepare("bench_search_urls")
     seed(size)
 
     rng = random.Random(size)

@@ -1,0 +1,66 @@
+"""What the benchmarks share: production settings from the environment, the bare view
+every page is measured against, the database made ready, and percentiles.
+
+    from common import django_setup
+    django_setup()  # DEBUG off; the project first on sys.path; django.setup()
+"""
+
+import os
+import statistics
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+BARE_TEMPLATE = (
+    "<!DOCTYPE html><html><head><title>{{ title }}</title></head>"
+    "<body><h1>{{ title }}</h1><ul>{% for n in numbers %}<li>{{ n }}</li>{% endfor %}"
+    "</ul></body></html>"
+)
+
+
+def django_setup() -> None:
+    """Production settings (DEBUG off) from the environment, with a benchmark's defaults."""
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kaguaruoo.settings")
+    os.environ.setdefault("DEBUG", "false")
+    os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-" + "x" * 40)
+    os.environ.setdefault("USE_HTTPS", "false")
+    os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+    os.environ.setdefault("SITE_URL", "http://testserver")
+    import django
+
+    django.setup()
+
+
+def bare_view(request):
+    """A Django view that renders a small template: what every page is measured against."""
+    from django.http import HttpResponse
+    from django.template import engines
+
+    template = engines["django"].from_string(BARE_TEMPLATE)
+    return HttpResponse(template.render({"title": "bare", "numbers": range(20)}, request))
+
+
+def database_prepare(urlconf: str) -> None:
+    """Serve `urlconf` with the production settings, then migrate the benchmark's database.
+
+    Static files are the exception: there is no collectstatic manifest here.
+    """
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.test import override_settings
+
+    override_settings(
+        ROOT_URLCONF=urlconf,
+        STORAGES={
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        },
+    ).enable()
+    call_command("migrate", verbosity=0)
+
+
+def percentile(values: list[float], q: int) -> float:
+    return statistics.quantiles(values, n=100)[q - 1]
