@@ -31,16 +31,19 @@ os.environ.setdefault("MEDIA_ROOT", str(Path(tempfile.gettempdir()) / "kagu_benc
 # With DEBUG off the settings want the address mail links start with.
 os.environ.setdefault("SITE_URL", "https://kaguaruoo.example")
 
-# bench/search.py sets the environment up, puts the project on sys.path and calls django.setup().
-from search import bare_view, bench_database_prepare, percentile
+# The rest of the environment (DEBUG off), the project on sys.path, django.setup().
+from common import bare_view, django_setup, percentile
+from common import database_prepare as bench_database_prepare
+
+django_setup()
 
 # isort: split
-from django.conf import settings
-from django.db import OperationalError, connection, transaction
-from django.test import Client, override_settings
-from django.test.utils import CaptureQueriesContext
-from django.urls import include, path
-from django.utils import timezone
+from django.conf import settings  # noqa: E402
+from django.db import OperationalError, connection, transaction  # noqa: E402
+from django.test import Client, override_settings  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.urls import include, path  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
 urlpatterns = [path("bench/bare/", bare_view), path("", include("kaguaruoo.urls"))]
 
