@@ -81,10 +81,11 @@ def thread_seed():
     """The first contract of bench/contracts.py's seed, made with one contract if missing."""
     # bench.contracts, not contracts: that name is the app's.
     bench_contracts = importlib.import_module("bench.contracts")
-    counts = {"contracts": 1, "messages": THREAD_MESSAGES, "views": 0}
-    first = bench_contracts.seeded(**counts)
-    if first is not None:
-        return first
+    # Two contracts: the seed gives the second a thread of `long_messages`.
+    counts = {"contracts": 2, "messages": THREAD_MESSAGES, "long_messages": 0, "views": 0}
+    found = bench_contracts.seeded(**counts)
+    if found is not None:
+        return found[0]
     from kaguaruoo.celery import app
 
     eager = app.conf.task_always_eager
@@ -94,7 +95,7 @@ def thread_seed():
             bench_contracts.seed(**counts)
     finally:
         app.conf.task_always_eager = eager
-    return bench_contracts.seeded(**counts)
+    return bench_contracts.seeded(**counts)[0]
 
 
 def search_url_maker() -> Callable[[random.Random], str]:
