@@ -6,7 +6,8 @@ import hashlib
 import re
 
 from django.core.cache import cache
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db import connection
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -311,6 +312,20 @@ def _nearest_first(filters: dict, station_ids: list[int], limit: int):
         return Listing.objects.none().values_list("pk", "updated_at")
     if len(parts) == 1:
         return parts[0]
+    if not connection.features.supports_slicing_ordering_in_compound:
+        # SQLite (development) cannot limit the parts of a union: each listing near
+        # the stations, by its nearest distance to one of them.
+        distance = (
+            ListingStation.objects.filter(listing=OuterRef("pk"), station_id__in=station_ids)
+            .order_by("distance_m")
+            .values("distance_m")[:1]
+        )
+        return (
+            matching.filter(_near(station_ids, near.get("stations__distance_m__lte")))
+            .annotate(station_distance_m=Subquery(distance))
+            .order_by("station_distance_m", "-id")
+            .values_list("pk", "updated_at", "station_distance_m")[:limit]
+        )
     return parts[0].union(*parts[1:], all=True).order_by("station_distance_m", "-pk")
 
 

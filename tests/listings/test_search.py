@@ -374,3 +374,20 @@ def test_the_search_form_offers_station_completion(client):
 
     assert 'data-station-picker="search"' in page
     assert "js/stations.js" in page
+
+
+def test_a_station_on_several_lines_sorts_by_the_walk_from_the_nearest_of_them(client):
+    """渋谷 on two lines is two stations: each listing by its walk from the nearer one."""
+    yamanote = station("渋谷", "しぶや", "Shibuya", line="山手線")
+    ginza = station("渋谷", "しぶや", "Shibuya", line="銀座線")
+    other = station("表参道", "おもてさんどう", "Omotesando", line="半蔵門線")
+    published_listing(title="by the Ginza line", stations=[(ginza, 160), (yamanote, 900)])
+    published_listing(title="by the Yamanote line", stations=[(yamanote, 400)])
+    published_listing(title="far from both", stations=[(ginza, 1500), (other, 100)])
+    published_listing(title="elsewhere", stations=[(other, 50)])
+
+    found = titles(search(client, station="渋谷", sort="walk"))
+    within = titles(search(client, station="渋谷", walk=10, sort="walk"))
+
+    assert found == ["by the Ginza line", "by the Yamanote line", "far from both"]
+    assert within == ["by the Ginza line", "by the Yamanote line"]
