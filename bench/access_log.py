@@ -17,30 +17,17 @@ rows the buffered requests left, per row.
 """
 
 import argparse
-import os
-import statistics
 import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kaguaruoo.settings")
-os.environ.setdefault("DEBUG", "false")
-os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-" + "x" * 40)
-os.environ.setdefault("USE_HTTPS", "false")
-os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-os.environ.setdefault("SITE_URL", "http://testserver")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import bare_view, database_prepare, django_setup, percentile
 
-import django  # noqa: E402
-
-django.setup()
+django_setup()
 
 from django.conf import settings  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
-from django.http import HttpResponse  # noqa: E402
-from django.template import engines  # noqa: E402
 from django.test import Client, RequestFactory, override_settings  # noqa: E402
 from django.urls import include, path  # noqa: E402
 
@@ -49,35 +36,15 @@ from privacy.access_log import access_entry, access_entry_write  # noqa: E402
 from privacy.models import AccessLog  # noqa: E402
 from privacy.services import access_logs_drain  # noqa: E402
 
-BARE_TEMPLATE = engines["django"].from_string(
-    "<!DOCTYPE html><html><head><title>{{ title }}</title></head>"
-    "<body><h1>{{ title }}</h1><ul>{% for n in numbers %}<li>{{ n }}</li>{% endfor %}</ul>"
-    "</body></html>"
-)
 ACCESS_LOG_MIDDLEWARE = "privacy.middleware.AccessLogMiddleware"
-
-
-def bare_view(request):
-    return HttpResponse(BARE_TEMPLATE.render({"title": "bare", "numbers": range(20)}, request))
 
 
 urlpatterns = [path("bench/bare/", bare_view), path("", include("kaguaruoo.urls"))]
 
 
-def percentile(values: list[float], q: int) -> float:
-    return statistics.quantiles(values, n=100)[q - 1]
-
-
 def prepare() -> None:
     """Serve this module's urls with production settings; migrate the bench's database."""
-    override_settings(
-        ROOT_URLCONF=__name__,
-        STORAGES={
-            **settings.STORAGES,
-            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-        },
-    ).enable()
-    call_command("migrate", verbosity=0)
+    database_prepare(__name__)
     AccessLog.objects.all().delete()
     access_log_buffer._client().delete(settings.ACCESS_LOG_BUFFER_KEY)
 

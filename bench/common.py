@@ -43,6 +43,20 @@ def bare_view(request):
     return HttpResponse(template.render({"title": "bare", "numbers": range(20)}, request))
 
 
+def database_reachable() -> None:
+    """Exit with the command that creates the database if it cannot be reached."""
+    from django.conf import settings
+    from django.db import OperationalError, connection
+
+    try:
+        connection.ensure_connection()
+    except OperationalError as error:
+        name = settings.DATABASES["default"]["NAME"]
+        sys.exit(
+            f"{error}\nCreate the database first, e.g. createdb -h 127.0.0.1 -U postgres {name}"
+        )
+
+
 def database_prepare(urlconf: str) -> None:
     """Serve `urlconf` with the production settings, then migrate the benchmark's database.
 

@@ -32,14 +32,14 @@ os.environ.setdefault("MEDIA_ROOT", str(Path(tempfile.gettempdir()) / "kagu_benc
 os.environ.setdefault("SITE_URL", "https://kaguaruoo.example")
 
 # The rest of the environment (DEBUG off), the project on sys.path, django.setup().
-from common import bare_view, django_setup, percentile
+from common import bare_view, database_reachable, django_setup, percentile
 from common import database_prepare as bench_database_prepare
 
 django_setup()
 
 # isort: split
 from django.conf import settings  # noqa: E402
-from django.db import OperationalError, connection, transaction  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import include, path  # noqa: E402
@@ -223,13 +223,7 @@ def seed_once(counts: dict) -> tuple:
 
 def main() -> None:
     args = arguments()
-    try:
-        connection.ensure_connection()
-    except OperationalError as error:
-        name = settings.DATABASES["default"]["NAME"]
-        sys.exit(
-            f"{error}\nCreate the database first, e.g. createdb -h 127.0.0.1 -U postgres {name}"
-        )
+    database_reachable()
     bench_database_prepare(__name__)
     counts = {
         "contracts": args.contracts * args.scale,

@@ -53,7 +53,7 @@ os.environ.setdefault("MEDIA_ROOT", str(Path(tempfile.gettempdir()) / "kagu_benc
 os.environ.setdefault("CELERY_QUEUE", "bench-load")
 
 # The rest of the environment (DEBUG off), the project first on sys.path, django.setup().
-from common import database_prepare, django_setup, percentile  # noqa: E402
+from common import database_prepare, database_reachable, django_setup, percentile  # noqa: E402
 
 django_setup()
 
@@ -61,7 +61,7 @@ from bench.seed_listings import seed as listings_seed  # noqa: E402
 
 # isort: split
 from django.conf import settings  # noqa: E402
-from django.db import OperationalError, connection, transaction  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
@@ -413,13 +413,7 @@ def main() -> None:
     )
     parser.add_argument("--listings", type=int, default=100_000)
     args = parser.parse_args()
-    try:
-        connection.ensure_connection()
-    except OperationalError as error:
-        name = settings.DATABASES["default"]["NAME"]
-        sys.exit(
-            f"{error}\nCreate the database first, e.g. createdb -h 127.0.0.1 -U postgres {name}"
-        )
+    database_reachable()
     if connection.vendor != "postgresql":
         sys.exit("bench/load.py measures PostgreSQL: set DATABASE_URL=postgres://...")
     database_prepare("kaguaruoo.urls")
