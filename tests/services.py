@@ -143,3 +143,94 @@ class CeleryWorker:
                 self.process.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 self.process.kill()
+
+
+class RedisServer:
+    """A redis-server of the test's own on a free port, to stop and start at will.
+
+    Fault tests stop this one; the shared server on 6379 is never touched.
+    """
+
+    def __init__(self, workdir: Path):
+        self.port = free_port()
+        self.workdir = Path(workdir)
+        self.process = None
+
+    def url(self, database: int = 0) -> str:
+        return f"redis://127.0.0.1:{self.port}/{database}"
+
+    def start(self, timeout: float = 20.0) -> None:
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        self.process = subprocess.Popen(
+            [
+                "redis-server", "--port", str(self.port), "--bind", "127.0.0.1",
+                "--save", "", "--appendonly", "no", "--dir", str(self.workdir),
+            ],
+            stdout=(self.workdir / f"redis-{self.port}.log").open("a"), stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"redis-server on {self.port} exited")
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1) as sock:
+                    sock.sendall(b"PING\r\n")
+                    if sock.recv(16).startswith(b"+PONG"):
+                        return
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError(f"redis-server on {self.port} did not answer within {timeout}s")
+
+    def stop(self) -> None:
+        """Gone at once, as a crashed server is: no shutdown handshake."""
+        if self.process and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=20)
+
+    @property
+    def running(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+
+class Gunicorn:
+    """The site under gunicorn (2 workers) on loopback, configured by environment."""
+
+    def __init__(self, *, workdir: Path, env: dict, workers: int = 2):
+        self.port = free_port()
+        self.workers = workers
+        self.log_path = Path(workdir) / f"gunicorn-{self.port}.log"
+        self.env = {**os.environ, "DEBUG": "true", **env}
+        self.process = None
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def start(self, timeout: float = 60.0) -> None:
+        import urllib.error
+        import urllib.request
+
+        self.process = subprocess.Popen(
+            [
+                sys.executable, "-m", "gunicorn", "kaguaruoo.wsgi:application",
+                "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers),
+                "--graceful-timeout", "20",
+            ],
+            cwd=ROOT, env=self.env, stdout=self.log_path.open("w"), stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited: {self.log_path.read_text()[-2000:]}")
+            try:
+                urllib.request.urlopen(self.url("/healthz"), timeout=2)  # not logged
+                return
+            except urllib.error.HTTPError:
+                return  # answering, whatever it thinks of its cache or broker
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError(f"gunicorn did not answer within {timeout}s")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=20)

@@ -5,10 +5,7 @@ The web processes get an empty database of their own (the page asked for reads
 nothing): whatever reaches the table came through Redis and the drain run here.
 """
 
-import os
 import signal
-import subprocess
-import sys
 import threading
 import time
 import urllib.error
@@ -21,55 +18,11 @@ import redis
 from privacy.models import AccessLog
 from privacy.services import access_logs_drain
 from tests.privacy.test_access_log_buffer import LOOPBACK_REDIS
-from tests.services import ROOT, free_port
+from tests.services import Gunicorn
 
 pytestmark = [pytest.mark.django_db, pytest.mark.integration]
 
 ANSWERED_BEFORE_SIGTERM = 40
-
-
-class Gunicorn:
-    def __init__(self, *, redis_url: str, key_prefix: str, workdir):
-        self.port = free_port()
-        self.log_path = workdir / "gunicorn.log"
-        self.env = {
-            **os.environ,
-            "DATABASE_URL": f"sqlite:///{workdir / 'web.sqlite3'}",
-            "REDIS_URL": redis_url,
-            "CACHE_KEY_PREFIX": key_prefix,
-            "VAR_DIR": str(workdir / "var"),
-            "DEBUG": "true",
-        }
-        self.process = None
-
-    def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
-
-    def start(self, timeout: float = 60.0) -> None:
-        self.process = subprocess.Popen(
-            [
-                sys.executable, "-m", "gunicorn", "kaguaruoo.wsgi:application",
-                "--bind", f"127.0.0.1:{self.port}", "--workers", "2", "--graceful-timeout", "20",
-            ],
-            cwd=ROOT, env=self.env, stdout=self.log_path.open("w"), stderr=subprocess.STDOUT,
-        )  # fmt: skip
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited: {self.log_path.read_text()[-2000:]}")
-            try:
-                urllib.request.urlopen(self.url("/healthz"), timeout=2)  # not logged
-                return
-            except urllib.error.HTTPError:
-                return  # answering, whatever it thinks of its cache or broker
-            except OSError:
-                time.sleep(0.2)
-        raise RuntimeError(f"gunicorn did not answer within {timeout}s")
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.kill()
-            self.process.wait(timeout=20)
 
 
 class Visitor(threading.Thread):
@@ -101,7 +54,15 @@ def site(settings, tmp_path):
     settings.ACCESS_LOG_BUFFER_KEY = f"{prefix}:access-log"
     connection = redis.Redis.from_url(url)
     connection.ping()
-    site = Gunicorn(redis_url=url, key_prefix=prefix, workdir=tmp_path)
+    site = Gunicorn(
+        workdir=tmp_path,
+        env={
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'web.sqlite3'}",
+            "REDIS_URL": url,
+            "CACHE_KEY_PREFIX": prefix,
+            "VAR_DIR": str(tmp_path / "var"),
+        },
+    )
     site.start()
     yield site
     site.stop()
