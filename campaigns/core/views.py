@@ -34,7 +34,10 @@ def beacon(request, token):
     delivery, position = selectors.delivery_for_track(token=token)
     if position == "o":
         services.delivery_open(delivery=delivery)
-    return HttpResponse(PIXEL, content_type="image/gif")
+    response = HttpResponse(PIXEL, content_type="image/gif")
+    # Shown inside mail programs, web mail included: another site embeds it.
+    response["Cross-Origin-Resource-Policy"] = "cross-origin"
+    return response
 
 
 @csrf_exempt
