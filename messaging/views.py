@@ -11,7 +11,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kaguaruoo.actions import action_redirect, form_submit
+from kaguaruoo.actions import action_redirect, error_text, form_submit
 from kaguaruoo.net import client_ip
 from kaguaruoo.uploads import attachment_response
 from listings import stays
@@ -300,13 +300,17 @@ def delivery_action(request, pk, delivery_pk, action):
     delivery = selectors.delivery_get_for_thread(thread=thread, pk=delivery_pk)
     if action not in DELIVERY_ACTIONS:
         raise Http404
+    reason = ""
+    if action == "reject":
+        form = DeliveryRejectForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, error_text(ValidationError(form.errors["reason"])))
+            return _thread_page(request, thread, status=400)
+        reason = form.cleaned_data["reason"]
     return action_redirect(
         request,
         lambda: services.delivery_request_transition(
-            delivery=delivery,
-            by=request.user,
-            to=DELIVERY_ACTIONS[action],
-            reason=request.POST.get("reason", ""),
+            delivery=delivery, by=request.user, to=DELIVERY_ACTIONS[action], reason=reason
         ),
         done=_("Delivery request updated."),
         to=thread,
