@@ -3,14 +3,14 @@
 import json
 
 from allauth.account.decorators import reauthentication_required
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from kaguaruoo.net import client_ip
 from privacy import analytics, registry
@@ -258,12 +258,23 @@ def anonymised_data(request):
     )
 
 
+@require_http_methods(["GET", "POST"])
 def anonymised_export(request):
-    """The CSV for staff signed in with a second factor; every export is audited."""
+    """The CSV for staff signed in with a second factor; every export is audited.
+
+    Each export is recorded and published, so only a POST makes one: a GET (a link
+    followed, a prefetch) shows the button that does.
+    """
     if not staff_has_admin_access(request):
         raise Http404
+    if request.method == "GET":
+        context = {**admin.site.each_context(request), "title": _("Anonymised export")}
+        response = render(request, "admin/privacy/anonymised_export_confirm.html", context)
+        response["Cache-Control"] = "private, no-store"
+        return response
     export, content = anonymised_export_create(by=request.user, origin=audit_origin(request))
     response = HttpResponse(content, content_type="text/csv; charset=utf-8")
     filename = f"kaguaruoo-anonymised-{export.created_at:%Y%m%d}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
     return response
