@@ -1,11 +1,12 @@
 """Files people upload: where they are stored, what they may be, how they are served.
 
-Messages, support requests and House Guides take a PDF or an image, recognised by
-its content, up to 10 MB; each is stored under a random name and served only
-through a view that checked who asks.
+Messages, support requests, House Guides and identity documents take a PDF or an
+image, recognised by its content (an image's pixels are decoded), up to 10 MB; each
+is stored under a random name and served only through a view that checked who asks.
 """
 
 import uuid
+import warnings
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
@@ -16,6 +17,8 @@ from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+# A 48-megapixel phone photo passes; decoding one as RGBA takes about 200 MB.
+MAX_IMAGE_PIXELS = 50_000_000
 IMAGE_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif", "WEBP": "image/webp"}
 EXTENSIONS = {
     "application/pdf": ".pdf",
@@ -24,6 +27,8 @@ EXTENSIONS = {
     "image/gif": ".gif",
     "image/webp": ".webp",
 }
+# A stored name's extension -> its type (a checked file is stored with its content's).
+UPLOAD_TYPES = {extension: content_type for content_type, extension in EXTENSIONS.items()}
 
 
 def upload_path(folder: str, filename: str) -> str:
@@ -48,12 +53,11 @@ def attachment_check(file: UploadedFile) -> CheckedFile:
     if head == b"%PDF-":
         return CheckedFile("application/pdf", ".pdf")
     try:
-        with Image.open(file) as image:
-            kind = image.format
-            image.verify()
+        kind = _image_decode(file)
     except (
         UnidentifiedImageError,
         Image.DecompressionBombError,
+        Image.DecompressionBombWarning,
         OSError,
         SyntaxError,
         ValueError,
@@ -69,6 +73,26 @@ def attachment_check(file: UploadedFile) -> CheckedFile:
         )
     content_type = IMAGE_TYPES[kind]
     return CheckedFile(content_type, EXTENSIONS[content_type])
+
+
+def _image_decode(file) -> str:
+    """The image's format, once its pixels have been decoded.
+
+    A header alone proves nothing (a PNG signature before HTML or a truncated body
+    passes `verify()`), so the pixels are decoded; dimensions are checked first, so
+    a small file that would expand into gigabytes (a decompression bomb) is refused
+    before anything is decoded.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        with Image.open(file) as image:
+            width, height = image.size
+            if width * height > MAX_IMAGE_PIXELS:
+                raise Image.DecompressionBombError(f"{width}x{height} pixels")
+            # JPEG decodes at an eighth of its size: every block is still read.
+            image.draft("RGB", (max(width // 8, 1), max(height // 8, 1)))
+            image.load()
+            return image.format
 
 
 def attachment_store(
@@ -92,7 +116,7 @@ def attachment_response(
     """A checked file served to someone already let in: never kept by a shared cache.
 
     PDFs download and images show in the page, unless `download` says otherwise.
-    Messages, support requests and House Guides all serve their files this way.
+    Messages, support requests, House Guides and identity documents serve their files this way.
     """
     if download is None:
         download = content_type == "application/pdf"

@@ -23,6 +23,7 @@ from kaguaruoo.i18n import every_language
 from kaguaruoo.mail import mail_send, recipient_language
 from kaguaruoo.roles import Role
 from kaguaruoo.transitions import TransitionTable, transition_move
+from kaguaruoo.uploads import attachment_check
 from privacy import registry
 from privacy.access_log import access_log_row
 from privacy.access_log_buffer import LOCK_SECONDS as BUFFER_LOCK_SECONDS
@@ -520,26 +521,44 @@ def identity_is_verified(*, user) -> bool:
     ).exists()
 
 
+# A person needs one document checked; a few waiting at once allow for a blurred
+# photo sent again, and keep what one account can put in the officers' queue small.
+IDENTITY_DOCUMENTS_WAITING_MAX = 3
+
+
 def identity_document_submit(
     *, user, document_type: str, document, number_side: bool
 ) -> IdentityVerification:
+    """Store a document for review. Raises PrivacyError, or ValidationError (code
+    `file_type` or `too_large`) for a file that is not a PDF or an image of at most 10 MB."""
     if document_type == IdentityVerification.DocumentType.MY_NUMBER_CARD and number_side:
         raise PrivacyError(MY_NUMBER_SIDE_REFUSED)
     if document_type not in IdentityVerification.DocumentType.values:
         raise PrivacyError(_("Choose the type of the document."))
-    verification = IdentityVerification(
-        user=user, document_type=document_type, submitted_at=timezone.now()
-    )
-    verification.document.save(
-        f"{secrets.token_urlsafe(16)}{_suffix(document.name)}", document, save=False
-    )
-    verification.save()
+    checked = attachment_check(document)
+    with transaction.atomic():
+        # One upload at a time per person, so two at once cannot both pass the count.
+        get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+        waiting = IdentityVerification.objects.filter(
+            user=user, status=IdentityVerification.Status.PENDING
+        ).count()
+        if waiting >= IDENTITY_DOCUMENTS_WAITING_MAX:
+            raise PrivacyError(
+                _(
+                    "You already have %(count)d documents waiting for review. You can upload "
+                    "another once a privacy officer has decided on them."
+                )
+                % {"count": waiting}
+            )
+        verification = IdentityVerification(
+            user=user, document_type=document_type, submitted_at=timezone.now()
+        )
+        # The stored name takes the extension of the content, never the uploader's.
+        verification.document.save(
+            f"{secrets.token_urlsafe(16)}{checked.extension}", document, save=False
+        )
+        verification.save()
     return verification
-
-
-def _suffix(name: str) -> str:
-    suffix = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    return f".{suffix}" if suffix in {"jpg", "jpeg", "png", "pdf", "heic", "webp"} else ""
 
 
 def identity_decide(

@@ -1,10 +1,10 @@
 """A deletion request removes the person's uploaded files from S3 too (moto's real S3 server)."""
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 
 from privacy.services import identity_document_submit, privacy_request_decide, privacy_request_file
 from tests.accounts.factories import UserFactory
+from tests.privacy.helpers import identity_png
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +18,7 @@ def test_deletion_removes_the_persons_identity_document_from_s3(media_on_s3):
     verification = identity_document_submit(
         user=user,
         document_type="passport",
-        document=SimpleUploadedFile("passport.png", b"\x89PNG passport"),
+        document=identity_png(),
         number_side=False,
     )
     assert keys(media_on_s3) == [verification.document.name]
