@@ -28,8 +28,10 @@ EXAMPLES = {"attachments": 75, "photos": 75, "identity documents": 75}
 
 
 @pytest.fixture
-def thread(media):
-    return start_thread()
+def thread(client, media):
+    thread = start_thread()
+    client.force_login(thread.tenant)
+    return thread
 
 
 @given(attachment=uploads)
@@ -37,7 +39,6 @@ def thread(media):
 def test_a_message_attachment_that_is_not_a_pdf_or_an_image_stores_nothing(
     client, thread, media, attachment
 ):
-    client.force_login(thread.tenant)
     models = [Message, Attachment]
     before = snapshot(models, media)
 
@@ -51,8 +52,10 @@ def test_a_message_attachment_that_is_not_a_pdf_or_an_image_stores_nothing(
 
 
 @pytest.fixture
-def listing(media):
-    return listing_near_station()
+def listing(client, media):
+    listing = listing_near_station()
+    client.force_login(listing.host)
+    return listing
 
 
 @given(photos=st.lists(uploads, min_size=1, max_size=3), caption=junk_text)
@@ -60,7 +63,6 @@ def listing(media):
 def test_a_listing_photo_that_is_not_a_real_image_stores_nothing(
     client, listing, media, photos, caption
 ):
-    client.force_login(listing.host)
     before = snapshot([ListingPhoto], media)
 
     response = client.post(

@@ -15,7 +15,7 @@ from tests.fuzz.conftest import assert_no_server_error, fuzz_settings, junk_text
 
 pytestmark = pytest.mark.django_db
 
-EXAMPLES = {"webhooks": 150}
+EXAMPLES = {"webhooks": 200}
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | junk_text,
