@@ -5,7 +5,9 @@ signed in go on using the site, and can sign out."""
 import pytest
 from django.urls import reverse
 
+from accounts.models import User
 from tests.accounts.factories import PASSWORD, UserFactory
+from tests.accounts.test_signup import sign_up
 from tests.services import free_port
 
 pytestmark = pytest.mark.django_db
@@ -84,6 +86,14 @@ def test_someone_signed_in_keeps_using_the_site_and_can_sign_out_while_the_cache
     assert user.email in profile.text
     assert signed_out.status_code == 302
     assert client.get(reverse("accounts:profile")).status_code == 302
+
+
+def test_signing_up_while_the_cache_is_down_goes_on_without_its_rate_limit(client, cache_down):
+    response = sign_up(client, email="newcomer@example.com")
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("account_email_verification_sent")
+    assert User.objects.filter(email="newcomer@example.com").exists()
 
 
 def test_signing_in_with_the_cache_up_is_not_paused(client):

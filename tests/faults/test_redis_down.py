@@ -9,8 +9,8 @@ staff member signed in with a second factor.
 
 While Redis is down (main_pages below, and the posts after it):
 - anonymous: home, search with filters, a listing, the postal and station lookups,
-  the privacy policy, the sign-in form; the sign-in and password-reset POSTs get the
-  pause page (503);
+  the privacy policy, the sign-in form, signing up; the sign-in and password-reset
+  POSTs get the pause page (503);
 - tenant: home, search, messages, a thread, posting a message there, contracts, the
   contract, the privacy page, the account page;
 - the waiting tenant: the contract, Agree (the signing code is asked for), sign-out;
@@ -270,6 +270,19 @@ def test_with_redis_stopped_every_main_page_answers_for_each_role_and_the_cache_
     assert_page(
         anonymous.post("/accounts/login/", login, form_page="/accounts/login/"), 503, PAUSED
     )
+
+    signup = {
+        "email": "newcomer@example.com",
+        "password1": "quiet-maple-river-42",
+        "password2": "quiet-maple-river-42",
+        "account_type": "personal",
+        "first_name": "Yuki",
+        "last_name": "Tanaka",
+        "accept_policy": "on",
+    }
+    signed_up = anonymous.post("/accounts/signup/", signup, form_page="/accounts/signup/")
+    assert signed_up.status_code == 302
+    assert_page(anonymous.get(signed_up.headers["Location"]), 200, "Verify Your Email Address")
 
     signed_out = waiting.post("/accounts/logout/", {}, form_page="/")
     assert signed_out.status_code == 302
