@@ -15,7 +15,7 @@ computes what it would have read and nothing waits on a lock. The process then
 remembers for DOWN_SECONDS that Redis is down and does not ask it at all, so a
 request that makes several cache calls waits on a dead Redis once at most (each
 wait is bounded by the socket timeouts in settings). A failure is logged once
-per LOG_EVERY_SECONDS, not per call.
+per LOG_EVERY_SECONDS, not per call, and Redis answering again once.
 
 A write that did not reach Redis leaves the value Redis held before (a session
 that was signed out, a search generation that should have moved on), which a
@@ -62,6 +62,7 @@ class _Outage:
         self.down_until = 0.0
         self.logged_at = -LOG_EVERY_SECONDS
         self.failures = 0
+        self.failing_since = 0.0
         self.stale: dict[str, None] = {}
         self.lock = threading.Lock()
 
@@ -73,6 +74,7 @@ class _Outage:
         with self.lock:
             if unreachable:
                 self.down_until = now + DOWN_SECONDS
+            self.failing_since = self.failing_since or now
             self.failures += 1
             if now - self.logged_at < LOG_EVERY_SECONDS:
                 return
@@ -82,6 +84,13 @@ class _Outage:
             failures,
             error,
         )
+
+    def answered(self) -> None:
+        """Redis answered after failures: say so once."""
+        with self.lock:
+            since, self.failing_since = self.failing_since, 0.0
+        if since:
+            logger.warning("Cache answers again after %.0f s", time.monotonic() - since)
 
     def stale_note(self, keys) -> None:
         with self.lock:
@@ -117,6 +126,8 @@ class RedisCache(DjangoRedisCache):
             self._outage.failed(error, unreachable=not isinstance(error, redis.ResponseError))
             self._outage.stale_note(writes)
             return fallback
+        if self._outage.failing_since:
+            self._outage.answered()
         if self._outage.stale:
             self._stale_delete()
         return result
