@@ -93,4 +93,5 @@ def email_queue(*, message: EmailMessage) -> None:
         "html": html,
         "headers": dict(message.extra_headers),
     }
-    transaction.on_commit(lambda: send_email.delay(**payload))
+    # robust: a broker that is down loses this mail but not the request that asked for it.
+    transaction.on_commit(lambda: send_email.delay(**payload), robust=True)

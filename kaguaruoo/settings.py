@@ -96,6 +96,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.middleware.UserLanguageMiddleware",
+    "accounts.middleware.SignInPausedMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -129,7 +130,9 @@ TEMPLATES = [
 ]
 
 # Cache: Redis when REDIS_URL is set, so that every web process shares rate
-# limits and cached pages; process memory in development.
+# limits and cached pages; process memory in development. The default cache
+# answers as a miss while Redis is down (kaguaruoo/cache.py), and short socket
+# timeouts keep a request from hanging on an unreachable one.
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -137,12 +140,14 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="kaguaruoo"),
             "TIMEOUT": 300,
-            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1},
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Sessions are read from the cache and written to both; while the cache is down
+# they are read from and written to the database alone (kaguaruoo/cache.py).
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 AUTH_USER_MODEL = "accounts.User"

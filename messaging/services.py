@@ -216,7 +216,7 @@ def message_post(
     if notify:
         from messaging.tasks import message_notify
 
-        transaction.on_commit(lambda: message_notify.delay(message_id=message.pk))
+        transaction.on_commit(lambda: message_notify.delay(message_id=message.pk), robust=True)
     return message
 
 

@@ -388,7 +388,7 @@ def privacy_request_decide(
         )
         if carried_out and privacy_request.kind in ARCHIVE_KINDS:
             request_id = privacy_request.pk
-            transaction.on_commit(lambda: _archive_task().delay(request_id))
+            transaction.on_commit(lambda: _archive_task().delay(request_id), robust=True)
         if carried_out and privacy_request.kind == PrivacyRequest.Kind.DELETION:
             _deletion_carry_out(privacy_request)
         audit_write(
