@@ -1,6 +1,7 @@
 """Writes of the privacy app. Other apps call these; they never touch privacy's models."""
 
 import datetime
+import functools
 import io
 import json
 import logging
@@ -442,16 +443,26 @@ def privacy_archive_build(*, privacy_request: PrivacyRequest) -> PrivacyRequest:
         for path, file in files:
             with file.open("rb") as handle:
                 archive.writestr(path, handle.read())
-    if privacy_request.archive:
-        privacy_request.archive.delete(save=False)
-    privacy_request.archive.save(
-        f"{secrets.token_urlsafe(24)}.zip", ContentFile(buffer.getvalue()), save=False
-    )
-    privacy_request.archive_expires_at = timezone.now() + datetime.timedelta(days=ARCHIVE_LINK_DAYS)
-    privacy_request.save(update_fields=["archive", "archive_expires_at"])
-    _request_mail(
-        privacy_request, "archive_ready", link=archive_link(privacy_request=privacy_request)
-    )
+    archive = privacy_request.archive
+    previous = archive.name
+    archive.save(f"{secrets.token_urlsafe(24)}.zip", ContentFile(buffer.getvalue()), save=False)
+    # The row, the mail and the old archive's removal commit together. A build that dies
+    # (a lost database connection; the task runs again) leaves no archive no row names.
+    try:
+        with transaction.atomic():
+            privacy_request.archive_expires_at = timezone.now() + datetime.timedelta(
+                days=ARCHIVE_LINK_DAYS
+            )
+            privacy_request.save(update_fields=["archive", "archive_expires_at"])
+            _request_mail(
+                privacy_request, "archive_ready", link=archive_link(privacy_request=privacy_request)
+            )
+            if previous:
+                transaction.on_commit(functools.partial(archive.storage.delete, previous))
+    except BaseException:
+        archive.storage.delete(archive.name)
+        archive.name = previous
+        raise
     return privacy_request
 
 
