@@ -466,6 +466,33 @@ def privacy_archive_build(*, privacy_request: PrivacyRequest) -> PrivacyRequest:
     return privacy_request
 
 
+# Longer than a build takes with all its retries: an archive still missing then is lost.
+ARCHIVE_LOST_AFTER = datetime.timedelta(hours=1)
+
+
+def privacy_archives_missing_queue(*, now: datetime.datetime | None = None) -> int:
+    """Queue again the archive of a fulfilled request that has none an hour after its
+    decision: its task was lost with the broker's queue (a Redis that lost its data), or
+    gave up. An archive built once and later erased keeps its expiry, so is not rebuilt."""
+    cutoff = (now or timezone.now()) - ARCHIVE_LOST_AFTER
+    missing = list(
+        PrivacyRequest.objects.filter(
+            kind__in=ARCHIVE_KINDS,
+            status=PrivacyRequest.Status.CLOSED,
+            decision__in=[
+                PrivacyRequest.Decision.FULFILLED,
+                PrivacyRequest.Decision.PARTLY_FULFILLED,
+            ],
+            decided_at__lt=cutoff,
+            archive="",
+            archive_expires_at=None,
+        ).values_list("pk", flat=True)[:100]
+    )
+    for request_id in missing:
+        _archive_task().delay(request_id)
+    return len(missing)
+
+
 ARCHIVE_SALT = "privacy.archive"
 
 

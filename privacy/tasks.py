@@ -21,6 +21,11 @@ def privacy_archive_build(request_id: int) -> None:
 
 
 @shared_task
+def privacy_archives_missing_queue() -> int:
+    return services.privacy_archives_missing_queue()
+
+
+@shared_task
 def identity_documents_purge() -> int:
     return services.identity_documents_purge()
 
