@@ -213,15 +213,12 @@ def test_connections_killed_mid_campaign_lose_no_mail_and_the_pages_answer_after
     for number in range(PEOPLE):
         consenting_user(email=f"fault{number}@example.com")
     campaign = campaign_build()
-    test_pid = own_backend_pid()
     killed = {}
 
     def kill_the_sites_connections():
         with admin_connection() as admin:
             killed["web"] = terminate(admin, backends(admin, application=WEB))
             killed["worker"] = terminate(admin, backends(admin, application=WORKER))
-            others = set(backends(admin)) - {test_pid}
-            assert not others, f"unexpected backends on the test database: {others}"
 
     sink = KillingSink(kill_after=PEOPLE // 2, on_kill=kill_the_sites_connections)
     sink.start()
