@@ -289,6 +289,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "campaigns.tasks.campaigns_due",
         "schedule": 60,
     },
+    # Privacy: a fulfilled disclosure whose archive task was lost (with Redis's data) is
+    # built after all.
+    "privacy-archives-missing": {
+        "task": "privacy.tasks.privacy_archives_missing_queue",
+        "schedule": 3600,
+    },
     # Privacy: identity documents go 30 days after the decision.
     "privacy-identity-documents-purge": {
         "task": "privacy.tasks.identity_documents_purge",

@@ -21,7 +21,9 @@ dies before the `UPDATE … SET state = 'sent'` commits. That message is sent ag
 when its lease expires. The update is one autocommit statement issued right after
 the answer, so the window is the round trip of that statement (well under a
 millisecond on loopback); the repeated message carries the same Message-ID, so a
-receiving server or mail client that de-duplicates by Message-ID shows it once.
+receiving server or mail client that de-duplicates by Message-ID shows it once. A
+worker that lives on but lost its database connection in that moment (a database
+restart, a failover) records the answer on a new connection: see `_finish`.
 """
 
 import contextlib
@@ -41,7 +43,7 @@ from email.utils import parseaddr
 from django.conf import settings
 from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives, mailers
-from django.db import connection, transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
@@ -240,10 +242,21 @@ def _finish(message: OutboxMessage, *, state: str, answer: str) -> None:
             f"UPDATE {table} SET state = %s, smtp_response = %s, finished_at = %s, "  # noqa: S608
             "lease_until = NULL WHERE id = %s AND claim = %s"
         )
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _FINISH_SQL, [state, answer[:1000], timezone.now(), message.pk, message.claim]
-        )
+    values = [state, answer[:1000], timezone.now(), message.pk, message.claim]
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(_FINISH_SQL, values)
+    except (OperationalError, InterfaceError):
+        # The connection was lost while the SMTP server answered (a database restart, a
+        # failover, an idle connection cut): record the answer on a new one, or the
+        # message would go again once the lease ends. The statement may already have
+        # committed; running it again writes the same row.
+        if connection.in_atomic_block:
+            raise
+        logger.warning("outbox: database connection lost; recording row %s again", message.pk)
+        connection.close()
+        with connection.cursor() as cursor:
+            cursor.execute(_FINISH_SQL, values)
 
 
 def _retry_later(message: OutboxMessage, *, answer: str) -> str:

@@ -12,6 +12,7 @@ import time
 from celery import shared_task
 from celery.signals import worker_ready
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
 from kaguaruoo.outbox import services
@@ -20,7 +21,17 @@ from kaguaruoo.outbox import services
 MAX_COUNTDOWN = 1800
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+# A lost database connection ends the drain; it runs again on a new one (Celery closes
+# the task's connections before and after each task) once the backoff is over.
+@shared_task(
+    acks_late=True,
+    reject_on_worker_lost=True,
+    ignore_result=True,
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=1,
+    retry_backoff_max=60,
+    max_retries=10,
+)
 def outbox_drain():
     # Stop before Celery's soft time limit; the next drain (or recover) goes on.
     budget = getattr(settings, "OUTBOX_DRAIN_SECONDS", 60)
