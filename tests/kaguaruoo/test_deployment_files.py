@@ -114,9 +114,7 @@ def test_gunicorn_takes_the_web_command_options(tmp_path):
 
 
 def test_the_readme_names_every_environment_variable_the_settings_read():
-    code = "\n".join(
-        (ROOT / "kaguaruoo" / name).read_text() for name in ("settings.py", "env.py")
-    )
+    code = "\n".join((ROOT / "kaguaruoo" / name).read_text() for name in ("settings.py", "env.py"))
     read = set(re.findall(r"env(?:\.\w+)?\(\s*\"([A-Z][A-Z0-9_]+)\"", code))
     read |= set(re.findall(r"reader\.boolean\(env, \"([A-Z_]+)\"", code))
     readme = (ROOT / "README.md").read_text()
