@@ -85,13 +85,16 @@ def test_web_scales_behind_the_proxy_and_beat_stays_single():
     assert "deploy" not in services["beat"]
     caddyfile = (ROOT / "deploy" / "Caddyfile").read_text()
     assert "./deploy/Caddyfile:/etc/caddy/Caddyfile:ro" in services["proxy"]["volumes"]
-    assert re.search(r"dynamic a \{\s*name web\s*port 8000", caddyfile)
+    upstream = r"dynamic a \{\s*name \{\$WEB_HOST:web\}\s*port \{\$WEB_PORT:8000\}"
+    assert re.search(upstream, caddyfile)
+    assert caddyfile.count("import web") == 2
 
 
 def test_the_proxy_caps_uploads_and_sets_the_request_id():
     caddyfile = (ROOT / "deploy" / "Caddyfile").read_text()
 
-    assert re.findall(r"max_size (\S+)", caddyfile) == ["25MB", "25MB"]
+    assert re.findall(r"max_size (\S+)", caddyfile) == ["301MiB", "25MB", "25MB"]
+    assert "@photos path_regexp ^/host/listings/[0-9]+/photos/$" in caddyfile
     assert "header_up X-Request-ID {http.request.uuid}" in caddyfile
     assert "proxy_protocol v1" in caddyfile
 
