@@ -46,6 +46,8 @@ SECRET_PATHS = [
 # Any other long, random-looking segment is treated as a token too.
 TOKEN_LIKE = re.compile(r"(?<=/)[A-Za-z0-9_\-:.=]{24,}(?=/|$)")
 MASK = "[masked]"
+# Asked every few seconds by health checks: logged only at DEBUG, unless they fail.
+QUIET_PATHS = {"/healthz"}
 # An e-mail address that reached a log message or an exception's text.
 EMAIL = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+")
 EMAIL_MASK = "[email]"
@@ -111,8 +113,14 @@ class RequestLogMiddleware:
     def log(request, response, started: float) -> None:
         match = getattr(request, "resolver_match", None)
         status = response.status_code
+        if status >= 500:
+            level = logging.ERROR
+        elif request.path in QUIET_PATHS:
+            level = logging.DEBUG
+        else:
+            level = logging.INFO
         request_logger.log(
-            logging.ERROR if status >= 500 else logging.INFO,
+            level,
             "%s %s %s",
             request.method,
             path_for_log(request.path),
@@ -163,6 +171,11 @@ LINE_FIELDS = (
 )
 
 
+def _record_request_id(record: logging.LogRecord) -> str | None:
+    request_id = getattr(record, "request_id", None) or request_id_var.get()
+    return None if request_id == "-" else request_id
+
+
 class JsonFormatter(logging.Formatter):
     """One JSON object per line: time, level, logger, request id, message and fields."""
 
@@ -171,7 +184,7 @@ class JsonFormatter(logging.Formatter):
             "time": self.formatTime(record),
             "level": record.levelname,
             "logger": record.name,
-            "request_id": getattr(record, "request_id", None) or request_id_var.get(),
+            "request_id": _record_request_id(record),
             "message": EMAIL.sub(EMAIL_MASK, record.getMessage()),
         }
         for field in LINE_FIELDS:

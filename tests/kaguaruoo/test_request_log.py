@@ -153,3 +153,11 @@ def test_the_worker_logs_the_mail_a_request_queued_under_the_request_id(
     ]
     assert any("kaguaruoo.task" in line and "SUCCESS" in line for line in task_lines)
     assert user.email not in "\n".join(task_lines)
+
+
+@pytest.mark.django_db
+def test_health_checks_stay_out_of_the_log_while_they_pass(client, log_lines):
+    response = client.get("/healthz")
+
+    assert response["X-Request-ID"]
+    assert log_lines("kaguaruoo.request") == []
