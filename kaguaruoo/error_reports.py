@@ -5,7 +5,8 @@ The SDK is told to collect nothing personal (`data_collection`, which replaces
 bodies, SQL parameters, task arguments or local variables, and only a few harmless
 headers). `report_scrub` then checks every event again before it leaves: of the
 request only the method, the masked path and those headers, of the user only the
-id, of a Celery task only its name, and every e-mail address left anywhere (an
+id, of a Celery task only its name, of the breadcrumbs no cache commands and no
+data, and every e-mail address left anywhere (an
 exception's text, a log message) becomes "[email]". The request id goes along as a
 tag, to find the request's log lines.
 """
@@ -16,6 +17,7 @@ import sentry_sdk
 from sentry_sdk.integrations.celery import CeleryIntegration
 from sentry_sdk.integrations.django import DjangoIntegration
 from sentry_sdk.integrations.logging import ignore_logger
+from sentry_sdk.integrations.redis import RedisIntegration
 
 from kaguaruoo.requestlog import EMAIL, EMAIL_MASK, path_for_log, request_id_var
 
@@ -45,6 +47,9 @@ def error_reports_init(
         environment=environment,
         release=release,
         integrations=[DjangoIntegration(), CeleryIntegration()],
+        # Its breadcrumbs are Redis commands with their keys, and a cached session's
+        # key is the session cookie.
+        disabled_integrations=[RedisIntegration()],
         data_collection={
             "user_info": False,
             "cookies": {"mode": "off"},
@@ -80,10 +85,25 @@ def report_scrub(event: dict, hint: dict | None = None) -> dict:
     for exception in (event.get("exception") or {}).get("values") or []:
         for frame in (exception.get("stacktrace") or {}).get("frames") or []:
             frame.pop("vars", None)
+    breadcrumbs = event.get("breadcrumbs")
+    if isinstance(breadcrumbs, dict) and breadcrumbs.get("values"):
+        breadcrumbs["values"] = _breadcrumbs_kept(breadcrumbs["values"])
     request_id = request_id_var.get()
     if request_id:
         event.setdefault("tags", {})["request_id"] = request_id
     return _emails_masked(event)
+
+
+def _breadcrumbs_kept(breadcrumbs: list) -> list:
+    """The trail before an error, without cache commands (their keys name sessions) and
+    without any breadcrumb's data (URLs with query strings, parameters)."""
+    kept = []
+    for breadcrumb in breadcrumbs:
+        category = str(breadcrumb.get("category") or "")
+        if category.startswith(("redis", "cache")):
+            continue
+        kept.append({key: value for key, value in breadcrumb.items() if key != "data"})
+    return kept
 
 
 def _request_scrub(request: dict | None) -> None:
