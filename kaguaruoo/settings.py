@@ -88,6 +88,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that every answer (redirects and errors too) carries the request id and
+    # is logged once (kaguaruoo/requestlog.py).
+    "kaguaruoo.requestlog.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -381,15 +384,46 @@ CSRF_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
+# Logs: one line per request and per task run by a worker, each with the request id
+# (kaguaruoo/requestlog.py); JSON lines in production, plain text in development.
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain" if DEBUG else "json")
+if LOG_FORMAT not in {"plain", "json"}:
+    sys.exit(f"Configuration error: LOG_FORMAT must be plain or json; got {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "kaguaruoo.requestlog.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "kaguaruoo.requestlog.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
+        # The request line of kaguaruoo.request replaces Django's own.
         "django.server": {"level": "WARNING"},
-        # One line per task in eager development mode drowns everything else.
+        "django.request": {"level": "ERROR"},
+        # One line per task in eager development mode drowns everything else; a worker
+        # logs each task once under kaguaruoo.task.
         "celery.app.trace": {"level": "WARNING"},
     },
 }
+
+# Error reports (kaguaruoo/error_reports.py): to Sentry once a DSN is set, with personal
+# data taken out of every report.
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from kaguaruoo.error_reports import error_reports_init
+
+    error_reports_init(
+        dsn=SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default="development" if DEBUG else "production"),
+        release=env.str("SENTRY_RELEASE", default="") or None,
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )
