@@ -15,6 +15,9 @@ admin.site.has_permission = staff_has_admin_access
 admin.site.site_header = "KaguAruoo staff"
 admin.site.site_title = "KaguAruoo staff"
 
+# A body Django refused to read for its size is a 413, not a 400 (kaguaruoo/uploads.py).
+handler400 = "kaguaruoo.uploads.bad_request"
+
 urlpatterns = [
     path("", listing_views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
