@@ -3,9 +3,9 @@
 Each limit is named in `settings.RATE_LIMITS` as a list of (count, seconds) windows:
 `"message": [(15, 60), (200, 3600)]` lets a person post 15 messages a minute and 200
 an hour. Counts are fixed windows in the `limits` cache (Redis when `REDIS_URL` is
-set, so every web process shares them; process memory in development): `add` starts a
-window's counter with its expiry, `incr` counts atomically, so two processes never
-both take the last place.
+set, so every web process shares them; process memory in development). A window opens
+with a person's first use and closes `seconds` later: `add` creates its counter with
+that expiry, `incr` counts atomically, so two processes never both take the last place.
 
 The `limits` cache is Django's stock backend, which raises when Redis cannot be
 reached (the default cache is allowed to swallow such errors). A limit that cannot be
@@ -71,8 +71,8 @@ def limit_who(request: HttpRequest) -> str:
 def limit_hit(*, name: str, who: str) -> None:
     """Count one use of `name` by `who`; RateLimited if a window of the limit is full.
 
-    Every window counts the use, refused or not, so that hammering a refused action
-    does not open it sooner. When the cache cannot be reached the use is let through.
+    Every window counts the use, refused or not: hammering a refused action uses up the
+    longer windows too. When the cache cannot be reached the use is let through.
     """
     windows = limit_windows(name)
     cache = caches[CACHE_ALIAS]
@@ -80,24 +80,34 @@ def limit_hit(*, name: str, who: str) -> None:
     refused_for = 0
     try:
         for window in windows:
-            index = int(now // window.seconds)
-            key = f"rl:{name}:{window.count}/{window.seconds}:{who}:{index}"
-            # The key outlives its window by a little so that a slow clock never reads
-            # a counter that expired before its window ended.
-            cache.add(key, 0, timeout=window.seconds + 5)
-            try:
-                used = cache.incr(key)
-            except ValueError:  # expired between add and incr: a fresh window
-                cache.add(key, 1, timeout=window.seconds + 5)
-                used = 1
+            used, opened = _window_count(cache, f"rl:{name}:{window.seconds}:{who}", window, now)
             if used > window.count:
-                ends = (index + 1) * window.seconds
-                refused_for = max(refused_for, math.ceil(ends - now))
+                refused_for = max(refused_for, math.ceil(opened + window.seconds - now))
     except (RedisError, OSError):
         logger.warning("rate limit %s not counted: its cache is unreachable", name, exc_info=True)
         return
     if refused_for:
         raise RateLimited(retry_after=refused_for)
+
+
+def _window_count(cache, key: str, window: Window, now: float) -> tuple[int, float]:
+    """Count one use in the window of `key`, opening the window if there is none: the uses
+    so far and when the window opened."""
+    cache.add(key, 0, timeout=window.seconds)
+    try:
+        used = cache.incr(key)
+    except ValueError:  # the window closed between add and incr
+        cache.set(key, 1, timeout=window.seconds)
+        used = 1
+    if used == 1:
+        # This use opens the window. Redis's INCR recreates, without an expiry, a counter
+        # that expired just before it: the window's expiry is set here whatever happened.
+        cache.touch(key, window.seconds)
+        cache.set(f"{key}:opened", now, timeout=window.seconds)
+        return used, now
+    if used <= window.count:
+        return used, now
+    return used, cache.get(f"{key}:opened", now)
 
 
 def limit_request(request: HttpRequest, name: str) -> None:
