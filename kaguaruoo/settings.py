@@ -293,9 +293,10 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 # Twenty photos at once is the most a page takes (listings/photos.py MAX_PHOTOS).
 DATA_UPLOAD_MAX_NUMBER_FILES = 25
 # The views that take files, by URL name or namespace, and the largest body each takes:
-# its files at their most and 1 MB for the rest of the form. The proxy in front caps
-# bodies at the largest of these (README, "Production").
-ATTACHMENT_REQUEST_MAX_BYTES = 11 * 1024 * 1024  # one PDF or image of 10 MB
+# its files at their most, with room above, so that a file a little too large gets its
+# form's own message rather than the 413 page. The proxy in front caps bodies at the
+# same sizes (README, "Abuse limits and upload sizes").
+ATTACHMENT_REQUEST_MAX_BYTES = 15 * 1024 * 1024  # one PDF or image of 10 MB
 PHOTOS_REQUEST_MAX_BYTES = (20 * 15 + 1) * 1024 * 1024  # twenty photos of 15 MB
 REQUEST_BODY_MAX_BYTES = {
     "messaging:message_create": ATTACHMENT_REQUEST_MAX_BYTES,

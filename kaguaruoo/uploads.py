@@ -128,10 +128,9 @@ def request_body_cap(request: HttpRequest) -> int:
     return settings.DATA_UPLOAD_MAX_MEMORY_SIZE
 
 
-def request_too_large(request: HttpRequest, *, cap: int) -> HttpResponse:
+def request_too_large(request: HttpRequest) -> HttpResponse:
     """The 413 page."""
-    context = {"cap_mb": max(1, cap // 2**20), "back": referer_on_site(request)}
-    response = render(request, "413.html", context, status=413)
+    response = render(request, "413.html", {"back": referer_on_site(request)}, status=413)
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -157,7 +156,7 @@ class BodySizeMiddleware:
             return None  # Django reads it as empty
         cap = request_body_cap(request)
         if length > cap:
-            return request_too_large(request, cap=cap)
+            return request_too_large(request)
         return None
 
 
@@ -165,5 +164,5 @@ def bad_request(request: HttpRequest, exception=None) -> HttpResponse:
     """handler400: a body Django refused to read is 413 with the same page; the rest as
     Django answers them."""
     if isinstance(exception, RequestDataTooBig):
-        return request_too_large(request, cap=request_body_cap(request))
+        return request_too_large(request)
     return defaults.bad_request(request, exception)

@@ -28,7 +28,7 @@ def test_a_message_whose_body_is_over_its_cap_is_answered_413_unread(client):
     page = response.content.decode()
     assert response.status_code == 413
     assert "The upload is too large" in page
-    assert "11 MB at most" in page
+    assert "it was not read and nothing was saved" in page
     assert f'href="http://testserver/messages/{thread.pk}/"' in page
     assert not Message.objects.filter(body="Here is the plan.").exists()
 
