@@ -92,6 +92,9 @@ MIDDLEWARE = [
     # is logged once (kaguaruoo/requestlog.py).
     "kaguaruoo.requestlog.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads a request's body: a body larger than its view takes is
+    # answered 413 unread.
+    "kaguaruoo.uploads.BodySizeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -101,6 +104,8 @@ MIDDLEWARE = [
     "accounts.middleware.UserLanguageMiddleware",
     "accounts.middleware.SignInPausedMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A refused limit (kaguaruoo/ratelimit.py) becomes the 429 page, in the reader's language.
+    "kaguaruoo.ratelimit.RateLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -148,6 +153,41 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Abuse limits (kaguaruoo/ratelimit.py) count in a cache of their own, on Django's stock
+# backend: it raises when Redis is unreachable, so a limit knows it could not count.
+CACHES["limits"] = (
+    {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="kaguaruoo"),
+        # A limit is asked on the way to a page: an unreachable Redis must not hold it up.
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+    }
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "limits"}
+)
+
+# How often one person (or, signed out, one address) may do a thing: per limit, windows
+# of (count, seconds), each counted on its own. The numbers are far above what a person
+# does by hand; they stop scripts. See kaguaruoo/ratelimit.py.
+RATE_LIMITS = {
+    # Messages in a conversation, per person.
+    "message": [(15, 60), (200, 3600)],
+    # New conversations about a listing ("Request materials"), per person.
+    "inquiry": [(10, 600), (30, 86400)],
+    # Reservation requests, per person.
+    "reservation": [(10, 600), (30, 86400)],
+    # The address and station pickers' lookups, per person or address. An office or a
+    # university shares one address, hence the room; a picker asks once per pause in typing.
+    "postal_lookup": [(60, 60), (1000, 3600)],
+    "station_lookup": [(120, 60), (2000, 3600)],
+}
+# The signing code, counted in the database (contracts/booking/services.py): a new code
+# at most once a minute and a few an hour and a day per contract, each taking at most
+# five tries, so a stolen session can guess at most 5 x 10 codes of a million a day.
+SIGNING_CODE_INTERVAL_SECONDS = 60
+SIGNING_CODES_PER_HOUR = 5
+SIGNING_CODES_PER_DAY = 10
 
 # Sessions are read from the cache and written to both; while the cache is down
 # they are read from and written to the database alone (kaguaruoo/cache.py).
@@ -247,6 +287,35 @@ STORAGES = {
 }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Request bodies (kaguaruoo/uploads.py). A form without files is read into memory up to
+# DATA_UPLOAD_MAX_MEMORY_SIZE (the longest form, a listing in two languages or a
+# campaign text, is far below 1 MB); its view refuses a larger body with 413 unread.
+# Files above FILE_UPLOAD_MAX_MEMORY_SIZE go to a temporary file rather than memory, so
+# twenty photos in one form never sit in a worker's memory at once.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+# The admin's largest form (a page of 100 rows selected for an action, a questionnaire
+# with its questions inline) posts a few hundred fields.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+# Twenty photos at once is the most a page takes (listings/photos.py MAX_PHOTOS).
+DATA_UPLOAD_MAX_NUMBER_FILES = 25
+# The views that take files, by URL name or namespace, and the largest body each takes:
+# its files at their most, with room above, so that a file a little too large gets its
+# form's own message rather than the 413 page. The proxy in front caps bodies at the
+# same sizes (README, "Abuse limits and upload sizes").
+ATTACHMENT_REQUEST_MAX_BYTES = 15 * 1024 * 1024  # one PDF or image of 10 MB
+PHOTOS_REQUEST_MAX_BYTES = (20 * 15 + 1) * 1024 * 1024  # twenty photos of 15 MB
+REQUEST_BODY_MAX_BYTES = {
+    "messaging:message_create": ATTACHMENT_REQUEST_MAX_BYTES,
+    "contracts:support_create": ATTACHMENT_REQUEST_MAX_BYTES,
+    "contracts:support_message_create": ATTACHMENT_REQUEST_MAX_BYTES,
+    "contracts:house_guide_manage": ATTACHMENT_REQUEST_MAX_BYTES,
+    "privacy:identity_upload": ATTACHMENT_REQUEST_MAX_BYTES,
+    "listings:host_photos": PHOTOS_REQUEST_MAX_BYTES,
+    # Staff answer support requests with a file in admin.
+    "admin": ATTACHMENT_REQUEST_MAX_BYTES,
+}
 
 # Celery: Redis as broker when REDIS_URL is set; otherwise tasks run in-process.
 CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
