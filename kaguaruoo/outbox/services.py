@@ -468,7 +468,21 @@ def outbox_deliver(message: OutboxMessage, *, sender: Sender, prepared) -> str:
         return _retry_later(message, answer=text)
     # The window: the server has the message; commit "sent" at once.
     _finish(message, state=State.SENT, answer=answer)
+    _forget_once_sent(message)
     return State.SENT
+
+
+def _forget_once_sent(message: OutboxMessage) -> None:
+    """A person's own mail (kind `mail`) keeps its text only until it is sent: it may
+    hold a signing code or a message. Sent by address alone (a staff mailbox, the
+    account being closed), it keeps no address either; an account's rows keep theirs
+    until the account is erased. Failed rows keep everything, for a retry."""
+    if message.kind != "mail":
+        return
+    address = "" if message.recipient_id is None else message.address
+    OutboxMessage.objects.filter(pk=message.pk, state=State.SENT).update(
+        payload={}, address=address
+    )
 
 
 @dataclass
@@ -610,7 +624,7 @@ def outbox_drain_threads(
 
     def drain(number: int) -> DrainReport:
         try:
-            return outbox_drain(worker=f"{worker_name()}/{number}", deadline=deadline)
+            return outbox_drain(worker=f"{worker_name()}/{number}", deadline=deadline, only=only)
         finally:
             connection.close()
 
@@ -627,11 +641,13 @@ def outbox_drain_threads(
 def outbox_groups_settle(*, groups) -> None:
     """Tell each kind of the groups with nothing left to send."""
     for kind_name, group in groups:
+        kind = outbox_kind(kind_name)
+        if kind.on_group_done is None:
+            continue  # a person's own mail: its group only names its template
         busy = OutboxMessage.objects.filter(
             group=group, state__in=[State.PENDING, State.CLAIMED]
         ).exists()
-        kind = outbox_kind(kind_name)
-        if not busy and kind.on_group_done is not None:
+        if not busy:
             kind.on_group_done(group)
 
 

@@ -309,13 +309,13 @@ def test_a_broker_out_of_reach_at_commit_is_logged_and_the_row_waits_for_the_swe
     celery_app.conf.task_always_eager = False
     broker = celery_app.conf.broker_url
     celery_app.conf.broker_url = f"redis://127.0.0.1:{free_port()}/0"  # nobody listens
-    celery_app._pool = None
+    celery_app._pool = celery_app.amqp._producer_pool = None
     try:
         with django_capture_on_commit_callbacks(execute=True):
             plain_mail("outage:1")
     finally:
         celery_app.conf.broker_url = broker
-        celery_app._pool = None
+        celery_app._pool = celery_app.amqp._producer_pool = None
 
     assert OutboxMessage.objects.get(key="outage:1").state == State.PENDING
     assert "could not reach the broker" in caplog.text
