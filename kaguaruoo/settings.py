@@ -325,12 +325,34 @@ CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="kaguaruoo")
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+# Delivery: every task of the site may run twice (each guards itself: a state moved with
+# compare-and-swap, a row with a unique key, an outbox lease; at worst a privacy archive
+# is built again and its new link mailed), so a task is acknowledged
+# only once it finished (acks_late) and goes back to the queue when its pool process dies
+# under it (reject_on_worker_lost); without that, a process killed mid-task loses it.
+# Redis gives a message taken by a worker that died whole back after the visibility
+# timeout; until then it waits. That timeout must outlast everything a worker holds a
+# message for without acknowledging it:
+#   running it: at most CELERY_TASK_TIME_LIMIT (120 s), and with prefetch 1, waiting
+#   behind one other task for as long;
+#   a countdown or a retry's backoff (the worker holds it until it is due): at most
+#   TASK_COUNTDOWN_MAX, whichever task asks (tests/kaguaruoo/test_celery_settings.py).
+# A message held longer than the timeout is given to another worker as well and runs
+# twice; a timeout much longer than needed only delays recovery after a crash. Mail does
+# not wait for it: beat's outbox sweep sends what a dead worker held once its lease
+# (OUTBOX_LEASE_SECONDS) runs out.
 CELERY_TASK_TIME_LIMIT = 120
 CELERY_TASK_SOFT_TIME_LIMIT = 90
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+TASK_COUNTDOWN_MAX = 600
+REDIS_VISIBILITY_TIMEOUT = TASK_COUNTDOWN_MAX + 2 * CELERY_TASK_TIME_LIMIT + 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "visibility_timeout": 3600}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 2,
+    "visibility_timeout": REDIS_VISIBILITY_TIMEOUT,
+}
 CELERY_TIMEZONE = TIME_ZONE
 # The mail outbox (kaguaruoo/outbox): drains running at once, rows a drain claims at a
 # time, how long a claim holds before another worker may take it, and a rate for the
@@ -343,6 +365,9 @@ OUTBOX_LEASE_SECONDS = env.int("OUTBOX_LEASE_SECONDS", default=120)
 OUTBOX_RATE = env.float("OUTBOX_RATE", default=0)
 OUTBOX_MAX_ATTEMPTS = 8
 OUTBOX_DRAIN_SECONDS = 60
+# How often beat sweeps the outbox (rows whose drain request was lost with the broker,
+# leases run out, backoffs ended): the longest a person's mail waits after an outage.
+OUTBOX_SWEEP_SECONDS = env.int("OUTBOX_SWEEP_SECONDS", default=15)
 # The access log (policy 1.2.3): with REDIS_URL, a request appends its row to a Redis
 # list (no expiry, so eviction never takes it) and beat drains the list into the table;
 # without Redis the row is written as the request ends (privacy/access_log_buffer.py).
@@ -351,10 +376,12 @@ ACCESS_LOG_BUFFER_KEY = env.str("CACHE_KEY_PREFIX", default="kaguaruoo") + ":acc
 ACCESS_LOG_DRAIN_BATCH = 1000
 
 CELERY_BEAT_SCHEDULE = {
-    # The outbox: drains again after a worker died with rows claimed, and after backoffs.
+    # The outbox: mail whose drain was never asked for (broker down at commit), held by a
+    # worker that died (its lease ran out), or waiting for its backoff to end.
     "outbox-recover": {
         "task": "kaguaruoo.outbox.tasks.outbox_recover",
-        "schedule": 60,
+        "schedule": OUTBOX_SWEEP_SECONDS,
+        "options": {"expires": OUTBOX_SWEEP_SECONDS},
     },
     # Campaigns: scheduled campaigns start when their time comes.
     "campaigns-due": {

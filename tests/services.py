@@ -289,3 +289,29 @@ class Caddy:
         if self.process and self.process.poll() is None:
             self.process.terminate()
             self.process.wait(timeout=20)
+
+
+class CeleryBeat:
+    """`celery beat` in a child process, with the environment of a `CeleryWorker` (so its
+    tasks go to that worker's queue) and a schedule file of its own."""
+
+    def __init__(self, *, worker: CeleryWorker, workdir: Path):
+        self.env = dict(worker.env)
+        self.schedule = Path(workdir) / f"beat-{worker.queue}"
+        self.log_path = Path(workdir) / f"beat-{worker.queue}.log"
+        self.process = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [
+                sys.executable, "-m", "celery", "-A", "kaguaruoo", "beat",
+                "--schedule", str(self.schedule), "--max-interval", "1", "-l", "INFO",
+            ],
+            cwd=ROOT, env=self.env, stdout=self.log_path.open("w"), stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=20)
