@@ -3,6 +3,10 @@
 Messages, support requests, House Guides and identity documents take a PDF or an
 image, recognised by its content (an image's pixels are decoded), up to 10 MB; each
 is stored under a random name and served only through a view that checked who asks.
+
+A request body larger than its view takes is refused before it is read
+(`BodySizeMiddleware`): `settings.REQUEST_BODY_MAX_BYTES` names the views that take
+files and their caps; every other view takes `DATA_UPLOAD_MAX_MEMORY_SIZE`.
 """
 
 import uuid
@@ -10,11 +14,16 @@ import warnings
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from django.core.exceptions import ValidationError
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.http import FileResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.views import defaults
 from PIL import Image, UnidentifiedImageError
+
+from kaguaruoo.net import referer_on_site
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 # A 48-megapixel phone photo passes; decoding one as RGBA takes about 200 MB.
@@ -125,3 +134,59 @@ def attachment_response(
     )
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def request_body_cap(request: HttpRequest) -> int:
+    """The largest body the view `request` resolved to takes, in bytes.
+
+    `REQUEST_BODY_MAX_BYTES` names a view by its URL name (`namespace:name`) or a
+    whole namespace (`admin`); anything else takes the size Django itself reads
+    into memory, since it has no files.
+    """
+    caps = settings.REQUEST_BODY_MAX_BYTES
+    match = request.resolver_match
+    if match is not None:
+        for name in (match.view_name, match.namespace):
+            if name in caps:
+                return caps[name]
+    return settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+
+
+def request_too_large(request: HttpRequest) -> HttpResponse:
+    """The 413 page."""
+    response = render(request, "413.html", {"back": referer_on_site(request)}, status=413)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+class BodySizeMiddleware:
+    """413 for a request whose Content-Length is above its view's cap, before any body
+    is read (CSRF reads the form right after this, in its own process_view).
+
+    A body sent without Content-Length (chunked) is left to the proxy in front, which
+    buffers it and sets one (README, "Production").
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return None  # Django reads it as empty
+        cap = request_body_cap(request)
+        if length > cap:
+            return request_too_large(request)
+        return None
+
+
+def bad_request(request: HttpRequest, exception=None) -> HttpResponse:
+    """handler400: a body Django refused to read is 413 with the same page; the rest as
+    Django answers them."""
+    if isinstance(exception, RequestDataTooBig):
+        return request_too_large(request)
+    return defaults.bad_request(request, exception)

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from kaguaruoo.actions import action_redirect, error_text, form_submit
 from kaguaruoo.net import client_ip
+from kaguaruoo.ratelimit import form_limit_apply
 from kaguaruoo.uploads import attachment_response
 from listings import stays
 from messaging import selectors, services
@@ -60,7 +61,7 @@ def inquiry_create(request, listing_pk):
     thread = _inquiry_send(request, listing, form)
     if thread is not None:
         return redirect(thread)
-    return render(
+    response = render(
         request,
         "messaging/inquiry_form.html",
         {
@@ -69,6 +70,7 @@ def inquiry_create(request, listing_pk):
             "earlier_fields": earlier["shared_fields"] if earlier else None,
         },
     )
+    return form_limit_apply(response, form)
 
 
 def _inquiry_send(request, listing, form: InquiryForm) -> Thread | None:
@@ -91,6 +93,7 @@ def _inquiry_send(request, listing, form: InquiryForm) -> Thread | None:
             ip=client_ip(request),
         ),
         done=_("Your inquiry was sent to the host."),
+        limit="inquiry",
     )
 
 
@@ -249,10 +252,11 @@ def message_create(request, pk):
             thread=thread, sender=request.user, body=data["body"], attachment=data["attachment"]
         ),
         error_field=_attachment_error_field,
+        limit="message",
     )
     if posted:
         return redirect(thread.get_absolute_url() + "#latest")
-    return _thread_page(request, thread, message_form=form, status=400)
+    return form_limit_apply(_thread_page(request, thread, message_form=form, status=400), form)
 
 
 def _attachment_error_field(error: ValidationError) -> str | None:

@@ -1,6 +1,7 @@
 """Writes of the privacy app. Other apps call these; they never touch privacy's models."""
 
 import datetime
+import functools
 import io
 import json
 import logging
@@ -389,7 +390,7 @@ def privacy_request_decide(
         )
         if carried_out and privacy_request.kind in ARCHIVE_KINDS:
             request_id = privacy_request.pk
-            transaction.on_commit(lambda: _archive_task().delay(request_id))
+            transaction.on_commit(lambda: _archive_task().delay(request_id), robust=True)
         if carried_out and privacy_request.kind == PrivacyRequest.Kind.DELETION:
             _deletion_carry_out(privacy_request)
         audit_write(
@@ -443,17 +444,54 @@ def privacy_archive_build(*, privacy_request: PrivacyRequest) -> PrivacyRequest:
         for path, file in files:
             with file.open("rb") as handle:
                 archive.writestr(path, handle.read())
-    if privacy_request.archive:
-        privacy_request.archive.delete(save=False)
-    privacy_request.archive.save(
-        f"{secrets.token_urlsafe(24)}.zip", ContentFile(buffer.getvalue()), save=False
-    )
-    privacy_request.archive_expires_at = timezone.now() + datetime.timedelta(days=ARCHIVE_LINK_DAYS)
-    privacy_request.save(update_fields=["archive", "archive_expires_at"])
-    _request_mail(
-        privacy_request, "archive_ready", link=archive_link(privacy_request=privacy_request)
-    )
+    archive = privacy_request.archive
+    previous = archive.name
+    archive.save(f"{secrets.token_urlsafe(24)}.zip", ContentFile(buffer.getvalue()), save=False)
+    # The row, the mail and the old archive's removal commit together. A build that dies
+    # (a lost database connection; the task runs again) leaves no archive no row names.
+    try:
+        with transaction.atomic():
+            privacy_request.archive_expires_at = timezone.now() + datetime.timedelta(
+                days=ARCHIVE_LINK_DAYS
+            )
+            privacy_request.save(update_fields=["archive", "archive_expires_at"])
+            _request_mail(
+                privacy_request, "archive_ready", link=archive_link(privacy_request=privacy_request)
+            )
+            if previous:
+                transaction.on_commit(functools.partial(archive.storage.delete, previous))
+    except BaseException:
+        archive.storage.delete(archive.name)
+        archive.name = previous
+        raise
     return privacy_request
+
+
+# Longer than a build takes with all its retries: an archive still missing then is lost.
+ARCHIVE_LOST_AFTER = datetime.timedelta(hours=1)
+
+
+def privacy_archives_missing_queue(*, now: datetime.datetime | None = None) -> int:
+    """Queue again the archive of a fulfilled request that has none an hour after its
+    decision: its task was lost with the broker's queue (a Redis that lost its data), or
+    gave up. An archive built once and later erased keeps its expiry, so is not rebuilt."""
+    cutoff = (now or timezone.now()) - ARCHIVE_LOST_AFTER
+    missing = list(
+        PrivacyRequest.objects.filter(
+            kind__in=ARCHIVE_KINDS,
+            status=PrivacyRequest.Status.CLOSED,
+            decision__in=[
+                PrivacyRequest.Decision.FULFILLED,
+                PrivacyRequest.Decision.PARTLY_FULFILLED,
+            ],
+            decided_at__lt=cutoff,
+            archive="",
+            archive_expires_at=None,
+        ).values_list("pk", flat=True)[:100]
+    )
+    for request_id in missing:
+        _archive_task().delay(request_id)
+    return len(missing)
 
 
 ARCHIVE_SALT = "privacy.archive"
