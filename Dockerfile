@@ -1,4 +1,4 @@
-FROM python:3.12-slim
+FROM python:3.12.14-slim-trixie
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 VAR_DIR=/app/var
 WORKDIR /app
@@ -21,4 +21,5 @@ RUN DEBUG=false SECRET_KEY=collectstatic-only SITE_URL=https://build.invalid pyt
 USER kagu
 
 EXPOSE 8000
-CMD ["gunicorn", "kaguaruoo.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# No access log from gunicorn: the site writes one JSON line per request itself, without query strings.
+CMD ["gunicorn", "kaguaruoo.wsgi:application", "--bind", "0.0.0.0:8000"]

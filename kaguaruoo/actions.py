@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import redirect
 
+from kaguaruoo.ratelimit import form_limit_hit
 from kaguaruoo.transitions import IllegalTransition
 
 
@@ -50,15 +51,20 @@ def form_submit[T](
     *,
     done: str = "",
     error_field: Callable[[ValidationError], str | None] | None = None,
+    limit: str = "",
 ) -> T | None:
     """Run `action` with the cleaned data of a valid bound `form`; flash `done` (if any) and
     return what the action made, which is never None.
 
     None when the form is unbound or invalid, or when the action raises a ValidationError:
     that goes onto the form, on the field `error_field` names for it, else the form as a whole,
-    so the view shows the form again.
+    so the view shows the form again. With `limit`, the abuse limit of that name
+    (kaguaruoo/ratelimit.py) counts the valid form first; a refusal goes on top of the
+    form, and `form_limit_apply` makes the page that shows it again a 429.
     """
     if not form.is_valid():
+        return None
+    if limit and not form_limit_hit(request, form, limit):
         return None
     try:
         made = action(form.cleaned_data)

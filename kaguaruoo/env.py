@@ -71,6 +71,9 @@ def database_config(value: str, *, base_dir: Path, name: str = "DATABASE_URL") -
         "PASSWORD": unquote(parts.password or ""),
         "HOST": parts.hostname,
         "PORT": str(parts.port or ""),
+        # A kept connection is checked before a request (or a Celery task, whose
+        # connections Celery's Django fix-up closes before and after it) first uses it:
+        # one cut by a database restart or failover is replaced, not an error.
         "CONN_MAX_AGE": 60,
         "CONN_HEALTH_CHECKS": True,
         "OPTIONS": options,

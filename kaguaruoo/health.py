@@ -5,6 +5,7 @@ import secrets
 from django.core.cache import cache
 from django.db import connection
 
+from kaguaruoo.cache import cache_reachable
 from kaguaruoo.celery import app as celery_app
 
 OK = "ok"
@@ -22,6 +23,9 @@ def database_state() -> str:
 
 
 def cache_state() -> str:
+    # The cache answers a miss rather than raise when Redis is down: ask it directly.
+    if not cache_reachable(cache):
+        return DOWN
     probe = secrets.token_hex(8)
     try:
         cache.set("healthz-probe", probe, timeout=10)

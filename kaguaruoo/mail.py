@@ -2,14 +2,21 @@
 
 `mail_send` renders `<template>.subject.txt`, `<template>.txt` and, where it
 exists, `<template>.html` (each extending `emails/base.*`) in the recipient's
-language, and a Celery task sends the message once the current transaction
-commits, so a slow relay never holds a request and a rolled-back change mails
-nobody.
+language, and `email_queue` writes the rendered message as a row of the outbox
+(kaguaruoo/outbox, kind `mail`) in the current transaction: the mail exists
+exactly when the change that caused it is committed, a rolled-back change mails
+nobody, and a broker that is down only delays it. Workers send the row after
+commit under a lease, with a Message-ID derived from its key, so it goes out once.
+
+The message is rendered when it is decided, not when it is sent: the context holds
+model instances and requests (allauth's), which a row cannot carry, and the mail
+then says what was true when it was asked for.
 """
+
+import uuid
 
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives
-from django.db import transaction
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -48,17 +55,20 @@ def mail_send(
     A user who is inactive or has no address is mailed nothing; returns whether a
     mail was queued. The context holds `recipient` (the user) and `site_url`.
     """
+    recipient = None
     if isinstance(to, str):
         address, context = to, {**(context or {})}
         language = language or settings.LANGUAGE_CODE
     else:
         if not to.is_active or not to.email:
             return False
-        address, language = to.email, recipient_language(to)
+        recipient, address, language = to, to.email, recipient_language(to)
         context = {"recipient": to, **(context or {})}
     subject, body, html = mail_render(template=template, context=context, language=language)
     email_queue(
-        message=mail_message(subject=subject, body=body, html=html, to=address, headers=headers)
+        message=mail_message(subject=subject, body=body, html=html, to=address, headers=headers),
+        recipient=recipient,
+        group=template,
     )
     return True
 
@@ -79,18 +89,30 @@ def mail_message(
     return message
 
 
-def email_queue(*, message: EmailMessage) -> None:
-    """Send a rendered message from a worker once the current transaction commits."""
-    from kaguaruoo.tasks import send_email
+def email_queue(*, message: EmailMessage, recipient=None, group: str = "mail") -> None:
+    """Write a rendered message into the outbox, one row per recipient address, in the
+    current transaction; a worker sends it once that transaction commits.
+
+    `recipient`: the user it is for, if it is one (their export lists it, their erasure
+    takes the address away); `group`: what kind of mail it is, for staff (the template).
+    """
+    from kaguaruoo.outbox.services import outbox_add
 
     alternatives = getattr(message, "alternatives", ())
     html = next((body for body, kind in alternatives if kind == "text/html"), None)
     payload = {
         "subject": str(message.subject),
-        "body": message.body,
+        "body": str(message.body),
         "from_email": message.from_email,
-        "to": list(message.to),
         "html": html,
-        "headers": dict(message.extra_headers),
+        "headers": {name: str(value) for name, value in message.extra_headers.items()},
     }
-    transaction.on_commit(lambda: send_email.delay(**payload))
+    for address in message.to:
+        outbox_add(
+            kind="mail",
+            key=f"mail:{uuid.uuid4().hex}",
+            group=group[:60],
+            address=address,
+            recipient=recipient,
+            payload=payload,
+        )

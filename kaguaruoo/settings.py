@@ -89,9 +89,15 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that every answer (redirects and errors too) carries the request id and
+    # is logged once (kaguaruoo/requestlog.py).
+    "kaguaruoo.requestlog.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Permissions-Policy, CORP, no-store on personal pages, SameSite on every cookie.
     "kaguaruoo.headers.SecurityHeadersMiddleware",
+    # Before anything reads a request's body: a body larger than its view takes is
+    # answered 413 unread.
+    "kaguaruoo.uploads.BodySizeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -99,7 +105,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.middleware.UserLanguageMiddleware",
+    "accounts.middleware.SignInPausedMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A refused limit (kaguaruoo/ratelimit.py) becomes the 429 page, in the reader's language.
+    "kaguaruoo.ratelimit.RateLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -132,7 +141,9 @@ TEMPLATES = [
 ]
 
 # Cache: Redis when REDIS_URL is set, so that every web process shares rate
-# limits and cached pages; process memory in development.
+# limits and cached pages; process memory in development. The default cache
+# answers as a miss while Redis is down (kaguaruoo/cache.py), and short socket
+# timeouts keep a request from hanging on an unreachable one.
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -140,12 +151,49 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="kaguaruoo"),
             "TIMEOUT": 300,
-            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1},
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Abuse limits (kaguaruoo/ratelimit.py) count in a cache of their own, on Django's stock
+# backend: it raises when Redis is unreachable, so a limit knows it could not count.
+CACHES["limits"] = (
+    {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="kaguaruoo"),
+        # A limit is asked on the way to a page: an unreachable Redis must not hold it up.
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+    }
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "limits"}
+)
 
+# How often one person (or, signed out, one address) may do a thing: per limit, windows
+# of (count, seconds), each counted on its own. The numbers are far above what a person
+# does by hand; they stop scripts. See kaguaruoo/ratelimit.py.
+RATE_LIMITS = {
+    # Messages in a conversation, per person.
+    "message": [(15, 60), (200, 3600)],
+    # New conversations about a listing ("Request materials"), per person.
+    "inquiry": [(10, 600), (30, 86400)],
+    # Reservation requests, per person.
+    "reservation": [(10, 600), (30, 86400)],
+    # The address and station pickers' lookups, per person or address. An office or a
+    # university shares one address, hence the room; a picker asks once per pause in typing.
+    "postal_lookup": [(60, 60), (1000, 3600)],
+    "station_lookup": [(120, 60), (2000, 3600)],
+}
+# The signing code, counted in the database (contracts/booking/services.py): a new code
+# at most once a minute and a few an hour and a day per contract, each taking at most
+# five tries, so a stolen session can guess at most 5 x 10 codes of a million a day.
+SIGNING_CODE_INTERVAL_SECONDS = 60
+SIGNING_CODES_PER_HOUR = 5
+SIGNING_CODES_PER_DAY = 10
+
+# Sessions are read from the cache and written to both; while the cache is down
+# they are read from and written to the database alone (kaguaruoo/cache.py).
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -243,6 +291,35 @@ STORAGES = {
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Request bodies (kaguaruoo/uploads.py). A form without files is read into memory up to
+# DATA_UPLOAD_MAX_MEMORY_SIZE (the longest form, a listing in two languages or a
+# campaign text, is far below 1 MB); its view refuses a larger body with 413 unread.
+# Files above FILE_UPLOAD_MAX_MEMORY_SIZE go to a temporary file rather than memory, so
+# twenty photos in one form never sit in a worker's memory at once.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+# The admin's largest form (a page of 100 rows selected for an action, a questionnaire
+# with its questions inline) posts a few hundred fields.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+# Twenty photos at once is the most a page takes (listings/photos.py MAX_PHOTOS).
+DATA_UPLOAD_MAX_NUMBER_FILES = 25
+# The views that take files, by URL name or namespace, and the largest body each takes:
+# its files at their most, with room above, so that a file a little too large gets its
+# form's own message rather than the 413 page. The proxy in front caps bodies at the
+# same sizes (README, "Abuse limits and upload sizes").
+ATTACHMENT_REQUEST_MAX_BYTES = 15 * 1024 * 1024  # one PDF or image of 10 MB
+PHOTOS_REQUEST_MAX_BYTES = (20 * 15 + 1) * 1024 * 1024  # twenty photos of 15 MB
+REQUEST_BODY_MAX_BYTES = {
+    "messaging:message_create": ATTACHMENT_REQUEST_MAX_BYTES,
+    "contracts:support_create": ATTACHMENT_REQUEST_MAX_BYTES,
+    "contracts:support_message_create": ATTACHMENT_REQUEST_MAX_BYTES,
+    "contracts:house_guide_manage": ATTACHMENT_REQUEST_MAX_BYTES,
+    "privacy:identity_upload": ATTACHMENT_REQUEST_MAX_BYTES,
+    "listings:host_photos": PHOTOS_REQUEST_MAX_BYTES,
+    # Staff answer support requests with a file in admin.
+    "admin": ATTACHMENT_REQUEST_MAX_BYTES,
+}
+
 # Celery: Redis as broker when REDIS_URL is set; otherwise tasks run in-process.
 CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
@@ -251,12 +328,34 @@ CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="kaguaruoo")
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+# Delivery: every task of the site may run twice (each guards itself: a state moved with
+# compare-and-swap, a row with a unique key, an outbox lease; at worst a privacy archive
+# is built again and its new link mailed), so a task is acknowledged
+# only once it finished (acks_late) and goes back to the queue when its pool process dies
+# under it (reject_on_worker_lost); without that, a process killed mid-task loses it.
+# Redis gives a message taken by a worker that died whole back after the visibility
+# timeout; until then it waits. That timeout must outlast everything a worker holds a
+# message for without acknowledging it:
+#   running it: at most CELERY_TASK_TIME_LIMIT (120 s), and with prefetch 1, waiting
+#   behind one other task for as long;
+#   a countdown or a retry's backoff (the worker holds it until it is due): at most
+#   TASK_COUNTDOWN_MAX, whichever task asks (tests/kaguaruoo/test_celery_settings.py).
+# A message held longer than the timeout is given to another worker as well and runs
+# twice; a timeout much longer than needed only delays recovery after a crash. Mail does
+# not wait for it: beat's outbox sweep sends what a dead worker held once its lease
+# (OUTBOX_LEASE_SECONDS) runs out.
 CELERY_TASK_TIME_LIMIT = 120
 CELERY_TASK_SOFT_TIME_LIMIT = 90
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+TASK_COUNTDOWN_MAX = 600
+REDIS_VISIBILITY_TIMEOUT = TASK_COUNTDOWN_MAX + 2 * CELERY_TASK_TIME_LIMIT + 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "visibility_timeout": 3600}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 2,
+    "visibility_timeout": REDIS_VISIBILITY_TIMEOUT,
+}
 CELERY_TIMEZONE = TIME_ZONE
 # The mail outbox (kaguaruoo/outbox): drains running at once, rows a drain claims at a
 # time, how long a claim holds before another worker may take it, and a rate for the
@@ -269,6 +368,9 @@ OUTBOX_LEASE_SECONDS = env.int("OUTBOX_LEASE_SECONDS", default=120)
 OUTBOX_RATE = env.float("OUTBOX_RATE", default=0)
 OUTBOX_MAX_ATTEMPTS = 8
 OUTBOX_DRAIN_SECONDS = 60
+# How often beat sweeps the outbox (rows whose drain request was lost with the broker,
+# leases run out, backoffs ended): the longest a person's mail waits after an outage.
+OUTBOX_SWEEP_SECONDS = env.int("OUTBOX_SWEEP_SECONDS", default=15)
 # The access log (policy 1.2.3): with REDIS_URL, a request appends its row to a Redis
 # list (no expiry, so eviction never takes it) and beat drains the list into the table;
 # without Redis the row is written as the request ends (privacy/access_log_buffer.py).
@@ -277,15 +379,23 @@ ACCESS_LOG_BUFFER_KEY = env.str("CACHE_KEY_PREFIX", default="kaguaruoo") + ":acc
 ACCESS_LOG_DRAIN_BATCH = 1000
 
 CELERY_BEAT_SCHEDULE = {
-    # The outbox: drains again after a worker died with rows claimed, and after backoffs.
+    # The outbox: mail whose drain was never asked for (broker down at commit), held by a
+    # worker that died (its lease ran out), or waiting for its backoff to end.
     "outbox-recover": {
         "task": "kaguaruoo.outbox.tasks.outbox_recover",
-        "schedule": 60,
+        "schedule": OUTBOX_SWEEP_SECONDS,
+        "options": {"expires": OUTBOX_SWEEP_SECONDS},
     },
     # Campaigns: scheduled campaigns start when their time comes.
     "campaigns-due": {
         "task": "campaigns.tasks.campaigns_due",
         "schedule": 60,
+    },
+    # Privacy: a fulfilled disclosure whose archive task was lost (with Redis's data) is
+    # built after all.
+    "privacy-archives-missing": {
+        "task": "privacy.tasks.privacy_archives_missing_queue",
+        "schedule": 3600,
     },
     # Privacy: identity documents go 30 days after the decision.
     "privacy-identity-documents-purge": {
@@ -394,15 +504,46 @@ CSRF_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
+# Logs: one line per request and per task run by a worker, each with the request id
+# (kaguaruoo/requestlog.py); JSON lines in production, plain text in development.
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain" if DEBUG else "json")
+if LOG_FORMAT not in {"plain", "json"}:
+    sys.exit(f"Configuration error: LOG_FORMAT must be plain or json; got {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "kaguaruoo.requestlog.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "kaguaruoo.requestlog.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
+        # The request line of kaguaruoo.request replaces Django's own.
         "django.server": {"level": "WARNING"},
-        # One line per task in eager development mode drowns everything else.
+        "django.request": {"level": "ERROR"},
+        # One line per task in eager development mode drowns everything else; a worker
+        # logs each task once under kaguaruoo.task.
         "celery.app.trace": {"level": "WARNING"},
     },
 }
+
+# Error reports (kaguaruoo/error_reports.py): to Sentry once a DSN is set, with personal
+# data taken out of every report.
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from kaguaruoo.error_reports import error_reports_init
+
+    error_reports_init(
+        dsn=SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default="development" if DEBUG else "production"),
+        release=env.str("SENTRY_RELEASE", default="") or None,
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )

@@ -14,6 +14,11 @@ admin.site.login = staff_admin_login(admin.site.login)
 admin.site.has_permission = staff_has_admin_access
 admin.site.site_header = "KaguAruoo staff"
 admin.site.site_title = "KaguAruoo staff"
+# A database connection lost mid-request answers 503 "try again", not 500.
+handler500 = "kaguaruoo.views.server_error"
+
+# A body Django refused to read for its size is a 413, not a 400 (kaguaruoo/uploads.py).
+handler400 = "kaguaruoo.uploads.bad_request"
 
 urlpatterns = [
     path("", listing_views.home, name="home"),

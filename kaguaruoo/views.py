@@ -1,5 +1,10 @@
-from django.http import JsonResponse
+import sys
+
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template import loader
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -22,3 +27,23 @@ def healthz(request):
     state = system_state()
     status = 503 if DOWN in state.values() else 200
     return JsonResponse(state, status=status)
+
+
+# How long a browser (or a proxy) is asked to wait before trying again.
+RETRY_AFTER_SECONDS = 5
+
+
+def server_error(request):
+    """`handler500`: a database connection lost, refused or timed out is a 503 that asks
+    the visitor to try again (the next request reconnects); any other error is Django's
+    500 page.
+
+    Called while the error is being handled, so `sys.exception()` is the error. The page
+    is rendered without the request's context processors, which would read the database.
+    """
+    if not isinstance(sys.exception(), OperationalError | InterfaceError):
+        return defaults.server_error(request)
+    response = HttpResponse(loader.get_template("503.html").render(), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response

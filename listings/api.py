@@ -4,6 +4,7 @@ from django.http import JsonResponse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET
 
+from kaguaruoo.ratelimit import RateLimited, limit_headers, limit_request
 from listings.postal import (
     PostalCodeInvalid,
     PostalCodeUnknown,
@@ -20,9 +21,21 @@ def _json(data: dict, *, status: int = 200) -> JsonResponse:
     return JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
 
 
+def _limited(request, name: str) -> JsonResponse | None:
+    """The 429 answer if the abuse limit `name` refuses this request; the picker shows
+    its `error`."""
+    try:
+        limit_request(request, name)
+    except RateLimited as refusal:
+        return limit_headers(_json({"error": refusal.message}), refusal)
+    return None
+
+
 @require_GET
 def postal_code_addresses(request, code: str):
     """GET /api/postal-codes/<code>: every address of a postal code."""
+    if refused := _limited(request, "postal_lookup"):
+        return refused
     try:
         normalised = postal_code_normalise(code)
         addresses = postal_code_lookup(normalised)
@@ -39,6 +52,8 @@ def postal_code_addresses(request, code: str):
 @require_GET
 def station_search(request):
     """GET /api/stations/?q=...: up to ten stations for a station picker."""
+    if refused := _limited(request, "station_lookup"):
+        return refused
     try:
         results = station_complete(query=request.GET.get("q", ""))
     except StationQueryInvalid as error:

@@ -111,7 +111,10 @@ class DeliveryRequestForm(forms.ModelForm):
 
 class DeliveryRejectForm(forms.Form):
     reason = forms.CharField(
-        label=_("Reason"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Reason"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Give the tenant a reason for the rejection.")},
     )
 
 

@@ -193,7 +193,8 @@ def message_post(
     notify: bool = True,
     texts: dict | None = None,
 ) -> Message:
-    """Add a message (and its file) to the thread and mail the other party once committed."""
+    """Add a message (and its file) to the thread; the other party's mail is sent once
+    it is committed."""
     _check_party(thread, sender)
     body = body.strip()
     if kind == Message.Kind.TEXT and not body and attachment is None:
@@ -213,10 +214,10 @@ def message_post(
         Thread.objects.filter(pk=thread.pk).update(
             last_message_at=message.created_at, **{read_field: message.pk}
         )
-    if notify:
-        from messaging.tasks import message_notify
-
-        transaction.on_commit(lambda: message_notify.delay(message_id=message.pk))
+        if notify:
+            # In the message's own transaction: the mail exists exactly when the message
+            # does, whether or not the broker is up (kaguaruoo/mail.py).
+            message_notification_send(message=message)
     return message
 
 

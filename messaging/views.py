@@ -11,8 +11,9 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kaguaruoo.actions import action_redirect, form_submit
+from kaguaruoo.actions import action_redirect, error_text, form_submit
 from kaguaruoo.net import client_ip
+from kaguaruoo.ratelimit import form_limit_apply
 from kaguaruoo.uploads import attachment_response
 from listings import stays
 from messaging import selectors, services
@@ -60,7 +61,7 @@ def inquiry_create(request, listing_pk):
     thread = _inquiry_send(request, listing, form)
     if thread is not None:
         return redirect(thread)
-    return render(
+    response = render(
         request,
         "messaging/inquiry_form.html",
         {
@@ -69,6 +70,7 @@ def inquiry_create(request, listing_pk):
             "earlier_fields": earlier["shared_fields"] if earlier else None,
         },
     )
+    return form_limit_apply(response, form)
 
 
 def _inquiry_send(request, listing, form: InquiryForm) -> Thread | None:
@@ -91,6 +93,7 @@ def _inquiry_send(request, listing, form: InquiryForm) -> Thread | None:
             ip=client_ip(request),
         ),
         done=_("Your inquiry was sent to the host."),
+        limit="inquiry",
     )
 
 
@@ -249,10 +252,11 @@ def message_create(request, pk):
             thread=thread, sender=request.user, body=data["body"], attachment=data["attachment"]
         ),
         error_field=_attachment_error_field,
+        limit="message",
     )
     if posted:
         return redirect(thread.get_absolute_url() + "#latest")
-    return _thread_page(request, thread, message_form=form, status=400)
+    return form_limit_apply(_thread_page(request, thread, message_form=form, status=400), form)
 
 
 def _attachment_error_field(error: ValidationError) -> str | None:
@@ -300,13 +304,17 @@ def delivery_action(request, pk, delivery_pk, action):
     delivery = selectors.delivery_get_for_thread(thread=thread, pk=delivery_pk)
     if action not in DELIVERY_ACTIONS:
         raise Http404
+    reason = ""
+    if action == "reject":
+        form = DeliveryRejectForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, error_text(ValidationError(form.errors["reason"])))
+            return _thread_page(request, thread, status=400)
+        reason = form.cleaned_data["reason"]
     return action_redirect(
         request,
         lambda: services.delivery_request_transition(
-            delivery=delivery,
-            by=request.user,
-            to=DELIVERY_ACTIONS[action],
-            reason=request.POST.get("reason", ""),
+            delivery=delivery, by=request.user, to=DELIVERY_ACTIONS[action], reason=reason
         ),
         done=_("Delivery request updated."),
         to=thread,

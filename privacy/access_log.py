@@ -6,7 +6,6 @@ seconds; without them, or when Redis does not answer, the row is written at once
 """
 
 import datetime
-import re
 import socket
 import uuid
 from collections.abc import Callable
@@ -17,32 +16,13 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from kaguaruoo.net import client_ip
+from kaguaruoo.requestlog import path_for_log
 from privacy import access_log_buffer
 from privacy.models import AccessLog
 
 NOT_LOGGED_PREFIXES = ("/static/", "/media/", "/healthz", "/favicon")
-# Paths whose segments are secrets: e-mail confirmation keys, password-reset keys,
-# archive links and tracking tokens.
-SECRET_PATHS = [
-    re.compile(r"^(/accounts/confirm-email/)[^/]+"),
-    re.compile(r"^(/accounts/password/reset/key/)[^/]+"),
-    re.compile(r"^(/privacy/archives/)[^/]+"),
-    re.compile(r"^(/t/)[^/]+"),
-    re.compile(r"^(/u/)[^/]+"),
-    re.compile(r"^(/q/)[^/]+"),
-    re.compile(r"^(/gifts/confirm/)[^/]+"),
-]
-# Any other long, random-looking segment is treated as a token too.
-TOKEN_LIKE = re.compile(r"(?<=/)[A-Za-z0-9_\-:.=]{24,}(?=/|$)")
-MASK = "[masked]"
 DNS_TIMEOUT_SECONDS = 2.0
 DNS_CACHE_SECONDS = 24 * 3600
-
-
-def path_for_log(path: str) -> str:
-    for pattern in SECRET_PATHS:
-        path = pattern.sub(lambda match: match.group(1) + MASK, path)
-    return TOKEN_LIKE.sub(MASK, path)[:500]
 
 
 def looked_up_at_once() -> bool:

@@ -28,7 +28,10 @@ from collections.abc import Callable
 
 import redis
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
+
+from kaguaruoo.cache import cache_known_down
 
 logger = logging.getLogger(__name__)
 
@@ -92,7 +95,7 @@ def buffering() -> bool:
 
 def buffer_push(entry: dict) -> bool:
     """Append one row; False when there is no buffer or Redis did not take it."""
-    if not buffering():
+    if not buffering() or cache_known_down(cache):
         return False
     try:
         _client().rpush(_keys()[0], json.dumps(entry, separators=(",", ":")))

@@ -428,7 +428,7 @@ class AccessLog(models.Model):
     """One request to the site (policy 1.2.3), for trends; purged after 180 days.
 
     Only the path is kept, never the query string, and path segments that carry
-    tokens are masked (privacy.access_log.path_for_log).
+    tokens are masked (kaguaruoo.requestlog.path_for_log).
     """
 
     at = models.DateTimeField(_("at"), db_index=True)

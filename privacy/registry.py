@@ -71,11 +71,12 @@ from __future__ import annotations
 
 import datetime
 import enum
+import functools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 
 
@@ -254,11 +255,13 @@ def revise_for(user, changes: dict[str, str]) -> list[str]:
 
 
 def _erase_files(entry: PersonalData, obj: models.Model, report: ErasureReport) -> None:
+    """Files go once the erasure is committed: one rolled back (a lost database
+    connection) keeps every row, and every file those rows name."""
     for name in entry.file_fields:
         file = getattr(obj, name)
         if file:
             report.files_deleted.append(file.name)
-            file.delete(save=False)
+            transaction.on_commit(functools.partial(file.storage.delete, file.name))
             setattr(obj, name, None)
 
 

@@ -1,6 +1,7 @@
 """Writes of the privacy app. Other apps call these; they never touch privacy's models."""
 
 import datetime
+import functools
 import io
 import json
 import logging
@@ -23,6 +24,7 @@ from kaguaruoo.i18n import every_language
 from kaguaruoo.mail import mail_send, recipient_language
 from kaguaruoo.roles import Role
 from kaguaruoo.transitions import TransitionTable, transition_move
+from kaguaruoo.uploads import attachment_check
 from privacy import registry
 from privacy.access_log import access_log_row
 from privacy.access_log_buffer import LOCK_SECONDS as BUFFER_LOCK_SECONDS
@@ -388,7 +390,7 @@ def privacy_request_decide(
         )
         if carried_out and privacy_request.kind in ARCHIVE_KINDS:
             request_id = privacy_request.pk
-            transaction.on_commit(lambda: _archive_task().delay(request_id))
+            transaction.on_commit(lambda: _archive_task().delay(request_id), robust=True)
         if carried_out and privacy_request.kind == PrivacyRequest.Kind.DELETION:
             _deletion_carry_out(privacy_request)
         audit_write(
@@ -442,17 +444,54 @@ def privacy_archive_build(*, privacy_request: PrivacyRequest) -> PrivacyRequest:
         for path, file in files:
             with file.open("rb") as handle:
                 archive.writestr(path, handle.read())
-    if privacy_request.archive:
-        privacy_request.archive.delete(save=False)
-    privacy_request.archive.save(
-        f"{secrets.token_urlsafe(24)}.zip", ContentFile(buffer.getvalue()), save=False
-    )
-    privacy_request.archive_expires_at = timezone.now() + datetime.timedelta(days=ARCHIVE_LINK_DAYS)
-    privacy_request.save(update_fields=["archive", "archive_expires_at"])
-    _request_mail(
-        privacy_request, "archive_ready", link=archive_link(privacy_request=privacy_request)
-    )
+    archive = privacy_request.archive
+    previous = archive.name
+    archive.save(f"{secrets.token_urlsafe(24)}.zip", ContentFile(buffer.getvalue()), save=False)
+    # The row, the mail and the old archive's removal commit together. A build that dies
+    # (a lost database connection; the task runs again) leaves no archive no row names.
+    try:
+        with transaction.atomic():
+            privacy_request.archive_expires_at = timezone.now() + datetime.timedelta(
+                days=ARCHIVE_LINK_DAYS
+            )
+            privacy_request.save(update_fields=["archive", "archive_expires_at"])
+            _request_mail(
+                privacy_request, "archive_ready", link=archive_link(privacy_request=privacy_request)
+            )
+            if previous:
+                transaction.on_commit(functools.partial(archive.storage.delete, previous))
+    except BaseException:
+        archive.storage.delete(archive.name)
+        archive.name = previous
+        raise
     return privacy_request
+
+
+# Longer than a build takes with all its retries: an archive still missing then is lost.
+ARCHIVE_LOST_AFTER = datetime.timedelta(hours=1)
+
+
+def privacy_archives_missing_queue(*, now: datetime.datetime | None = None) -> int:
+    """Queue again the archive of a fulfilled request that has none an hour after its
+    decision: its task was lost with the broker's queue (a Redis that lost its data), or
+    gave up. An archive built once and later erased keeps its expiry, so is not rebuilt."""
+    cutoff = (now or timezone.now()) - ARCHIVE_LOST_AFTER
+    missing = list(
+        PrivacyRequest.objects.filter(
+            kind__in=ARCHIVE_KINDS,
+            status=PrivacyRequest.Status.CLOSED,
+            decision__in=[
+                PrivacyRequest.Decision.FULFILLED,
+                PrivacyRequest.Decision.PARTLY_FULFILLED,
+            ],
+            decided_at__lt=cutoff,
+            archive="",
+            archive_expires_at=None,
+        ).values_list("pk", flat=True)[:100]
+    )
+    for request_id in missing:
+        _archive_task().delay(request_id)
+    return len(missing)
 
 
 ARCHIVE_SALT = "privacy.archive"
@@ -520,26 +559,44 @@ def identity_is_verified(*, user) -> bool:
     ).exists()
 
 
+# A person needs one document checked; a few waiting at once allow for a blurred
+# photo sent again, and keep what one account can put in the officers' queue small.
+IDENTITY_DOCUMENTS_WAITING_MAX = 3
+
+
 def identity_document_submit(
     *, user, document_type: str, document, number_side: bool
 ) -> IdentityVerification:
+    """Store a document for review. Raises PrivacyError, or ValidationError (code
+    `file_type` or `too_large`) for a file that is not a PDF or an image of at most 10 MB."""
     if document_type == IdentityVerification.DocumentType.MY_NUMBER_CARD and number_side:
         raise PrivacyError(MY_NUMBER_SIDE_REFUSED)
     if document_type not in IdentityVerification.DocumentType.values:
         raise PrivacyError(_("Choose the type of the document."))
-    verification = IdentityVerification(
-        user=user, document_type=document_type, submitted_at=timezone.now()
-    )
-    verification.document.save(
-        f"{secrets.token_urlsafe(16)}{_suffix(document.name)}", document, save=False
-    )
-    verification.save()
+    checked = attachment_check(document)
+    with transaction.atomic():
+        # One upload at a time per person, so two at once cannot both pass the count.
+        get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+        waiting = IdentityVerification.objects.filter(
+            user=user, status=IdentityVerification.Status.PENDING
+        ).count()
+        if waiting >= IDENTITY_DOCUMENTS_WAITING_MAX:
+            raise PrivacyError(
+                _(
+                    "You already have %(count)d documents waiting for review. You can upload "
+                    "another once a privacy officer has decided on them."
+                )
+                % {"count": waiting}
+            )
+        verification = IdentityVerification(
+            user=user, document_type=document_type, submitted_at=timezone.now()
+        )
+        # The stored name takes the extension of the content, never the uploader's.
+        verification.document.save(
+            f"{secrets.token_urlsafe(16)}{checked.extension}", document, save=False
+        )
+        verification.save()
     return verification
-
-
-def _suffix(name: str) -> str:
-    suffix = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    return f".{suffix}" if suffix in {"jpg", "jpeg", "png", "pdf", "heic", "webp"} else ""
 
 
 def identity_decide(

@@ -1,6 +1,7 @@
 """Thin Celery tasks: ids in, the privacy service does the work."""
 
 from celery import shared_task
+from django.db import InterfaceError, OperationalError
 from redis import RedisError
 
 from privacy import services
@@ -8,10 +9,20 @@ from privacy.access_log_buffer import BufferBusy
 from privacy.models import PrivacyRequest
 
 
-# Redis errors: the access log's buffer is written out before the archive is built.
-@shared_task(autoretry_for=(OSError, RedisError, BufferBusy), retry_backoff=30, max_retries=5)
+# Redis errors: the access log's buffer is written out before the archive is built. A lost
+# database connection rolls the build back whole; the retry starts on a new connection.
+@shared_task(
+    autoretry_for=(OSError, RedisError, BufferBusy, OperationalError, InterfaceError),
+    retry_backoff=30,
+    max_retries=5,
+)
 def privacy_archive_build(request_id: int) -> None:
     services.privacy_archive_build(privacy_request=PrivacyRequest.objects.get(pk=request_id))
+
+
+@shared_task
+def privacy_archives_missing_queue() -> int:
+    return services.privacy_archives_missing_queue()
 
 
 @shared_task

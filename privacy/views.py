@@ -1,18 +1,21 @@
 """The published policy, and each person's own privacy page."""
 
 import json
+from pathlib import PurePosixPath
 
 from allauth.account.decorators import reauthentication_required
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from kaguaruoo.net import client_ip
+from kaguaruoo.uploads import UPLOAD_TYPES, attachment_response
 from privacy import analytics, registry
 from privacy.anonymised import MINIMUM_GROUP, published_items
 from privacy.forms import ConsentsForm, IdentityDocumentForm, PrivacyRequestForm
@@ -185,10 +188,13 @@ def identity_document_upload(request):
             )
         except PrivacyError as error:
             form.add_error(None, str(error))
+        except ValidationError as error:
+            form.add_error("document", error)
         else:
             messages.success(request, _("Thank you. A privacy officer will review your document."))
             return redirect("privacy:me")
-    return render(request, "privacy/identityverification_form.html", {"form": form})
+    status = 400 if form.errors else 200
+    return render(request, "privacy/identityverification_form.html", {"form": form}, status=status)
 
 
 @login_required
@@ -198,8 +204,17 @@ def identity_document_for_officer(request, pk):
         raise Http404
     verification = identity_document_get_for_officer(pk=pk)
     audit_record(request=request, action=StaffAuditLog.Action.VIEW, obj=verification)
-    response = FileResponse(verification.document.open("rb"))
-    response["Cache-Control"] = "no-store"
+    # Documents stored before they were checked keep the uploader's extension: those, and
+    # any name the checked types do not give, download as bytes of no known type.
+    extension = PurePosixPath(verification.document.name).suffix.lower()
+    content_type = UPLOAD_TYPES.get(extension, "application/octet-stream")
+    response = attachment_response(
+        file=verification.document,
+        content_type=content_type,
+        filename=f"identity-document-{verification.pk}{extension}",
+        download=True,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
     return response
 
 
@@ -258,12 +273,23 @@ def anonymised_data(request):
     )
 
 
+@require_http_methods(["GET", "POST"])
 def anonymised_export(request):
-    """The CSV for staff signed in with a second factor; every export is audited."""
+    """The CSV for staff signed in with a second factor; every export is audited.
+
+    Each export is recorded and published, so only a POST makes one: a GET (a link
+    followed, a prefetch) shows the button that does.
+    """
     if not staff_has_admin_access(request):
         raise Http404
+    if request.method == "GET":
+        context = {**admin.site.each_context(request), "title": _("Anonymised export")}
+        response = render(request, "admin/privacy/anonymised_export_confirm.html", context)
+        response["Cache-Control"] = "private, no-store"
+        return response
     export, content = anonymised_export_create(by=request.user, origin=audit_origin(request))
     response = HttpResponse(content, content_type="text/csv; charset=utf-8")
     filename = f"kaguaruoo-anonymised-{export.created_at:%Y%m%d}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
     return response

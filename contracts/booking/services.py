@@ -12,6 +12,7 @@ happens at signing (nights booked, payments created) is the hook list of
 import datetime
 import hashlib
 import hmac
+import math
 import secrets
 from dataclasses import dataclass
 from decimal import Decimal
@@ -39,6 +40,7 @@ from contracts.models import (
     SigningCode,
 )
 from kaguaruoo.mail import recipient_language
+from kaguaruoo.ratelimit import RateLimited
 from kaguaruoo.roles import PARTIES, Role, stay_role
 from kaguaruoo.transitions import IllegalTransition, TransitionTable, transition_move
 from listings import stays
@@ -579,6 +581,7 @@ def signing_code_issue(*, contract: Contract, user: User) -> str:
     """
     _check_signable(contract, user)
     now = timezone.now()
+    _signing_code_limit_check(contract=contract, now=now)
     SigningCode.objects.filter(contract=contract, used_at__isnull=True).update(used_at=now)
     code = f"{secrets.randbelow(1_000_000):06d}"
     SigningCode.objects.create(
@@ -588,6 +591,43 @@ def signing_code_issue(*, contract: Contract, user: User) -> str:
         expires_at=now + CODE_LIFETIME,
     )
     return code
+
+
+def _signing_code_limit_check(*, contract: Contract, now: datetime.datetime) -> None:
+    """RateLimited if the contract had a code too recently or too many lately.
+
+    Counted from the codes' own rows, under the contract's row lock, and not in the
+    cache: with each code taking at most CODE_ATTEMPTS tries, this is what bounds how
+    many guesses a stolen session gets, and a cache outage must neither lift the bound
+    nor stop anyone from signing.
+    """
+    Contract.objects.select_for_update().filter(pk=contract.pk).first()
+    day_ago = now - datetime.timedelta(days=1)
+    issued = list(
+        SigningCode.objects.filter(contract=contract, created_at__gt=day_ago)
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)
+    )
+    interval = datetime.timedelta(seconds=settings.SIGNING_CODE_INTERVAL_SECONDS)
+    if issued and issued[0] + interval > now:
+        wait = (issued[0] + interval - now).total_seconds()
+        raise RateLimited(
+            retry_after=math.ceil(wait),
+            message=_(
+                "We sent you a code less than a minute ago: check your mail, and its spam "
+                "folder. You can ask for a new code in %(seconds)d seconds."
+            )
+            % {"seconds": math.ceil(wait)},
+        )
+    hour_ago = now - datetime.timedelta(hours=1)
+    last_hour = [at for at in issued if at > hour_ago]
+    waits = []
+    if len(last_hour) >= settings.SIGNING_CODES_PER_HOUR:
+        waits.append(last_hour[settings.SIGNING_CODES_PER_HOUR - 1] - hour_ago)
+    if len(issued) >= settings.SIGNING_CODES_PER_DAY:
+        waits.append(issued[settings.SIGNING_CODES_PER_DAY - 1] - day_ago)
+    if waits:
+        raise RateLimited(retry_after=math.ceil(max(waits).total_seconds()))
 
 
 @transaction.atomic

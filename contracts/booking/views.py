@@ -17,6 +17,7 @@ from contracts.core.sections import contract_sections
 from contracts.models import Contract, ReservationRequest
 from kaguaruoo.actions import action_redirect, form_submit
 from kaguaruoo.net import client_ip
+from kaguaruoo.ratelimit import form_limit_apply
 from kaguaruoo.roles import Role
 from kaguaruoo.slots import slot_register
 from kaguaruoo.transitions import IllegalTransition
@@ -78,7 +79,8 @@ def reservation_create(request, listing_pk):
         "cost": _form_stay_cost(form, listing=listing),
     }
     status = 400 if form.is_bound else 200
-    return render(request, "contracts/reservationrequest_form.html", context, status=status)
+    response = render(request, "contracts/reservationrequest_form.html", context, status=status)
+    return form_limit_apply(response, form)
 
 
 def _reservation_initial(request, *, listing, thread) -> dict:
@@ -115,6 +117,7 @@ def _reservation_send(request, *, listing, form) -> ReservationRequest | None:
             ip=client_ip(request),
         ),
         done=_("Your reservation request was sent to the host."),
+        limit="reservation",
     )
 
 

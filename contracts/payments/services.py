@@ -371,7 +371,8 @@ def _checkout_completed(*, record: StripeEvent, session: dict) -> WebhookOutcome
     if session.get("payment_status") != "paid":
         return WebhookOutcome.NOT_PAID
     payment_id = str((session.get("metadata") or {}).get("payment_id", ""))
-    payment = _payment_lock(int(payment_id)) if payment_id.isdigit() else None
+    plausible_id = payment_id.isascii() and payment_id.isdigit() and len(payment_id) <= 18
+    payment = _payment_lock(int(payment_id)) if plausible_id else None
     if payment is None:
         logger.warning("Stripe event %s names no known payment (%r)", record.event_id, payment_id)
         return WebhookOutcome.UNKNOWN_PAYMENT

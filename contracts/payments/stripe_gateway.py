@@ -182,14 +182,59 @@ def event_verify(*, payload: bytes, signature: str | None) -> dict:
         raise WebhookRefused("the body is not UTF-8") from error
     try:
         event = json.loads(payload)
-    except ValueError as error:
+    except (ValueError, RecursionError) as error:
         raise WebhookRefused("the body is not JSON") from error
     if not (
         isinstance(event, dict)
-        and isinstance(event.get("id"), str)
-        and isinstance(event.get("type"), str)
+        and _is_text(event.get("id"), max_length=100)
+        and _is_text(event.get("type"), max_length=100)
         and isinstance(event.get("data"), dict)
         and isinstance(event["data"].get("object"), dict)
     ):
         raise WebhookRefused("the body is not a Stripe event")
+    if event["type"] == "checkout.session.completed":
+        _checkout_session_shape_check(event["data"]["object"])
     return event
+
+
+def _is_text(value, *, max_length: int, optional: bool = False) -> bool:
+    """A string that fits its column; PostgreSQL refuses a NUL byte in any text."""
+    if value is None:
+        return optional
+    return isinstance(value, str) and 0 < len(value) <= max_length and "\x00" not in value
+
+
+def _checkout_session_shape_check(session: dict) -> None:
+    """Raise WebhookRefused unless each field the payment service reads has Stripe's type.
+
+    Stripe never sends another shape, so one is refused (400, and Stripe's dashboard
+    shows the failure) rather than guessed at. A session that is merely not the site's
+    (no `payment_id` in its metadata, or one naming no payment) has the right shape:
+    the service acknowledges it as an unknown payment.
+    """
+    metadata = session.get("metadata")
+    amount = session.get("amount_total")
+    problems = [
+        name
+        for name, fits in (
+            ("id", _is_text(session.get("id"), max_length=200)),
+            ("payment_status", _is_text(session.get("payment_status"), max_length=50)),
+            (
+                "payment_intent",
+                _is_text(session.get("payment_intent"), max_length=200, optional=True),
+            ),
+            ("currency", _is_text(session.get("currency"), max_length=10, optional=True)),
+            ("amount_total", amount is None or (type(amount) is int and amount >= 0)),
+            ("metadata", metadata is None or isinstance(metadata, dict)),
+            (
+                "metadata.payment_id",
+                not isinstance(metadata, dict)
+                or _is_text(metadata.get("payment_id"), max_length=100, optional=True),
+            ),
+        )
+        if not fits
+    ]
+    if problems:
+        raise WebhookRefused(
+            f"the checkout session's {', '.join(problems)} is not as Stripe sends it"
+        )

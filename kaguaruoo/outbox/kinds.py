@@ -83,9 +83,12 @@ def outbox_kind(name: str) -> Kind:
 
 
 @outbox_kind_register("mail")
-def mail_prepare(message) -> Prepared:
-    """A mail rendered when it was decided: the payload holds it whole."""
+def mail_prepare(message) -> Prepared | Skip:
+    """A mail rendered when it was decided: the payload holds it whole. A row whose
+    person was erased before it went out has lost its payload and is not sent."""
     payload = message.payload
+    if "subject" not in payload:
+        return Skip("erased before it was sent")
     return Prepared(
         subject=payload["subject"],
         body=payload["body"],

@@ -21,7 +21,9 @@ dies before the `UPDATE … SET state = 'sent'` commits. That message is sent ag
 when its lease expires. The update is one autocommit statement issued right after
 the answer, so the window is the round trip of that statement (well under a
 millisecond on loopback); the repeated message carries the same Message-ID, so a
-receiving server or mail client that de-duplicates by Message-ID shows it once.
+receiving server or mail client that de-duplicates by Message-ID shows it once. A
+worker that lives on but lost its database connection in that moment (a database
+restart, a failover) records the answer on a new connection: see `_finish`.
 """
 
 import contextlib
@@ -41,8 +43,8 @@ from email.utils import parseaddr
 from django.conf import settings
 from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives, mailers
-from django.db import connection, transaction
-from django.db.models import Count, F, Q
+from django.db import InterfaceError, OperationalError, connection, transaction
+from django.db.models import Case, Count, F, Q, When
 from django.utils import timezone
 
 from kaguaruoo.mail import mail_message
@@ -91,7 +93,7 @@ def outbox_add(
             "message_id": message_id_for(key),
         },
     )
-    outbox_kick()
+    outbox_kick(rows=[message.pk])
     return message
 
 
@@ -123,20 +125,66 @@ def outbox_add_many(rows: list[dict]) -> list[OutboxMessage]:
     return [by_key[row["key"]] for row in rows]
 
 
+# One quick retry, then give up: a request never waits for a broker that is down (kombu's
+# own reconnection, `retry=False`, takes seconds), and the sweep is the real retry.
+KICK_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.1,
+    "interval_max": 0.1,
+}
+
+
 def _drains_enqueue() -> None:
+    """Ask the workers for drains. A broker out of reach is logged, never raised: the
+    rows are committed, and beat's sweep (`outbox_recover`) sends them once it is back."""
     from kaguaruoo.outbox.tasks import outbox_drain
 
-    for _ in range(_setting("OUTBOX_PARALLEL", 2)):
-        outbox_drain.delay()
+    try:
+        for _ in range(_setting("OUTBOX_PARALLEL", 2)):
+            outbox_drain.apply_async(retry=True, retry_policy=KICK_RETRY_POLICY)
+    except Exception:
+        logger.warning("outbox: could not reach the broker; the sweep will send", exc_info=True)
 
 
-def outbox_kick() -> None:
+class _Kick:
+    """What rows added in one transaction ask for once it commits: drains, once for all
+    of them. Each `outbox_kick` registers its own `_KickPart`; the parts of one
+    transaction share a `_Kick`, and the first part to run enqueues the drains.
+
+    Without a broker (development, tests) each part drains its own rows here, at once:
+    a mail goes out exactly when its after-commit callback runs (a test running
+    callbacks without committing leaves earlier ones listed and unrun).
+    """
+
+    def __init__(self):
+        self.enqueued = False
+
+
+class _KickPart:
+    def __init__(self, kick: _Kick, rows: list[int] | None):
+        self.kick, self.rows, self.ran = kick, rows, False
+
+    def __call__(self):
+        from kaguaruoo.outbox.tasks import outbox_drain
+
+        self.ran = True
+        if outbox_drain.app.conf.task_always_eager:
+            outbox_drain.delay(only=self.rows)
+        elif not self.kick.enqueued:
+            self.kick.enqueued = True
+            _drains_enqueue()
+
+
+def outbox_kick(*, rows: list[int] | None = None) -> None:
     """Have workers drain the outbox once the current transaction commits: once per
-    transaction, however many rows it adds (a drain sends every row that is due)."""
+    transaction, however many rows it adds (a drain sends every row that is due).
+    `rows`: the ids of the rows the caller added (None: any row due)."""
     pending = transaction.get_connection().run_on_commit
-    if any(callback is _drains_enqueue for _savepoints, callback, _robust in pending):
-        return
-    transaction.on_commit(_drains_enqueue)
+    part = next(
+        (part for _s, part, _r in pending if isinstance(part, _KickPart) and not part.ran), None
+    )
+    transaction.on_commit(_KickPart(part.kick if part else _Kick(), rows))
 
 
 def outbox_group_hold(*, group: str) -> int:
@@ -162,6 +210,23 @@ def outbox_skip(*, reason: str, **filters) -> int:
     )
 
 
+def outbox_retry(*, messages) -> int:
+    """Failed rows of `messages` (a queryset) go out again, with a full set of tries: a
+    staff member fixed what made them fail (a mailbox, the relay). Returns how many."""
+    ids = list(messages.filter(state=State.FAILED).values_list("pk", flat=True))
+    retried = OutboxMessage.objects.filter(pk__in=ids, state=State.FAILED).update(
+        state=State.PENDING,
+        not_before=timezone.now(),
+        attempts=0,
+        claim="",
+        lease_until=None,
+        finished_at=None,
+    )
+    if retried:
+        outbox_kick(rows=ids)
+    return retried
+
+
 def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
@@ -170,15 +235,21 @@ def _due(now: datetime.datetime) -> Q:
     return Q(state=State.PENDING, not_before__lte=now) | Q(state=State.CLAIMED, lease_until__lt=now)
 
 
-def outbox_claim(*, worker: str, limit: int, lease_seconds: int) -> tuple[str, list[OutboxMessage]]:
-    """Take up to `limit` due rows for `worker`; returns the claim and the rows."""
+def outbox_claim(
+    *, worker: str, limit: int, lease_seconds: int, only: list[int] | None = None
+) -> tuple[str, list[OutboxMessage]]:
+    """Take up to `limit` due rows (of `only`, if given) for `worker`; returns the claim
+    and the rows."""
     now = timezone.now()
     claim = uuid.uuid4().hex
+    due = OutboxMessage.objects.filter(_due(now))
+    if only is not None:
+        due = due.filter(pk__in=only)
     with transaction.atomic():
         ids = list(
-            OutboxMessage.objects.select_for_update(skip_locked=True)
-            .filter(_due(now))
-            .order_by("pk")
+            due.select_for_update(skip_locked=True)
+            # A person's own mail (a password reset, a receipt) before a campaign's rows.
+            .order_by(Case(When(kind="mail", then=0), default=1), "pk")
             .values_list("pk", flat=True)[:limit]
         )
         if not ids:
@@ -240,10 +311,21 @@ def _finish(message: OutboxMessage, *, state: str, answer: str) -> None:
             f"UPDATE {table} SET state = %s, smtp_response = %s, finished_at = %s, "  # noqa: S608
             "lease_until = NULL WHERE id = %s AND claim = %s"
         )
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _FINISH_SQL, [state, answer[:1000], timezone.now(), message.pk, message.claim]
-        )
+    values = [state, answer[:1000], timezone.now(), message.pk, message.claim]
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(_FINISH_SQL, values)
+    except (OperationalError, InterfaceError):
+        # The connection was lost while the SMTP server answered (a database restart, a
+        # failover, an idle connection cut): record the answer on a new one, or the
+        # message would go again once the lease ends. The statement may already have
+        # committed; running it again writes the same row.
+        if connection.in_atomic_block:
+            raise
+        logger.warning("outbox: database connection lost; recording row %s again", message.pk)
+        connection.close()
+        with connection.cursor() as cursor:
+            cursor.execute(_FINISH_SQL, values)
 
 
 def _retry_later(message: OutboxMessage, *, answer: str) -> str:
@@ -399,7 +481,21 @@ def outbox_deliver(message: OutboxMessage, *, sender: Sender, prepared) -> str:
         return _retry_later(message, answer=text)
     # The window: the server has the message; commit "sent" at once.
     _finish(message, state=State.SENT, answer=answer)
+    _forget_once_sent(message)
     return State.SENT
+
+
+def _forget_once_sent(message: OutboxMessage) -> None:
+    """A person's own mail (kind `mail`) keeps its text only until it is sent: it may
+    hold a signing code or a message. Sent by address alone (a staff mailbox, the
+    account being closed), it keeps no address either; an account's rows keep theirs
+    until the account is erased. Failed rows keep everything, for a retry."""
+    if message.kind != "mail":
+        return
+    address = "" if message.recipient_id is None else message.address
+    OutboxMessage.objects.filter(pk=message.pk, state=State.SENT).update(
+        payload={}, address=address
+    )
 
 
 @dataclass
@@ -486,9 +582,14 @@ def _prepared_for(messages: list[OutboxMessage]) -> dict:
 
 
 def outbox_drain(
-    *, worker: str | None = None, batch: int | None = None, deadline: float | None = None
+    *,
+    worker: str | None = None,
+    batch: int | None = None,
+    deadline: float | None = None,
+    only: list[int] | None = None,
 ) -> DrainReport:
-    """Send what is due until nothing is left (or the deadline passes).
+    """Send what is due (of the rows `only`, if given) until nothing is left (or the
+    deadline passes).
 
     Each claimed batch is prepared at once (its kinds read consents and render in a few
     queries for all its rows), right before its messages go out one by one.
@@ -500,7 +601,9 @@ def outbox_drain(
     report = DrainReport()
     with Sender() as sender:
         while deadline is None or time.monotonic() < deadline:
-            claim, messages = outbox_claim(worker=worker, limit=batch, lease_seconds=seconds)
+            claim, messages = outbox_claim(
+                worker=worker, limit=batch, lease_seconds=seconds, only=only
+            )
             if not messages:
                 break
             lease = Lease(claim=claim, messages=messages, seconds=seconds)
@@ -523,16 +626,18 @@ def outbox_drain(
     return report
 
 
-def outbox_drain_threads(*, threads: int, deadline: float | None = None) -> DrainReport:
+def outbox_drain_threads(
+    *, threads: int, deadline: float | None = None, only: list[int] | None = None
+) -> DrainReport:
     """`outbox_drain` in `threads` threads of this process, each with its own SMTP and
     database connection: while one waits for the SMTP server's or the database's answer,
     another sends. SQLite (development) drains in one thread."""
     if threads <= 1 or connection.vendor == "sqlite":
-        return outbox_drain(deadline=deadline)
+        return outbox_drain(deadline=deadline, only=only)
 
     def drain(number: int) -> DrainReport:
         try:
-            return outbox_drain(worker=f"{worker_name()}/{number}", deadline=deadline)
+            return outbox_drain(worker=f"{worker_name()}/{number}", deadline=deadline, only=only)
         finally:
             connection.close()
 
@@ -549,34 +654,18 @@ def outbox_drain_threads(*, threads: int, deadline: float | None = None) -> Drai
 def outbox_groups_settle(*, groups) -> None:
     """Tell each kind of the groups with nothing left to send."""
     for kind_name, group in groups:
+        kind = outbox_kind(kind_name)
+        if kind.on_group_done is None:
+            continue  # a person's own mail: its group only names its template
         busy = OutboxMessage.objects.filter(
             group=group, state__in=[State.PENDING, State.CLAIMED]
         ).exists()
-        kind = outbox_kind(kind_name)
-        if not busy and kind.on_group_done is not None:
+        if not busy:
             kind.on_group_done(group)
 
 
 def outbox_due_count() -> int:
     return OutboxMessage.objects.filter(_due(timezone.now())).count()
-
-
-def outbox_next_due() -> datetime.datetime | None:
-    """When the next row becomes due: a backoff ending, or a lease running out
-    (a worker that died holding rows). Held rows wait for their release instead."""
-    waiting = (
-        OutboxMessage.objects.filter(state=State.PENDING, not_before__lt=HELD_UNTIL)
-        .order_by("not_before")
-        .values_list("not_before", flat=True)
-        .first()
-    )
-    leased = (
-        OutboxMessage.objects.filter(state=State.CLAIMED)
-        .order_by("lease_until")
-        .values_list("lease_until", flat=True)
-        .first()
-    )
-    return min((moment for moment in (waiting, leased) if moment is not None), default=None)
 
 
 def outbox_progress(*, group: str) -> dict[str, int]:

@@ -1,5 +1,7 @@
 """Reservation requests and contracts built through the services, as users make them."""
 
+import datetime
+
 from django.core import mail
 
 from contracts.booking.services import (
@@ -9,6 +11,7 @@ from contracts.booking.services import (
     reservation_request_create,
     signing_code_issue,
 )
+from contracts.models import SigningCode
 from tests.accounts.factories import UserFactory
 from tests.listings.builders import (
     days,
@@ -36,6 +39,16 @@ def sent_contract(**kwargs):
     return contract_send(
         reservation=request, by=request.host, ip="198.51.100.4", user_agent="HostBrowser/1.0"
     )
+
+
+def codes_age(contract, *, seconds: int = 61) -> None:
+    """Time passes: the contract's codes were asked for `seconds` earlier (a new code
+    waits a minute after the last, contracts/booking/services.py)."""
+    earlier = datetime.timedelta(seconds=seconds)
+    for code in SigningCode.objects.filter(contract=contract):
+        SigningCode.objects.filter(pk=code.pk).update(
+            created_at=code.created_at - earlier, expires_at=code.expires_at - earlier
+        )
 
 
 def code_for(contract) -> str:

@@ -1,6 +1,7 @@
 import pytest
 
 from kaguaruoo.celery import app as celery_app
+from tests.services import free_port
 
 pytestmark = pytest.mark.django_db
 
@@ -34,3 +35,18 @@ def test_healthz_reaches_real_postgres_redis_and_broker(client, celery_queue):
     response = client.get("/healthz")
 
     assert response.json() == {"database": "ok", "cache": "ok", "broker": "ok"}
+
+
+def test_healthz_names_the_cache_when_its_redis_is_down(client, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "kaguaruoo.cache.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{free_port()}/0",
+        }
+    }
+
+    response = client.get("/healthz")
+
+    assert response.status_code == 503
+    assert response.json()["cache"] == "down"
+    assert response.json()["database"] == "ok"

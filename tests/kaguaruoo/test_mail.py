@@ -4,6 +4,7 @@ from django.utils import translation
 
 from kaguaruoo.mail import mail_send
 from kaguaruoo.money import yen
+from kaguaruoo.outbox.models import OutboxMessage
 from tests.accounts.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -69,3 +70,17 @@ def test_yen_is_written_with_the_sign_before_in_english_and_en_after_in_japanese
     assert yen(205000, language="ja") == "205,000円"
     assert yen(None) == ""
     assert yen(None, empty="-") == "-"
+
+
+def test_a_sent_mail_keeps_its_message_id_but_not_its_text(django_capture_on_commit_callbacks):
+    user = UserFactory(email="reader@example.com")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        mail_send(to=user, template="contracts/emails/review_published", context={})
+        mail_send(to="desk@example.com", template="contracts/emails/review_published", context={})
+
+    rows = list(OutboxMessage.objects.order_by("pk"))
+    assert [row.state for row in rows] == [OutboxMessage.State.SENT] * 2
+    assert [row.payload for row in rows] == [{}, {}]
+    assert [row.address for row in rows] == ["reader@example.com", ""]
+    assert [m.extra_headers["Message-ID"] for m in mail.outbox] == [r.message_id for r in rows]

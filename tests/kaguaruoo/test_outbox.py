@@ -10,6 +10,7 @@ from aiosmtpd.controller import Controller
 from django.core import mail
 from django.utils import timezone
 
+from kaguaruoo.celery import app as celery_app
 from kaguaruoo.outbox.models import OutboxMessage
 from kaguaruoo.outbox.services import (
     Lease,
@@ -18,7 +19,9 @@ from kaguaruoo.outbox.services import (
     outbox_drain,
     outbox_group_hold,
     outbox_group_release,
+    outbox_retry,
 )
+from kaguaruoo.outbox.tasks import outbox_drain as outbox_drain_task
 from tests.accounts.factories import UserFactory
 from tests.services import free_port
 
@@ -284,9 +287,53 @@ def test_a_server_offering_pipelining_gets_commands_in_one_write_and_answers_eac
     assert three["Message-ID"] == OutboxMessage.objects.get(key="pipe:3").message_id
 
 
-def test_rows_added_in_one_transaction_start_the_drains_once(django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        for number in range(3):
+def test_rows_added_in_one_transaction_start_the_drains_once(
+    django_capture_on_commit_callbacks, monkeypatch, settings
+):
+    asked = []
+    celery_app.conf.task_always_eager = False  # the autouse fixture puts it back
+    monkeypatch.setattr(outbox_drain_task, "apply_async", lambda **options: asked.append(options))
+
+    with django_capture_on_commit_callbacks(execute=False):
+        plain_mail("many:0")
+    with django_capture_on_commit_callbacks(execute=True):
+        for number in range(1, 4):
             plain_mail(f"many:{number}")
 
-    assert len(callbacks) == 1
+    assert len(asked) == settings.OUTBOX_PARALLEL
+
+
+def test_a_broker_out_of_reach_at_commit_is_logged_and_the_row_waits_for_the_sweep(
+    django_capture_on_commit_callbacks, caplog
+):
+    celery_app.conf.task_always_eager = False
+    broker = celery_app.conf.broker_url
+    celery_app.conf.broker_url = f"redis://127.0.0.1:{free_port()}/0"  # nobody listens
+    celery_app._pool = celery_app.amqp._producer_pool = None
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            plain_mail("outage:1")
+    finally:
+        celery_app.conf.broker_url = broker
+        celery_app._pool = celery_app.amqp._producer_pool = None
+
+    assert OutboxMessage.objects.get(key="outage:1").state == State.PENDING
+    assert "could not reach the broker" in caplog.text
+    assert mail.outbox == []
+
+
+def test_staff_retry_sends_a_failed_row_again_with_a_full_set_of_tries():
+    row = plain_mail("failed:1")
+    OutboxMessage.objects.filter(pk=row.pk).update(
+        state=State.FAILED, attempts=8, smtp_response="550 no such mailbox"
+    )
+    plain_mail("sent:1")
+    outbox_drain()
+
+    assert outbox_retry(messages=OutboxMessage.objects.all()) == 1
+    outbox_drain()
+
+    row.refresh_from_db()
+    assert row.state == State.SENT
+    assert row.attempts == 1
+    assert [m.subject for m in mail.outbox] == ["Hello sent:1", "Hello failed:1"]

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 def export_rows(client):
-    text = client.get(reverse("privacy:anonymised_export")).content.decode()
+    text = client.post(reverse("privacy:anonymised_export")).content.decode()
     return list(csv.DictReader(io.StringIO(text.split("\n", 1)[1])))
 
 

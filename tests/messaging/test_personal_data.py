@@ -36,12 +36,16 @@ def test_export_holds_the_tenants_threads_messages_files_deliveries_and_settings
     ]
 
 
-def test_erase_anonymises_texts_and_deletes_files_but_keeps_the_other_partys_side(thread):
+def test_erase_anonymises_texts_and_deletes_files_but_keeps_the_other_partys_side(
+    thread, django_capture_on_commit_callbacks
+):
     stored = Attachment.objects.get()
     storage, name = stored.file.storage, stored.file.name
     assert storage.exists(name)
 
-    erase_for(thread.tenant)
+    # Files go once the erasure commits.
+    with django_capture_on_commit_callbacks(execute=True):
+        erase_for(thread.tenant)
 
     assert not storage.exists(name)
     assert not Attachment.objects.exists()

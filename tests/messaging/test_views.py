@@ -290,3 +290,31 @@ def test_a_user_turns_message_mail_off_from_the_messages_page(client):
     client.post("/messages/settings/", {})
 
     assert NotificationPreference.objects.get(user=user).email_on_message is False
+
+
+@pytest.mark.parametrize(
+    ("reason", "explained"),
+    [
+        ("Too big\x00for the door", "Null characters are not allowed."),
+        ("x" * 10_000, "Ensure this value has at most 1000 characters (it has 10000)."),
+    ],
+)
+def test_a_rejection_reason_with_a_nul_byte_or_too_long_is_refused_with_its_reason(
+    client, reason, explained
+):
+    thread = start_thread()
+    delivery = delivery_request_create(
+        thread=thread, by=thread.tenant, delivery_date=days(31), item="A sofa"
+    )
+    messages_before = thread.messages.count()
+    client.force_login(thread.host)
+
+    response = client.post(
+        f"/messages/{thread.pk}/deliveries/{delivery.pk}/reject/", {"reason": reason}
+    )
+
+    assert response.status_code == 400
+    assert explained in response.content.decode()
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryRequest.Status.PENDING
+    assert thread.messages.count() == messages_before

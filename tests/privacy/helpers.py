@@ -3,12 +3,15 @@
 import base64
 import hashlib
 import hmac
+import io
 import struct
 import time
 
 from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import encrypt
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from PIL import Image
 
 from privacy.staff_access import privacy_officer_add
 from tests.accounts.factories import PASSWORD, UserFactory
@@ -73,3 +76,10 @@ def sign_in_with_second_factor(client, user, secret=OFFICER_TOTP_SECRET, passwor
     response = client.post(reverse("mfa_authenticate"), {"code": totp_code_fresh(secret)})
     assert response.status_code == 302, response.text
     return response
+
+
+def identity_png(name: str = "passport.png") -> SimpleUploadedFile:
+    """A small real PNG: identity documents are decoded before they are stored."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), (30, 60, 90)).save(buffer, format="PNG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")

@@ -1,7 +1,6 @@
 """Who reaches which privacy page: the permission matrix as data."""
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 
 from privacy.services import (
     archive_link,
@@ -10,6 +9,7 @@ from privacy.services import (
     privacy_request_file,
 )
 from tests.accounts.factories import UserFactory
+from tests.privacy.helpers import identity_png
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +29,7 @@ def world(settings, tmp_path):
     verification = identity_document_submit(
         user=owner,
         document_type="passport",
-        document=SimpleUploadedFile("p.png", b"png"),
+        document=identity_png(),
         number_side=False,
     )
     return {

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def export(client):
-    response = client.get(reverse("privacy:anonymised_export"))
+    response = client.post(reverse("privacy:anonymised_export"))
     assert response.status_code == 200
     text = response.content.decode()
     header, body = text.split("\n", 1)
@@ -65,6 +65,7 @@ def test_only_staff_signed_in_with_a_second_factor_export(client):
     sign_in(client, staff)
 
     assert client.get(reverse("privacy:anonymised_export")).status_code == 404
+    assert client.post(reverse("privacy:anonymised_export")).status_code == 404
     assert not AnonymisedExport.objects.exists()
 
 
@@ -75,3 +76,24 @@ def test_groups_are_counted_per_month(officer_client):
     _header, rows = export(officer_client)
 
     assert f"month={timezone.localtime(last_year):%Y-%m}" in " ".join(r["group"] for r in rows)
+
+
+def test_opening_the_export_address_asks_before_exporting_and_records_nothing(officer_client):
+    response = officer_client.get(reverse("privacy:anonymised_export"))
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Create the export" in page
+    assert 'name="csrfmiddlewaretoken"' in page
+    assert response["Cache-Control"] == "private, no-store"
+    assert not AnonymisedExport.objects.exists()
+    assert not StaffAuditLog.objects.filter(action="export").exists()
+
+
+def test_an_export_posted_without_the_csrf_token_is_refused(officer_client):
+    officer_client.handler.enforce_csrf_checks = True
+
+    response = officer_client.post(reverse("privacy:anonymised_export"))
+
+    assert response.status_code == 403
+    assert not AnonymisedExport.objects.exists()

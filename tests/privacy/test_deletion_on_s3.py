@@ -1,10 +1,10 @@
 """A deletion request removes the person's uploaded files from S3 too (moto's real S3 server)."""
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 
 from privacy.services import identity_document_submit, privacy_request_decide, privacy_request_file
 from tests.accounts.factories import UserFactory
+from tests.privacy.helpers import identity_png
 
 pytestmark = pytest.mark.django_db
 
@@ -13,12 +13,14 @@ def keys(bucket):
     return [item["Key"] for item in bucket.list_objects_v2(Bucket="kagu-media").get("Contents", [])]
 
 
-def test_deletion_removes_the_persons_identity_document_from_s3(media_on_s3):
+def test_deletion_removes_the_persons_identity_document_from_s3(
+    media_on_s3, django_capture_on_commit_callbacks
+):
     user = UserFactory()
     verification = identity_document_submit(
         user=user,
         document_type="passport",
-        document=SimpleUploadedFile("passport.png", b"\x89PNG passport"),
+        document=identity_png(),
         number_side=False,
     )
     assert keys(media_on_s3) == [verification.document.name]
@@ -26,9 +28,10 @@ def test_deletion_removes_the_persons_identity_document_from_s3(media_on_s3):
     privacy_request = privacy_request_file(
         user=user, kind="deletion", identity_check="reauthentication"
     )
-    privacy_request_decide(
-        privacy_request=privacy_request, decision="fulfilled", by=UserFactory(is_staff=True)
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # files go once it commits
+        privacy_request_decide(
+            privacy_request=privacy_request, decision="fulfilled", by=UserFactory(is_staff=True)
+        )
 
     assert keys(media_on_s3) == []
     verification.refresh_from_db()

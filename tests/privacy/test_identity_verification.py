@@ -1,4 +1,5 @@
 import datetime
+import io
 
 import pytest
 from django.core import mail
@@ -6,6 +7,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
+from PIL import Image
 
 from kaguaruoo.settings import CELERY_BEAT_SCHEDULE
 from privacy.models import IdentityVerification, StaffAuditLog
@@ -18,11 +20,11 @@ from privacy.services import (
 )
 from tests.accounts.factories import UserFactory
 from tests.listings.builders import listing_near_station
-from tests.privacy.helpers import officer_create, sign_in_with_second_factor
+from tests.privacy.helpers import identity_png, officer_create, sign_in_with_second_factor
 
 pytestmark = pytest.mark.django_db
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = identity_png().read()
 
 
 @pytest.fixture(autouse=True)
@@ -149,6 +151,10 @@ def test_only_a_privacy_officer_opens_the_document_and_each_look_is_audited(clie
 
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == PNG
+    assert response["Content-Type"] == "image/png"
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Cache-Control"] == "private, no-store"
     assert StaffAuditLog.objects.filter(
         staff=officer, action="view", person=verification.user
     ).exists()
@@ -231,3 +237,67 @@ def test_a_host_reads_before_publishing_that_the_identity_check_comes_first(clie
 
     assert "Before you publish a listing, KaguAruoo checks your identity" in page
     assert reverse("privacy:identity_upload") in page
+
+
+def zip_bomb_png() -> bytes:
+    """A PNG of 100 million black pixels that compresses to about 100 kB."""
+    buffer = io.BytesIO()
+    Image.new("1", (10_000, 10_000)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("page.html", b"<!doctype html><script>alert(1)</script>"),
+        ("drawing.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'),
+        ("text.png", b"just some text, named like an image"),
+        ("signature-only.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64),
+        ("bomb.png", zip_bomb_png()),
+    ],
+)
+def test_a_document_that_is_not_a_pdf_or_a_real_image_is_refused_and_nothing_is_stored(
+    client, settings, name, content
+):
+    user = UserFactory()
+    client.force_login(user)
+
+    response = client.post(
+        reverse("privacy:identity_upload"),
+        upload(document=SimpleUploadedFile(name, content, content_type="image/png")),
+    )
+
+    assert response.status_code == 400
+    assert "Attach a PDF or an image (JPEG, PNG, GIF or WebP)." in response.text
+    assert not IdentityVerification.objects.exists()
+    assert not (settings.MEDIA_ROOT / "privacy").exists()
+
+
+def test_a_document_is_stored_under_the_extension_of_its_content(client):
+    user = UserFactory()
+    client.force_login(user)
+
+    client.post(reverse("privacy:identity_upload"), upload(document=identity_png("scan.html")))
+
+    assert IdentityVerification.objects.get(user=user).document.name.endswith(".png")
+
+
+def test_a_person_with_three_documents_waiting_is_told_to_wait_for_a_decision(client):
+    user = UserFactory()
+    for _ in range(3):
+        submitted(user)
+    client.force_login(user)
+
+    response = client.post(reverse("privacy:identity_upload"), upload())
+
+    assert response.status_code == 400
+    assert "You already have 3 documents waiting for review." in response.text
+    assert IdentityVerification.objects.filter(user=user).count() == 3
+
+
+def test_a_decision_frees_a_place_for_another_document():
+    user = UserFactory()
+    first, *_others = [submitted(user) for _ in range(3)]
+    identity_decide(verification=first, approve=False, reason="Blurred", by=officer_create())
+
+    assert submitted(user).status == IdentityVerification.Status.PENDING

@@ -2,7 +2,6 @@
 made: in admin (with the page and address) or from a command or task (without)."""
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from kaguaruoo.transitions import IllegalTransition
@@ -15,10 +14,9 @@ from privacy.services import (
     privacy_request_start,
 )
 from tests.accounts.factories import UserFactory
+from tests.privacy.helpers import identity_png
 
 pytestmark = pytest.mark.django_db
-
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
 @pytest.fixture(autouse=True)
@@ -36,7 +34,7 @@ def submitted(user):
     return identity_document_submit(
         user=user,
         document_type="passport",
-        document=SimpleUploadedFile("id.png", PNG),
+        document=identity_png("id.png"),
         number_side=False,
     )
 

@@ -443,6 +443,34 @@ def test_the_outbox_log_finds_a_row_by_its_address(officer_client, audience):
     assert "ann@example.com" not in page.text
 
 
+def test_an_officer_sends_a_failed_mail_again_from_the_outbox_log_and_it_is_audited(
+    officer_client, django_capture_on_commit_callbacks
+):
+    from kaguaruoo.mail import mail_send
+
+    reader = UserFactory(email="bounced@example.com")
+    mail_send(to=reader, template="contracts/emails/review_published", context={})
+    row = OutboxMessage.objects.get(address="bounced@example.com")
+    # As the drain leaves a row the server refused for good.
+    OutboxMessage.objects.filter(pk=row.pk).update(
+        state=OutboxMessage.State.FAILED, attempts=1, smtp_response="552 mailbox full"
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = officer_client.post(
+            reverse("admin:outbox_outboxmessage_changelist"),
+            {"action": "retry_failed", "_selected_action": [row.pk]},
+            follow=True,
+        )
+
+    assert "1 mail will be sent again." in flashed(response)
+    assert [m.to for m in mail.outbox] == [["bounced@example.com"]]
+    assert OutboxMessage.objects.get(pk=row.pk).state == OutboxMessage.State.SENT
+    assert StaffAuditLog.objects.filter(
+        model="outbox.OutboxMessage", action="change", object_id=str(row.pk), person=reader
+    ).exists()
+
+
 def test_anonymous_visitors_cannot_reach_the_progress_endpoint(audience):
     campaign = campaign_build()
 

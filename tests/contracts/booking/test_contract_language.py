@@ -12,7 +12,7 @@ from contracts.booking.services import contract_send, contract_sign, contract_si
 from contracts.booking.terms import governing_clause, terms_shown, terms_text_render
 from contracts.models import Contract
 from tests.accounts.factories import UserFactory
-from tests.contracts.builders import code_for, reservation, sent_contract
+from tests.contracts.builders import code_for, codes_age, reservation, sent_contract
 
 pytestmark = pytest.mark.django_db
 
@@ -92,6 +92,7 @@ def test_a_tenant_who_agrees_in_another_language_signs_the_text_in_that_language
     assert contract.language == "en"
     assert contract.terms_text == terms_text_render(contract.terms, language="en")
     assert contract.terms_sha256 != sent_hash
+    codes_age(contract)
     contract_sign(contract=contract, user=contract.tenant, code=code_for(contract))
     contract.refresh_from_db()
     assert contract.status == "signed"

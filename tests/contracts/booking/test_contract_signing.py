@@ -23,6 +23,7 @@ from messaging.services import message_post
 from privacy.models import IdentityVerification
 from tests.contracts.builders import (
     code_for,
+    codes_age,
     listing_near_station,
     mailed_code,
     reservation,
@@ -152,6 +153,7 @@ def test_an_expired_code_is_refused():
 def test_a_new_code_replaces_the_earlier_one():
     contract = sent_contract()
     old = code_for(contract)
+    codes_age(contract)
     contract_signing_code_send(contract=contract, user=contract.tenant)
 
     with pytest.raises(ValidationError):
