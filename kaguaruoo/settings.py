@@ -329,8 +329,8 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 # Delivery: every task of the site may run twice (each guards itself: a state moved with
-# compare-and-swap, a row with a unique key, an outbox lease; at worst a privacy archive
-# is built again and its new link mailed), so a task is acknowledged
+# compare-and-swap, a row with a unique key, an outbox lease; a privacy archive already
+# built is not built again), so a task is acknowledged
 # only once it finished (acks_late) and goes back to the queue when its pool process dies
 # under it (reject_on_worker_lost); without that, a process killed mid-task loses it.
 # Redis gives a message taken by a worker that died whole back after the visibility

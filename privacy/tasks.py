@@ -17,7 +17,12 @@ from privacy.models import PrivacyRequest
     max_retries=5,
 )
 def privacy_archive_build(request_id: int) -> None:
-    services.privacy_archive_build(privacy_request=PrivacyRequest.objects.get(pk=request_id))
+    privacy_request = PrivacyRequest.objects.get(pk=request_id)
+    if privacy_request.archive:
+        # A task given back after its worker died, once the first run had committed: the
+        # person has their archive and its link; a second would mail another link.
+        return
+    services.privacy_archive_build(privacy_request=privacy_request)
 
 
 @shared_task

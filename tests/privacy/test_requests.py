@@ -252,6 +252,27 @@ def test_disclosure_mails_a_link_to_an_archive_of_everything_held(
     assert data["privacy.PrivacyRequest"][0]["kind"] == "disclosure"
 
 
+def test_the_archive_task_run_again_after_its_worker_died_mails_no_second_link(
+    client, django_capture_on_commit_callbacks
+):
+    """A worker killed after the build committed gives the task back (acks_late): the run
+    it gets again leaves the archive and its link as they were."""
+    from privacy.tasks import privacy_archive_build
+
+    user = UserFactory()
+    privacy_request = fulfil_disclosure(user, django_capture_on_commit_callbacks)
+    first_archive = privacy_request.archive.name
+
+    with django_capture_on_commit_callbacks(execute=True):
+        privacy_archive_build(privacy_request.pk)
+
+    privacy_request.refresh_from_db()
+    assert privacy_request.archive.name == first_archive
+    assert len([m for m in mails_to(user) if "archive is ready" in m.subject]) == 1
+    client.force_login(user)
+    assert archive_from(client, user)["accounts.User"][0]["email"] == user.email
+
+
 def test_the_archive_holds_every_model_that_points_at_the_person(
     client, django_capture_on_commit_callbacks
 ):
