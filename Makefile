@@ -76,7 +76,7 @@ reset: install
 	DEBUG=true $(PY) manage.py reset_demo
 
 test: install-dev
-	$(PY) -m pytest -n $(TEST_WORKERS) $(ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist worksteal $(ARGS)
 
 # What the integration tests (PostgreSQL + Redis) and CI use beside the project, kept out
 # of its virtualenv: Caddy (deploy/Caddyfile, tests/kaguaruoo/test_proxy.py) and
