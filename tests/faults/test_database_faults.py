@@ -26,7 +26,6 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.files.storage import default_storage
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import InterfaceError, OperationalError, connection
 
 from campaigns.core.models import Campaign, Delivery
@@ -37,6 +36,7 @@ from privacy.models import PolicyVersion, PrivacyRequest
 from privacy.services import identity_document_submit, privacy_request_decide, privacy_request_file
 from tests.accounts.factories import UserFactory
 from tests.campaigns.builders import campaign_build, consenting_user
+from tests.privacy.helpers import identity_png
 from tests.services import ROOT, CeleryWorker, Gunicorn, SmtpSink, database_url
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
@@ -330,7 +330,7 @@ def person_with_a_document(email: str):
     verification = identity_document_submit(
         user=user,
         document_type="passport",
-        document=SimpleUploadedFile("passport.png", b"\x89PNG passport"),
+        document=identity_png(),
         number_side=False,
     )
     return user, verification
