@@ -25,7 +25,7 @@ CITY = re.compile(r"^(.+?[都道府県])((?:.+?郡)?.+?[市区町村])")
 TOKYO_SHARE = 0.4
 SHIBUYA_SHARE = 0.01
 SEEDED_TABLES = ("listings_listing", "listings_listingstation", "listings_listingitem",
-                 "listings_listingbooking")  # fmt: skip
+                 "listings_listingbooking", "listings_listingplace")  # fmt: skip
 DEFER_INDEXES_FROM = 200_000
 
 
@@ -182,11 +182,22 @@ def seed(count: int, *, verbose: bool = True, vacuum: bool = True) -> None:
         )
         cursor.execute(
             f"""
-            INSERT INTO listings_listingstation (listing_id, station_id, distance_m)
-            SELECT {base} + p.g, s.id, p.d1 FROM bench_pick p JOIN bench_station s ON s.n = p.n
+            INSERT INTO listings_listingstation (listing_id, station_id, station_name, distance_m)
+            SELECT {base} + p.g, s.id, named.name, p.d1 FROM bench_pick p
+            JOIN bench_station s ON s.n = p.n JOIN listings_station named ON named.id = s.id
             UNION ALL
-            SELECT {base} + p.g, s.neighbour, p.d2 FROM bench_pick p
-            JOIN bench_station s ON s.n = p.n WHERE s.neighbour <> s.id
+            SELECT {base} + p.g, s.neighbour, named.name, p.d2 FROM bench_pick p
+            JOIN bench_station s ON s.n = p.n JOIN listings_station named ON named.id = s.neighbour
+            WHERE s.neighbour <> s.id
+            """  # noqa: S608 (an id of ours)
+        )
+        # Each place key a row (listings.services._places_write).
+        cursor.execute(
+            f"""
+            INSERT INTO listings_listingplace (listing_id, key, published_at)
+            SELECT DISTINCT l.id, k.key, l.published_at FROM listings_listing l,
+            unnest(string_to_array(btrim(l.place_keys), ' ')) AS k(key)
+            WHERE l.id > {base} AND k.key <> ''
             """  # noqa: S608 (an id of ours)
         )
         # About six of the items for each listing, drawn for each listing and item.

@@ -268,6 +268,9 @@ class Listing(models.Model):
 class ListingStation(models.Model):
     listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="stations")
     station = models.ForeignKey(Station, on_delete=models.PROTECT, related_name="+")
+    # The station's name, kept beside it (listings/services.py, load_stations): a search
+    # nearest first from 渋谷 walks one (name, distance) index for all of 渋谷's lines.
+    station_name = models.CharField(_("station name"), max_length=100, editable=False, default="")
     distance_m = models.PositiveIntegerField(
         _("walking distance (m)"),
         validators=[MinValueValidator(1), MaxValueValidator(MAX_DISTANCE_M)],
@@ -279,6 +282,11 @@ class ListingStation(models.Model):
 
     class Meta:
         ordering = ["distance_m", "id"]
+        indexes = [
+            models.Index(
+                fields=["station_name", "distance_m", "listing"], name="listingstation_name_walk"
+            )
+        ]
         constraints = [
             models.UniqueConstraint(fields=["listing", "station"], name="listing_station_once"),
             models.CheckConstraint(
@@ -293,6 +301,33 @@ class ListingStation(models.Model):
     @property
     def walk_minutes(self) -> int:
         return walk_minutes(self.distance_m)
+
+
+class ListingPlace(models.Model):
+    """One of a listing's place keys (services.place_keys_for), with its publication time.
+
+    A search for a place newest first walks the (key, published_at, listing) index, the
+    listings of that place in page order, so that it reads a page of them whether the
+    place has ten listings or fifty thousand.
+    """
+
+    # Its rows are found by the (listing, key) key below.
+    listing = models.ForeignKey(
+        Listing, on_delete=models.CASCADE, related_name="places", db_index=False
+    )
+    key = models.CharField(max_length=200)
+    published_at = models.DateTimeField(null=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["key", "-published_at", "-listing"], name="listingplace_newest")
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["listing", "key"], name="listing_place_once"),
+        ]
+
+    def __str__(self):
+        return self.key
 
 
 class ListingItem(models.Model):

@@ -26,6 +26,7 @@ from listings.models import (
     ListingBooking,
     ListingItem,
     ListingPhoto,
+    ListingPlace,
     ListingStation,
     Station,
 )
@@ -207,10 +208,23 @@ def _municipality_q(word: str) -> Q:
     )
 
 
-def _keys_q(*keys: str) -> Q:
-    """Listings whose place keys (services.place_keys_for) hold one of `keys`."""
-    q = Q()
-    for key in dict.fromkeys(keys):
+def _keys_q(keys: list[str]) -> Q:
+    """Listings with one of the place `keys` (services.place_keys_for, one row each).
+
+    A semi-join on the (key, …) index, whose row counts PostgreSQL knows per key, so a
+    rare place is planned as the few listings it has.
+    """
+    return Q(pk__in=ListingPlace.objects.filter(key__in=keys).values("listing_id"))
+
+
+def _keys_or_text_q(keys: list[str], word: str) -> Q:
+    """Listings with one of the place `keys`, or `word` in their text.
+
+    Both sides are substring tests on a column of the listing, which trigram indexes
+    answer together (a bitmap OR); a semi-join OR'ed with a column test cannot be.
+    """
+    q = Q(search_text__contains=word)
+    for key in keys:
         q |= Q(place_keys__contains=f" {key} ")
     return q
 
@@ -218,8 +232,8 @@ def _keys_q(*keys: str) -> Q:
 _KANA = re.compile(r"^[\u3040-\u30ffー]+$")
 
 
-def _place_q(word: str, *, station: bool) -> Q:
-    """Listings in the place `word` names: its prefecture, city, ward, town or a station.
+def _place_keys(word: str, *, station: bool) -> list[str]:
+    """The keys of the place `word` names: its prefecture, city, ward, town or a station.
 
     A place written in kana (しぶや) is its romaji too, which cities and towns are
     kept in beside their kanji, so that it finds what 渋谷 and shibuya find.
@@ -231,7 +245,7 @@ def _place_q(word: str, *, station: bool) -> Q:
         keys += [f"c:{romaji}", f"t:{romaji}"]
     if prefecture := prefecture_named(word):
         keys.append(f"p:{prefecture}")
-    return _keys_q(*keys)
+    return list(dict.fromkeys(keys))
 
 
 def _is_a_station(word: str) -> bool:
@@ -243,22 +257,29 @@ def _is_a_station(word: str) -> bool:
     )
 
 
+def _word_place_keys(word: str) -> list[str] | None:
+    """The place keys of a word that names a place and nothing else, else None.
+
+    A prefecture is a place by its name; any other word is one if a station has
+    that name (asked first, in a query of its own on the station table).
+    """
+    station = _is_a_station(word)
+    if prefecture_named(word) or (station and municipality_stem(word) == word):
+        return _place_keys(word, station=station)
+    return None
+
+
 def _word_q(word: str) -> Q:
     """One word of the free text: a place name matches that place; other words the text.
 
-    A prefecture is a place by its name; any other word is one if a station has
-    that name (asked first, in a query of its own on the station table). A name
-    written with its 市/区/町/村 matches its place or, being rarely part of another
-    name, the text (a title's 下町). Areas without a station of their name (下京)
-    are found through the text, which holds them.
+    A name written with its 市/区/町/村 matches its place or, being rarely part of
+    another name, the text (a title's 下町). Areas without a station of their name
+    (下京) are found through the text, which holds them.
     """
-    station = _is_a_station(word)
-    if prefecture_named(word):
-        return _place_q(word, station=station)
+    if (keys := _word_place_keys(word)) is not None:
+        return _keys_q(keys)
     if municipality_stem(word) != word:
-        return _place_q(word, station=station) | Q(search_text__contains=word)
-    if station:
-        return _place_q(word, station=True)
+        return _keys_or_text_q(_place_keys(word, station=_is_a_station(word)), word)
     return Q(search_text__contains=word)
 
 
@@ -270,14 +291,19 @@ def listing_search_ids(
     One query, which both counts the results (up to `limit`) and gives any page
     of them; its plans are checked in tests/listings/test_search_plans.py. The
     station filter's `station_ids`, if the caller resolved them already, save
-    resolving them again.
+    resolving them again. Nearest first, a listing near two lines of the station
+    comes twice; when that leaves fewer than `limit`, more rows are asked for.
     """
-    rows = search_ids_queryset(filters=filters, limit=limit, station_ids=station_ids)
-    # Nearest first from several stations: a listing near two of them comes twice.
-    first = {}
-    for pk, updated_at, *_distance in rows:
-        first.setdefault(pk, updated_at)
-    return list(first.items())[:limit]
+    fetch = limit
+    while True:
+        rows = list(search_ids_queryset(filters=filters, limit=fetch, station_ids=station_ids))
+        # Nearest first from a station: a listing near two of its lines comes twice.
+        first = {}
+        for pk, updated_at, *_distance in rows:
+            first.setdefault(pk, updated_at)
+        if len(first) >= limit or len(rows) < fetch:
+            return list(first.items())[:limit]
+        fetch *= 4
 
 
 def search_ids_queryset(*, filters: dict, limit: int, station_ids: list[int] | None = None):
@@ -289,24 +315,62 @@ def search_ids_queryset(*, filters: dict, limit: int, station_ids: list[int] | N
     the first `limit` listings. What that costs follows `limit`, not how many
     listings are near the station. Any other search is one ordered query.
     """
-    if filters.get("station") and station_ids is None:
+    if not filters.get("station"):
+        station_ids = None
+    elif station_ids is None:
         station_ids = stations_matching(filters["station"])
     if filters.get("station") and filters.get("sort") == "walk":
         return _nearest_first(filters, station_ids, limit)
+    if (
+        filters.get("sort") or "newest"
+    ) == "newest" and connection.features.supports_slicing_ordering_in_compound:
+        for word in place_words(filters.get("q") or ""):
+            if (keys := _word_place_keys(word)) is not None:
+                return _newest_in_place(filters, station_ids, word, keys, limit)
     return _search_sorted(filters, station_ids).values_list("pk", "updated_at")[:limit]
 
 
+def _newest_in_place(filters, station_ids, word: str, keys: list[str], limit: int):
+    """Newest first in the place `word` names: one walk of the (key, published_at,
+    listing) index per key, merged, each stopping at `limit` listings that pass the
+    other filters. A listing with two of the keys comes twice."""
+    matching = _search_filtered(filters, station_ids, skip_word=word)
+    parts = [
+        matching.filter(places__key=key)
+        .annotate(place_published_at=F("places__published_at"))
+        .order_by("-place_published_at", "-id")
+        .values_list("pk", "updated_at", "place_published_at")[:limit]
+        for key in keys
+    ]
+    if len(parts) == 1:
+        return parts[0]
+    return parts[0].union(*parts[1:], all=True).order_by("-place_published_at", "-pk")
+
+
+def _station_names(station_ids: list[int]) -> list[str]:
+    """The names of the stations; 渋谷's ten lines are one name."""
+    key = ",".join(map(str, sorted(station_ids)))
+    return _station_lookup(
+        f"names:{key}",
+        lambda: sorted(
+            set(Station.objects.filter(pk__in=station_ids).values_list("name", flat=True))
+        ),
+    )
+
+
 def _nearest_first(filters: dict, station_ids: list[int], limit: int):
+    """Nearest first: one walk of the (station name, distance, listing) index per name
+    (a station and all its lines are one name), merged when the stations have several."""
     matching = _search_filtered({**filters, "station": None, "walk": None}, None)
     near = {}
     if walk := filters.get("walk"):
         near["stations__distance_m__lte"] = max_distance_for(walk)
     parts = [
-        matching.filter(stations__station_id=station_id, **near)
+        matching.filter(stations__station_name=name, **near)
         .annotate(station_distance_m=F("stations__distance_m"))
         .order_by("station_distance_m", "-id")
         .values_list("pk", "updated_at", "station_distance_m")[:limit]
-        for station_id in station_ids
+        for name in _station_names(station_ids)
     ]
     if not parts:
         return Listing.objects.none().values_list("pk", "updated_at")
@@ -338,11 +402,19 @@ def _search_sorted(filters: dict, station_ids: list[int] | None = None) -> Query
     return _sort(queryset, filters.get("sort") or "newest")
 
 
-def _search_filtered(filters: dict, station_ids: list[int] | None) -> QuerySet[Listing]:
-    """Published listings matching the filters, in no order; `station_ids` resolved."""
+def _search_filtered(
+    filters: dict, station_ids: list[int] | None, *, skip_word: str | None = None
+) -> QuerySet[Listing]:
+    """Published listings matching the filters, in no order; `station_ids` resolved.
+
+    `skip_word`, a place word of the text, is left to the caller (`_newest_in_place`).
+    """
     queryset = Listing.objects.filter(status=Listing.Status.PUBLISHED)
     if text := filters.get("q"):
-        for word in place_words(text):
+        words = place_words(text)
+        if skip_word is not None:
+            words.remove(skip_word)
+        for word in words:
             queryset = queryset.filter(_word_q(word))
     queryset = _filter_area(queryset, filters)
     queryset = _filter_walk(queryset, filters, station_ids)

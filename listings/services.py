@@ -13,7 +13,14 @@ from accounts.models import User
 from kaguaruoo.roles import Role
 from kaguaruoo.transitions import TransitionTable, transition_move
 from listings.japanese import municipality_stems, search_normalise
-from listings.models import Listing, ListingBooking, ListingItem, ListingStation, Station
+from listings.models import (
+    Listing,
+    ListingBooking,
+    ListingItem,
+    ListingPlace,
+    ListingStation,
+    Station,
+)
 from listings.postal import PostalCodeError, address_fill
 from listings.search_cache import search_cache_invalidate
 from listings.walking import walk_minutes
@@ -156,6 +163,17 @@ def place_keys_for(listing: Listing, stations: list[Station]) -> str:
     return " " + " ".join(dict.fromkeys(keys)) + " "
 
 
+def _places_write(listing: Listing) -> None:
+    """The listing's place keys as rows of their own (models.ListingPlace), for the search."""
+    keys = set(listing.place_keys.split())
+    listing.places.exclude(key__in=keys).delete()
+    kept = set(listing.places.values_list("key", flat=True))
+    ListingPlace.objects.bulk_create(
+        ListingPlace(listing=listing, key=key, published_at=listing.published_at)
+        for key in sorted(keys - kept)
+    )
+
+
 def _save(listing: Listing, *, stations: list[StationDistance], items: dict[str, str]) -> Listing:
     stations_check(stations)
     _fill_address(listing)
@@ -166,9 +184,12 @@ def _save(listing: Listing, *, stations: list[StationDistance], items: dict[str,
     listing.save()
     listing.stations.all().delete()
     ListingStation.objects.bulk_create(
-        ListingStation(listing=listing, station=s.station, distance_m=s.distance_m)
+        ListingStation(
+            listing=listing, station=s.station, station_name=s.station.name, distance_m=s.distance_m
+        )
         for s in stations
     )
+    _places_write(listing)
     listing.items.all().delete()
     ListingItem.objects.bulk_create(
         ListingItem(listing=listing, item=item, provided_by=provided_by)
@@ -205,6 +226,7 @@ def listing_update(
     return _save(listing, stations=stations, items=items)
 
 
+@transaction.atomic
 def listing_transition(*, listing: Listing, to: str, by: User) -> Listing:
     _ensure_host(listing, by)
     message = _("A %(current)s listing cannot become %(target)s.") % {
@@ -224,6 +246,8 @@ def listing_transition(*, listing: Listing, to: str, by: User) -> Listing:
         updated_at=timezone.now(),
         **published,
     )
+    if published:
+        listing.places.update(published_at=listing.published_at)
     transaction.on_commit(search_cache_invalidate)
     return listing
 

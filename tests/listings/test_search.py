@@ -2,6 +2,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from listings import selectors
 from listings.services import listing_pause
 from tests.listings.builders import days, kyoto_listing, published_listing, result_titles, station
 
@@ -391,3 +392,26 @@ def test_a_station_on_several_lines_sorts_by_the_walk_from_the_nearest_of_them(c
 
     assert found == ["by the Ginza line", "by the Yamanote line", "far from both"]
     assert within == ["by the Ginza line", "by the Yamanote line"]
+
+
+def test_listings_near_two_lines_of_a_station_fill_the_page_once_each(client):
+    """Nearest first walks the station's rows by name, so a listing near both lines comes
+    twice; the search asks for more rather than show a short page or a short count."""
+    yamanote = station("渋谷", "しぶや", "Shibuya", line="山手線")
+    ginza = station("渋谷", "しぶや", "Shibuya", line="銀座線")
+    near_both = [
+        published_listing(title=f"near both {n}", stations=[(yamanote, 100 + n), (ginza, 100 + n)])
+        for n in range(3)
+    ]
+    filters = {"station": "渋谷", "sort": "walk"}
+
+    first_two = selectors.listing_search_ids(filters=filters, limit=2)
+    all_three = selectors.listing_search_ids(filters=filters, limit=3)
+
+    assert [pk for pk, _ in first_two] == [near_both[0].pk, near_both[1].pk]
+    assert [pk for pk, _ in all_three] == [listing.pk for listing in near_both]
+    assert titles(search(client, station="渋谷", sort="walk")) == [
+        "near both 0",
+        "near both 1",
+        "near both 2",
+    ]

@@ -1,8 +1,10 @@
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
-from listings.models import Line, Station
+from listings.models import Line, ListingStation, Station
 from listings.stations import station_complete, station_find
+from tests.listings.builders import published_listing, result_titles
 
 
 @pytest.fixture(scope="session")
@@ -110,3 +112,18 @@ def test_the_stations_api_refuses_an_empty_or_too_long_query(client, db, query):
 
     assert response.status_code == 400
     assert response.json()["error"]
+
+
+def test_a_station_renamed_in_the_data_finds_its_listings_under_the_new_name(client, stations):
+    """A listing saved while a station had its old name is found by the name reloaded."""
+    shibuya = Station.objects.filter(name="渋谷").first()
+    Station.objects.filter(pk=shibuya.pk).update(name="旧渋谷")
+    shibuya.refresh_from_db()
+    published_listing(title="by the renamed station", stations=[(shibuya, 300)])
+    assert ListingStation.objects.get(station=shibuya).station_name == "旧渋谷"
+
+    call_command("load_stations", skip_checks=True)
+
+    found = client.get(reverse("listings:search"), {"station": "渋谷", "sort": "walk"})
+    assert ListingStation.objects.get(station=shibuya).station_name == "渋谷"
+    assert "by the renamed station" in result_titles(found)
