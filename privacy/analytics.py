@@ -8,7 +8,7 @@ is allowed does the site set ANALYTICS_COOKIE and put the beacon in its pages.
 from django.http import HttpRequest
 
 from privacy.models import Consent
-from privacy.selectors import consent_latest
+from privacy.selectors import consent_latest_for_page
 
 CHOICE_COOKIE = "kagu_cookie_choice"
 ANALYTICS_COOKIE = "kagu_analytics"
@@ -30,7 +30,7 @@ def analytics_choice(request: HttpRequest) -> str | None:
 def _analytics_choice(request: HttpRequest) -> str | None:
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
-        consent = consent_latest(user=user, purpose=Consent.Purpose.ANALYTICS)
+        consent = consent_latest_for_page(user=user, purpose=Consent.Purpose.ANALYTICS)
         if consent is not None:
             return ACCEPTED if consent.granted else DECLINED
     cookie = request.COOKIES.get(CHOICE_COOKIE)

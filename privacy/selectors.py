@@ -57,12 +57,43 @@ def consent_history(*, user) -> QuerySet[Consent]:
     return Consent.objects.filter(user=user).select_related("policy_version")
 
 
+# The decisions every signed-in page asks about (its notices), read together once per request.
+PAGE_PURPOSES = (Consent.Purpose.POLICY, Consent.Purpose.ANALYTICS)
+_PAGE_CONSENTS = "_privacy_page_consents"
+
+
+def consent_latest_for_page(*, user, purpose: str) -> Consent | None:
+    """`consent_latest` for a purpose of PAGE_PURPOSES, from one query for all of them,
+    kept on the user object for the rest of the request (consent_record forgets it)."""
+    found = user.__dict__.get(_PAGE_CONSENTS)
+    if found is None:
+        found = {}
+        rows = Consent.objects.filter(user=user, purpose__in=PAGE_PURPOSES).order_by(
+            "-recorded_at", "-pk"
+        )
+        for consent in rows:
+            found.setdefault(consent.purpose, consent)
+        user.__dict__[_PAGE_CONSENTS] = found
+    return found.get(purpose)
+
+
+def page_consents_forget(user) -> None:
+    user.__dict__.pop(_PAGE_CONSENTS, None)
+
+
 def policy_needs_acknowledgement(*, user) -> PolicyVersion | None:
-    """The version in force when the user has not accepted it yet, else None."""
-    current = policy_current()
-    if current is None or not user.is_authenticated:
+    """The version in force when the user has not accepted it yet, else None.
+
+    Its texts are not read: the notice shows the version and its date.
+    """
+    if not user.is_authenticated:
         return None
-    accepted = consent_latest(user=user, purpose=Consent.Purpose.POLICY)
+    current = (
+        PolicyVersion.objects.order_by("-version").only("id", "version", "published_at").first()
+    )
+    if current is None:
+        return None
+    accepted = consent_latest_for_page(user=user, purpose=Consent.Purpose.POLICY)
     if accepted is not None and accepted.granted and accepted.policy_version_id == current.pk:
         return None
     return current

@@ -39,7 +39,7 @@ from privacy.models import (
     ProvisionRecord,
     StaffAuditLog,
 )
-from privacy.selectors import consent_latest, policy_current
+from privacy.selectors import consent_latest, page_consents_forget, policy_current
 from privacy.signals import consent_withdrawn
 from privacy.staff_access import AuditOrigin, audit_write
 
@@ -100,6 +100,7 @@ def consent_record(
         policy_version=current,
         source=source,
     )
+    page_consents_forget(user)
     if not granted:
         consent_withdrawn.send(sender=Consent, user=user, purpose=purpose)
     return consent
