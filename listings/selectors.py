@@ -238,7 +238,10 @@ def _place_keys(word: str, *, station: bool) -> list[str]:
     A place written in kana (しぶや) is its romaji too, which cities and towns are
     kept in beside their kanji, so that it finds what 渋谷 and shibuya find.
     """
-    keys = [f"c:{municipality_stem(word)}", f"t:{word}", f"t:{municipality_stem(word)}町"]
+    keys = [f"c:{municipality_stem(word)}", f"t:{word}"]
+    if not word.isascii():
+        # A town written with 町 (a romaji town name never ends in it).
+        keys.append(f"t:{municipality_stem(word)}町")
     if station:
         keys.append(f"s:{word}")
     if _KANA.match(word) and (romaji := romaji_from_kana(word).lower()):
