@@ -174,16 +174,36 @@ def _station_lookup(question: str, answer):
     return found
 
 
-def _near(station_ids: list[int], max_distance_m: int | None = None) -> Q:
-    """Listings near one of the stations, within the distance if one is given.
+# Up to this many station or place rows, their listings are handed to the search query
+# as ids (`_listings_in`).
+FEW_LISTINGS = 2000
 
-    A semi-join on the (station, distance, listing) index: the station rows are
-    found first, the listings by their keys.
+
+def _listings_in(rows: QuerySet) -> Q:
+    """Listings whose id is the `listing_id` of one of `rows` (station or place rows).
+
+    PostgreSQL guesses how many listings a station or a place has from averages,
+    and a rare one guessed at thousands is read for by walking every listing in
+    page order (seconds at a million). So the rows are read first, up to
+    FEW_LISTINGS of them, in a query of their own on their index: when that is all of them,
+    the search is given the ids themselves (none: no search at all); otherwise a
+    semi-join, whose row count a common station or place has in the statistics.
     """
+    read = list(rows.values_list("listing_id", flat=True)[: FEW_LISTINGS + 1])
+    # A listing may have several of the rows (two lines of a station, two keys of a
+    # place): what counts is whether all the rows were read.
+    if len(read) <= FEW_LISTINGS:
+        return Q(pk__in=sorted(set(read)))
+    return Q(pk__in=rows.values("listing_id"))
+
+
+def _near(station_ids: list[int], max_distance_m: int | None = None) -> Q:
+    """Listings near one of the stations, within the distance if one is given,
+    from the (station, distance, listing) index."""
     rows = ListingStation.objects.filter(station_id__in=station_ids)
     if max_distance_m is not None:
         rows = rows.filter(distance_m__lte=max_distance_m)
-    return Q(pk__in=rows.values("listing_id"))
+    return _listings_in(rows)
 
 
 def _municipality_q(word: str) -> Q:
@@ -209,12 +229,8 @@ def _municipality_q(word: str) -> Q:
 
 
 def _keys_q(keys: list[str]) -> Q:
-    """Listings with one of the place `keys` (services.place_keys_for, one row each).
-
-    A semi-join on the (key, …) index, whose row counts PostgreSQL knows per key, so a
-    rare place is planned as the few listings it has.
-    """
-    return Q(pk__in=ListingPlace.objects.filter(key__in=keys).values("listing_id"))
+    """Listings with one of the place `keys` (services.place_keys_for, one row each)."""
+    return _listings_in(ListingPlace.objects.filter(key__in=keys))
 
 
 def _keys_or_text_q(keys: list[str], word: str) -> Q:

@@ -415,3 +415,29 @@ def test_listings_near_two_lines_of_a_station_fill_the_page_once_each(client):
         "near both 1",
         "near both 2",
     ]
+
+
+@pytest.mark.parametrize("few", [2000, 1])
+def test_a_station_or_place_finds_the_same_listings_as_ids_or_as_a_semi_join(
+    client, monkeypatch, few
+):
+    """A station's or a place's listings go to the search query as their ids when they
+    are few, as a semi-join when they are many: the visitor sees the same results."""
+    monkeypatch.setattr(selectors, "FEW_LISTINGS", few)
+    shibuya = station("渋谷", "しぶや", "Shibuya", line="山手線")
+    ebisu = station("恵比寿", "えびす", "Ebisu", line="山手線")
+    published_listing(title="cheap by Shibuya", rent=90_000, stations=[(shibuya, 300)])
+    published_listing(title="dear by Shibuya", rent=150_000, stations=[(shibuya, 500)])
+    published_listing(title="by Ebisu", rent=80_000, stations=[(ebisu, 200)])
+    kyoto_listing(title="in Kyoto")
+
+    by_station = titles(search(client, station="渋谷", sort="rent"))
+    # All three are in Shibuya ward.
+    by_place = titles(search(client, q="shibuya", sort="-rent"))
+    in_kyoto = titles(search(client, q="kyoto", sort="rent"))
+    nowhere = titles(search(client, station="恵比寿", walk=1, sort="rent"))
+
+    assert by_station == ["cheap by Shibuya", "dear by Shibuya"]
+    assert by_place == ["dear by Shibuya", "cheap by Shibuya", "by Ebisu"]
+    assert in_kyoto == ["in Kyoto"]
+    assert nowhere == []

@@ -13,6 +13,7 @@ its keys (listings.models.ListingPlace), whose counts PostgreSQL knows per key.
 import random
 
 import pytest
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.http import QueryDict
 from django.utils import timezone
@@ -40,9 +41,13 @@ def search_filters(values: dict) -> dict:
     return form.filters()
 
 
-def search_sql(values: dict, limit: int = 101) -> tuple[str, list]:
+def search_sql(values: dict, limit: int = 101) -> tuple[str, list] | None:
+    """The search's query; None when it needs none (a station or place no listing has)."""
     rows = selectors.search_ids_queryset(filters=search_filters(values), limit=limit)
-    return rows.query.sql_with_params()
+    try:
+        return rows.query.sql_with_params()
+    except EmptyResultSet:
+        return None
 
 
 def plan_of(sql: str, params) -> str:
@@ -73,7 +78,8 @@ def test_no_search_reads_the_listings_table_from_end_to_end():
     scanned = {}
     for name, values in filter_sets.items():
         limit = 50 * 20 + 1 if name.startswith("page 50") else 101
-        plan = plan_of(*search_sql(values, limit))
+        query = search_sql(values, limit)
+        plan = plan_of(*query) if query is not None else ""
         if sequential_scans_of_listings(plan):
             scanned[name] = (values, plan)
 
