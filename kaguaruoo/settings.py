@@ -5,6 +5,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import environ
+from botocore.config import Config as BotoConfig
 from celery.schedules import crontab
 
 from kaguaruoo import env as reader
@@ -272,8 +273,15 @@ if AWS_STORAGE_BUCKET_NAME:
             "default_acl": None,
             "querystring_auth": True,
             "querystring_expire": 300,
-            "signature_version": "s3v4",
             "file_overwrite": False,
+            # An unreachable store costs a request seconds, not minutes: the request
+            # then answers 503 (kaguaruoo/views.py server_error).
+            "client_config": BotoConfig(
+                signature_version="s3v4",
+                connect_timeout=3,
+                read_timeout=30,
+                retries={"mode": "standard", "max_attempts": 3},
+            ),
         },
     }
 else:

@@ -1,5 +1,7 @@
 import sys
 
+from botocore.exceptions import ClientError, HTTPClientError
+from botocore.exceptions import ConnectionError as BotoConnectionError
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -33,17 +35,34 @@ def healthz(request):
 RETRY_AFTER_SECONDS = 5
 
 
+def _part_unreachable(error: BaseException | None) -> str | None:
+    """ "database" or "files" when `error` says that part did not answer, else None."""
+    if isinstance(error, OperationalError | InterfaceError):
+        return "database"
+    # The media store (S3 or one speaking its protocol): unreachable, timed out, or
+    # answering that it is unavailable for now.
+    if isinstance(error, BotoConnectionError | HTTPClientError):
+        return "files"
+    if isinstance(error, ClientError):
+        status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0
+        if status >= 500:
+            return "files"
+    return None
+
+
 def server_error(request):
-    """`handler500`: a database connection lost, refused or timed out is a 503 that asks
-    the visitor to try again (the next request reconnects); any other error is Django's
-    500 page.
+    """`handler500`: a database or media store that did not answer (connection lost,
+    refused or timed out) is a 503 that asks the visitor to try again; any other error
+    is Django's 500 page.
 
     Called while the error is being handled, so `sys.exception()` is the error. The page
     is rendered without the request's context processors, which would read the database.
     """
-    if not isinstance(sys.exception(), OperationalError | InterfaceError):
+    part = _part_unreachable(sys.exception())
+    if part is None:
         return defaults.server_error(request)
-    response = HttpResponse(loader.get_template("503.html").render(), status=503)
+    page = loader.get_template("503.html").render({"part": part})
+    response = HttpResponse(page, status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"
     return response
