@@ -89,7 +89,9 @@ class IdentityDocumentForm(forms.Form):
     )
     document = forms.FileField(
         label=_("Photo or scan of the document"),
-        help_text=_("JPEG, PNG or PDF, at most 10 MB. Only our privacy officers see it."),
+        help_text=_(
+            "JPEG, PNG, GIF, WebP or PDF, at most 10 MB. Only our privacy officers see it."
+        ),
     )
 
     MAX_BYTES = 10 * 1024 * 1024
