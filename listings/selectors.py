@@ -176,25 +176,25 @@ def _station_lookup(question: str, answer):
 
 # Up to this many station or place rows, their listings are handed to the search query
 # as ids (`_listings_in`).
-FEW_LISTINGS = 2000
+FEW_LISTINGS = 500
 
 
-def _listings_in(rows: QuerySet) -> Q:
-    """Listings whose id is the `listing_id` of one of `rows` (station or place rows).
+def _listings_in(rows: QuerySet, *, otherwise: Q) -> Q:
+    """Listings whose id is the `listing_id` of one of `rows` (station or place rows),
+    as ids when the rows are few, else `otherwise`.
 
     PostgreSQL guesses how many listings a station or a place has from averages,
     and a rare one guessed at thousands is read for by walking every listing in
     page order (seconds at a million). So the rows are read first, up to
-    FEW_LISTINGS of them, in a query of their own on their index: when that is all of them,
-    the search is given the ids themselves (none: no search at all); otherwise a
-    semi-join, whose row count a common station or place has in the statistics.
+    FEW_LISTINGS of them, in a query of their own on their index: when that is all
+    of them, the search is given the ids themselves (none: no search at all).
     """
     read = list(rows.values_list("listing_id", flat=True)[: FEW_LISTINGS + 1])
     # A listing may have several of the rows (two lines of a station, two keys of a
     # place): what counts is whether all the rows were read.
     if len(read) <= FEW_LISTINGS:
         return Q(pk__in=sorted(set(read)))
-    return Q(pk__in=rows.values("listing_id"))
+    return otherwise
 
 
 def _near(station_ids: list[int], max_distance_m: int | None = None) -> Q:
@@ -203,7 +203,8 @@ def _near(station_ids: list[int], max_distance_m: int | None = None) -> Q:
     rows = ListingStation.objects.filter(station_id__in=station_ids)
     if max_distance_m is not None:
         rows = rows.filter(distance_m__lte=max_distance_m)
-    return _listings_in(rows)
+    # Many: a semi-join, whose row count a common station has in the statistics.
+    return _listings_in(rows, otherwise=Q(pk__in=rows.values("listing_id")))
 
 
 def _municipality_q(word: str) -> Q:
@@ -228,21 +229,31 @@ def _municipality_q(word: str) -> Q:
     )
 
 
+def _keys_like_q(keys: list[str]) -> Q:
+    """Listings whose `place_keys` column holds one of `keys`: a test of each listing's
+    row (or of the index that carries the column), which costs nothing to gather."""
+    q = Q()
+    for key in keys:
+        q |= Q(place_keys__contains=f" {key} ")
+    return q
+
+
 def _keys_q(keys: list[str]) -> Q:
-    """Listings with one of the place `keys` (services.place_keys_for, one row each)."""
-    return _listings_in(ListingPlace.objects.filter(key__in=keys))
+    """Listings with one of the place `keys` (services.place_keys_for, one row each).
+
+    A place of many listings is tested on each listing the rest of the search reads:
+    gathering all of them first would cost what the place has, at any page.
+    """
+    return _listings_in(ListingPlace.objects.filter(key__in=keys), otherwise=_keys_like_q(keys))
 
 
 def _keys_or_text_q(keys: list[str], word: str) -> Q:
     """Listings with one of the place `keys`, or `word` in their text.
 
     Both sides are substring tests on a column of the listing, which trigram indexes
-    answer together (a bitmap OR); a semi-join OR'ed with a column test cannot be.
+    answer together (a bitmap OR).
     """
-    q = Q(search_text__contains=word)
-    for key in keys:
-        q |= Q(place_keys__contains=f" {key} ")
-    return q
+    return _keys_like_q(keys) | Q(search_text__contains=word)
 
 
 _KANA = re.compile(r"^[\u3040-\u30ffー]+$")
