@@ -1,4 +1,6 @@
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -441,3 +443,22 @@ def test_a_station_or_place_finds_the_same_listings_as_ids_or_as_a_semi_join(
     assert by_place == ["dear by Shibuya", "cheap by Shibuya", "by Ebisu"]
     assert in_kyoto == ["in Kyoto"]
     assert nowhere == []
+
+
+def test_a_rare_station_goes_to_the_search_query_as_the_ids_of_its_listings(client):
+    """PostgreSQL would guess a rare station's listings from averages and might walk
+    every listing looking for them: the search reads the station's rows first and
+    hands the query their listings' ids."""
+    shibuya = station("渋谷", "しぶや", "Shibuya", line="山手線")
+    near = [published_listing(title=f"near {n}", stations=[(shibuya, 300 + n)]) for n in range(2)]
+
+    with CaptureQueriesContext(connection) as queries:
+        found = titles(search(client, station="渋谷", walk=10))
+    # The one that finds the page and counts it (views._fetch_limit: 101 rows).
+    search_sql = [q["sql"] for q in queries if q["sql"].endswith("LIMIT 101")]
+
+    assert sorted(found) == ["near 0", "near 1"]
+    assert len(search_sql) == 1
+    ids = ", ".join(str(listing.pk) for listing in sorted(near, key=lambda n: n.pk))
+    assert f'"listings_listing"."id" IN ({ids})' in search_sql[0]
+    assert "listings_listingstation" not in search_sql[0]
