@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import Count, Exists, F, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -186,16 +187,36 @@ def message_get_for_notification(*, pk: int) -> Message | None:
     )
 
 
+# The header's unread count is kept in the shared cache this long; the messaging
+# services forget it when a message arrives or is read (unread_counts_forget).
+UNREAD_SECONDS = 300
+
+
+def _unread_key(user_id: int) -> str:
+    return f"messaging:unread:{user_id}"
+
+
 def unread_message_count(*, user: User) -> int:
-    """How many messages wait for `user` across all threads: one query."""
-    return (
-        Message.objects.filter(
-            Q(thread__tenant=user, id__gt=F("thread__tenant_last_read_id"))
-            | Q(thread__host=user, id__gt=F("thread__host_last_read_id"))
+    """How many messages wait for `user` across all threads: one query, or the count
+    kept since the last message to or read by them."""
+    key = _unread_key(user.pk)
+    count = cache.get(key)
+    if count is None:
+        count = (
+            Message.objects.filter(
+                Q(thread__tenant=user, id__gt=F("thread__tenant_last_read_id"))
+                | Q(thread__host=user, id__gt=F("thread__host_last_read_id"))
+            )
+            .exclude(sender=user)
+            .count()
         )
-        .exclude(sender=user)
-        .count()
-    )
+        cache.set(key, count, UNREAD_SECONDS)
+    return count
+
+
+def unread_counts_forget(*user_ids: int) -> None:
+    """After a message was added or read: the parties' counts are asked again."""
+    cache.delete_many([_unread_key(pk) for pk in user_ids])
 
 
 def notification_preference_of(*, user: User) -> NotificationPreference | None:

@@ -3,6 +3,7 @@
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -30,6 +31,7 @@ from messaging.models import (
     Thread,
     ThreadNotification,
 )
+from messaging.selectors import unread_counts_forget
 from privacy.services import ProvisionRefused, consent_record, personal_data_provide
 
 NOTIFICATION_INTERVAL = datetime.timedelta(minutes=10)
@@ -218,6 +220,9 @@ def message_post(
             # In the message's own transaction: the mail exists exactly when the message
             # does, whether or not the broker is up (kaguaruoo/mail.py).
             message_notification_send(message=message)
+        # The parties' unread counts are asked again: now, and at commit for the others.
+        unread_counts_forget(thread.tenant_id, thread.host_id)
+        transaction.on_commit(partial(unread_counts_forget, thread.tenant_id, thread.host_id))
     return message
 
 
@@ -248,7 +253,12 @@ def thread_mark_read(*, thread: Thread, user: User, up_to: int | None = None) ->
     if latest is None:
         latest = thread.messages.order_by("-id").values_list("id", flat=True).first() or 0
     field = "tenant_last_read_id" if user.pk == thread.tenant_id else "host_last_read_id"
-    Thread.objects.filter(pk=thread.pk, **{f"{field}__lt": latest}).update(**{field: latest})
+    moved = Thread.objects.filter(pk=thread.pk, **{f"{field}__lt": latest}).update(
+        **{field: latest}
+    )
+    if moved:
+        unread_counts_forget(user.pk)
+        transaction.on_commit(partial(unread_counts_forget, user.pk))
 
 
 def notification_preference_set(*, user: User, email_on_message: bool) -> NotificationPreference:

@@ -1,8 +1,11 @@
 import datetime
+from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import TruncDate
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 
 from privacy.models import (
@@ -57,40 +60,84 @@ def consent_history(*, user) -> QuerySet[Consent]:
     return Consent.objects.filter(user=user).select_related("policy_version")
 
 
-# The decisions every signed-in page asks about (its notices), read together once per request.
+# The decisions every signed-in page asks about (its notices): read together, kept on
+# the user object for the request and in the shared cache for PAGE_SECONDS; a new
+# decision (services.consent_record) or policy version (services.policy_publish)
+# forgets them.
 PAGE_PURPOSES = (Consent.Purpose.POLICY, Consent.Purpose.ANALYTICS)
+PAGE_SECONDS = 300
 _PAGE_CONSENTS = "_privacy_page_consents"
+POLICY_IN_FORCE_KEY = "privacy:policy-in-force"
 
 
-def consent_latest_for_page(*, user, purpose: str) -> Consent | None:
-    """`consent_latest` for a purpose of PAGE_PURPOSES, from one query for all of them,
-    kept on the user object for the rest of the request (consent_record forgets it)."""
+@dataclass(frozen=True)
+class PageConsent:
+    """What a page's notices need of a decision."""
+
+    granted: bool
+    policy_version_id: int | None
+
+
+def _page_consents_key(user_id: int) -> str:
+    return f"privacy:page-consents:{user_id}"
+
+
+def consent_latest_for_page(*, user, purpose: str) -> PageConsent | None:
+    """The decision in force for a purpose of PAGE_PURPOSES, None where never asked."""
     found = user.__dict__.get(_PAGE_CONSENTS)
+    if found is None:
+        found = cache.get(_page_consents_key(user.pk))
     if found is None:
         found = {}
         rows = Consent.objects.filter(user=user, purpose__in=PAGE_PURPOSES).order_by(
             "-recorded_at", "-pk"
         )
         for consent in rows:
-            found.setdefault(consent.purpose, consent)
-        user.__dict__[_PAGE_CONSENTS] = found
+            found.setdefault(
+                consent.purpose, PageConsent(consent.granted, consent.policy_version_id)
+            )
+        cache.set(_page_consents_key(user.pk), found, PAGE_SECONDS)
+    user.__dict__[_PAGE_CONSENTS] = found
     return found.get(purpose)
 
 
 def page_consents_forget(user) -> None:
     user.__dict__.pop(_PAGE_CONSENTS, None)
+    cache.delete(_page_consents_key(user.pk))
 
 
-def policy_needs_acknowledgement(*, user) -> PolicyVersion | None:
-    """The version in force when the user has not accepted it yet, else None.
+@dataclass(frozen=True)
+class PolicyInForce:
+    """The policy notice's version: its number, date and page, without its texts."""
 
-    Its texts are not read: the notice shows the version and its date.
-    """
+    pk: int
+    version: int
+    published_at: datetime.datetime
+
+    def get_absolute_url(self) -> str:
+        return reverse("privacy:policy_version", kwargs={"version": self.version})
+
+
+def policy_in_force() -> PolicyInForce | None:
+    found = cache.get(POLICY_IN_FORCE_KEY)
+    if found is None:
+        row = (
+            PolicyVersion.objects.order_by("-version")
+            .values_list("pk", "version", "published_at")
+            .first()
+        )
+        if row is None:
+            return None
+        found = PolicyInForce(*row)
+        cache.set(POLICY_IN_FORCE_KEY, found, PAGE_SECONDS)
+    return found
+
+
+def policy_needs_acknowledgement(*, user) -> PolicyInForce | None:
+    """The version in force when the user has not accepted it yet, else None."""
     if not user.is_authenticated:
         return None
-    current = (
-        PolicyVersion.objects.order_by("-version").only("id", "version", "published_at").first()
-    )
+    current = policy_in_force()
     if current is None:
         return None
     accepted = consent_latest_for_page(user=user, purpose=Consent.Purpose.POLICY)
