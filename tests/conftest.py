@@ -17,7 +17,7 @@ from django.utils import translation
 from moto.server import ThreadedMotoServer
 
 from kaguaruoo.celery import app as celery_app
-from tests.services import CeleryWorker, SmtpSink
+from tests.services import CeleryWorker, SmtpSink, static_collect
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls made
 # from that thread (live_server teardown, fixtures) are still synchronous.
@@ -246,6 +246,13 @@ def media_on_s3(settings, s3_endpoint, bucket):
     storages._storages.pop("default", None)
     yield bucket
     storages._storages.pop("default", None)
+
+
+@pytest.fixture(scope="session")
+def collected_static(tmp_path_factory):
+    """A VAR_DIR holding the collected static files (whitenoise's manifest) that the sites
+    the tests start with DEBUG off serve: collected once per test session (xdist worker)."""
+    return static_collect(tmp_path_factory.mktemp("collected-static"))
 
 
 @pytest.fixture(scope="session")

@@ -7,9 +7,6 @@ What a person notices: the page asked for at the moment of the kill says "try ag
 once; a privacy request is carried out in full or not at all.
 """
 
-import secrets
-import subprocess
-import sys
 import threading
 import time
 import urllib.error
@@ -21,7 +18,6 @@ from urllib.parse import urlencode
 
 import psycopg
 import pytest
-import redis
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import mail
@@ -37,7 +33,14 @@ from privacy.services import identity_document_submit, privacy_request_decide, p
 from tests.accounts.factories import UserFactory
 from tests.campaigns.builders import campaign_build, consenting_user
 from tests.privacy.helpers import identity_png
-from tests.services import ROOT, CeleryWorker, Gunicorn, SmtpSink, database_url
+from tests.services import (
+    CeleryWorker,
+    Gunicorn,
+    SmtpSink,
+    database_url,
+    production_env,
+    redis_keys_delete,
+)
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -98,34 +101,23 @@ def url_named(database: dict, application: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def site(django_db_setup, django_db_blocker, tmp_path_factory):
-    workdir = tmp_path_factory.mktemp("database-faults")
+def site(django_db_setup, django_db_blocker, tmp_path_factory, collected_static):
     with django_db_blocker.unblock():
         database = dict(connection.settings_dict)
     prefix = f"test-{uuid.uuid4().hex}"
-    env = {
-        "DATABASE_URL": url_named(database, WEB),
-        "REDIS_URL": settings.REDIS_URL,
-        "CACHE_KEY_PREFIX": prefix,
-        "VAR_DIR": str(workdir / "var"),
-        "DEBUG": "false",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "SITE_URL": "http://127.0.0.1",
-        "USE_HTTPS": "false",
-    }
-    collected = subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-        cwd=ROOT, env={**Gunicorn(workdir=workdir, env=env).env}, capture_output=True, text=True,
-    )  # fmt: skip
-    assert collected.returncode == 0, collected.stderr
-    server = Gunicorn(workdir=workdir, env=env)
+    env = production_env(
+        var_dir=collected_static,
+        database_url=url_named(database, WEB),
+        redis_url=settings.REDIS_URL,
+        CACHE_KEY_PREFIX=prefix,
+        SITE_URL="http://127.0.0.1",
+        USE_HTTPS="false",
+    )
+    server = Gunicorn(workdir=tmp_path_factory.mktemp("database-faults"), env=env)
     server.start()
     yield server
     server.stop()
-    store = redis.Redis.from_url(settings.REDIS_URL)
-    keys = list(store.scan_iter(f"{prefix}:*"))
-    if keys:
-        store.delete(*keys)
+    redis_keys_delete(settings.REDIS_URL, prefix)
 
 
 def get(site, path, *, language="en", timeout=30) -> tuple[int, str]:
