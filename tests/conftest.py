@@ -292,6 +292,19 @@ def celery_worker(django_db_setup, django_db_blocker, smtp_sink, celery_queue, m
 
 
 @pytest.fixture
+def worker_queue():
+    """For a test that starts Celery workers of its own: a queue no other worker consumes,
+    and tasks sent to it rather than run in-process."""
+    queue = f"test-own-{uuid.uuid4().hex[:10]}"
+    previous, eager = celery_app.conf.task_default_queue, celery_app.conf.task_always_eager
+    celery_app.conf.task_default_queue = queue
+    celery_app.conf.task_always_eager = False
+    yield queue
+    celery_app.conf.task_default_queue = previous
+    celery_app.conf.task_always_eager = eager
+
+
+@pytest.fixture
 def live_worker(celery_worker, transactional_db, smtp_sink):
     """For one integration test: tasks go to the real worker, and the sink starts empty."""
     celery_app.conf.task_always_eager = False

@@ -24,14 +24,14 @@ from django.core import mail
 from django.core.files.storage import default_storage
 from django.db import InterfaceError, OperationalError, connection
 
-from campaigns.core.models import Campaign, Delivery
+from campaigns.core.models import Delivery
 from campaigns.core.services import campaign_send
 from kaguaruoo.celery import app as celery_app
 from privacy import registry, services
 from privacy.models import PolicyVersion, PrivacyRequest
 from privacy.services import identity_document_submit, privacy_request_decide, privacy_request_file
 from tests.accounts.factories import UserFactory
-from tests.campaigns.builders import campaign_build, consenting_user
+from tests.campaigns.builders import campaign_finished, campaign_to_consenting_people
 from tests.privacy.helpers import identity_png
 from tests.services import (
     CeleryWorker,
@@ -174,17 +174,6 @@ class KillingSink(SmtpSink):
             return Counter(m["Message-ID"] for m in self.messages)
 
 
-@pytest.fixture
-def worker_queue():
-    queue = f"test-dbfault-{uuid.uuid4().hex[:10]}"
-    previous, eager = celery_app.conf.task_default_queue, celery_app.conf.task_always_eager
-    celery_app.conf.task_default_queue = queue
-    celery_app.conf.task_always_eager = False
-    yield queue
-    celery_app.conf.task_default_queue = previous
-    celery_app.conf.task_always_eager = eager
-
-
 def wait_until(check, *, timeout: float, what: str):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -194,17 +183,10 @@ def wait_until(check, *, timeout: float, what: str):
     raise AssertionError(f"not within {timeout}s: {what}")
 
 
-def finished(campaign) -> bool:
-    campaign.refresh_from_db()
-    return campaign.status == Campaign.Status.FINISHED
-
-
 def test_connections_killed_mid_campaign_lose_no_mail_and_the_pages_answer_after(
     site, worker_queue, media_root
 ):
-    for number in range(PEOPLE):
-        consenting_user(email=f"fault{number}@example.com")
-    campaign = campaign_build()
+    campaign = campaign_to_consenting_people(PEOPLE, email_prefix="fault")
     killed = {}
 
     def kill_the_sites_connections():
@@ -236,7 +218,7 @@ def test_connections_killed_mid_campaign_lose_no_mail_and_the_pages_answer_after
                 lambda: backends(admin, application=WEB), timeout=30, what="the web connected"
             )
         campaign_send(campaign=campaign, by=campaign.created_by)
-        wait_until(lambda: finished(campaign), timeout=60, what="the campaign finished")
+        wait_until(lambda: campaign_finished(campaign), timeout=60, what="the campaign finished")
         after_kill = lambda: sum(after for after, _status in visitor.answers)  # noqa: E731
         wait_until(lambda: after_kill() >= 12, timeout=30, what="pages asked after the kill")
     finally:
