@@ -10,12 +10,14 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.files.storage import storages
-from django.db import connection
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.test import override_settings
 from django.utils import translation
 from moto.server import ThreadedMotoServer
 
 from kaguaruoo.celery import app as celery_app
-from tests.services import CeleryWorker, SmtpSink
+from tests.services import CeleryWorker, SmtpSink, static_collect
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls made
 # from that thread (live_server teardown, fixtures) are still synchronous.
@@ -91,12 +93,15 @@ def media_root(tmp_path_factory):
     return tmp_path_factory.mktemp("media")
 
 
+# Almost every test makes users and signs them in; hashing their passwords
+# properly is not what is tested, and on 2 cores it would take most of the run.
+TEST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings, media_root):
     settings.MEDIA_ROOT = str(media_root)
-    # Almost every test makes users and signs them in; hashing their passwords
-    # properly is not what is tested, and on 2 cores it would take most of the run.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = TEST_PASSWORD_HASHERS
 
 
 @pytest.fixture(autouse=True)
@@ -146,6 +151,42 @@ def _privacy_policy_published(request):
     migration.publish_version_1(apps, None)
     japanese = importlib.import_module("privacy.migrations.0015_policy_in_japanese")
     japanese.add_japanese_to_version_1(apps, None)
+
+
+@pytest.fixture(scope="module")
+def demo_loaded(django_db_setup, django_db_blocker, media_root):
+    """`load_demo` run once for a module's tests, in a transaction rolled back after them.
+
+    Loading the stations and the demo on an empty database takes seconds; each test of
+    the module runs in a savepoint inside this transaction (pytest-django's `django_db`),
+    so each starts from the demo as that first run left it.
+    """
+    eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True  # as for each test that is not an integration one
+    with (
+        django_db_blocker.unblock(),
+        override_settings(
+            DEBUG=True, MEDIA_ROOT=str(media_root), PASSWORD_HASHERS=TEST_PASSWORD_HASHERS
+        ),
+        translation.override(settings.LANGUAGE_CODE),
+        transaction.atomic(),
+    ):
+        call_command("load_demo", quiet_logins=True)
+        yield
+        transaction.set_rollback(True)
+    celery_app.conf.task_always_eager = eager
+
+
+@pytest.fixture
+def demo(demo_loaded, db):
+    """The demo data as `load_demo` leaves it on an empty database, with DEBUG on (as
+    `load_demo` wants) for the whole test.
+
+    Until the module's last test has run, its other tests find the demo data too: a
+    module that uses this fixture uses it in every test.
+    """
+    with override_settings(DEBUG=True):
+        yield
 
 
 @pytest.fixture
@@ -208,6 +249,13 @@ def media_on_s3(settings, s3_endpoint, bucket):
 
 
 @pytest.fixture(scope="session")
+def collected_static(tmp_path_factory):
+    """A VAR_DIR holding the collected static files (whitenoise's manifest) that the sites
+    the tests start with DEBUG off serve: collected once per test session (xdist worker)."""
+    return static_collect(tmp_path_factory.mktemp("collected-static"))
+
+
+@pytest.fixture(scope="session")
 def smtp_sink():
     sink = SmtpSink()
     sink.start()
@@ -241,6 +289,19 @@ def celery_worker(django_db_setup, django_db_blocker, smtp_sink, celery_queue, m
     worker.start()
     yield worker
     worker.stop()
+
+
+@pytest.fixture
+def worker_queue():
+    """For a test that starts Celery workers of its own: a queue no other worker consumes,
+    and tasks sent to it rather than run in-process."""
+    queue = f"test-own-{uuid.uuid4().hex[:10]}"
+    previous, eager = celery_app.conf.task_default_queue, celery_app.conf.task_always_eager
+    celery_app.conf.task_default_queue = queue
+    celery_app.conf.task_always_eager = False
+    yield queue
+    celery_app.conf.task_default_queue = previous
+    celery_app.conf.task_always_eager = eager
 
 
 @pytest.fixture

@@ -1,14 +1,18 @@
-"""Real services started by the tests: an SMTP server and a Celery worker process."""
+"""Real services started by the tests: an SMTP server, a Celery worker process, Redis,
+the site under gunicorn (as production runs it, with its static files collected), Caddy."""
 
 import email
 import email.policy
 import os
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import threading
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 from urllib.parse import quote
 
@@ -192,37 +196,90 @@ class RedisServer:
         return self.process is not None and self.process.poll() is None
 
 
-class Gunicorn:
-    """The site under gunicorn (2 workers) on loopback, configured by environment."""
+def static_collect(var_dir: Path) -> Path:
+    """The static files collected into `var_dir`/static as the image build does (whitenoise's
+    manifest, which DEBUG off serves): a site started with VAR_DIR=`var_dir` serves them."""
+    var_dir = Path(var_dir)
+    env = {
+        **os.environ,
+        "DEBUG": "false",
+        "SECRET_KEY": "collectstatic-only",
+        "SITE_URL": "http://127.0.0.1",
+        "VAR_DIR": str(var_dir),
+        "DATABASE_URL": f"sqlite:///{var_dir / 'collectstatic.sqlite3'}",  # never opened
+    }
+    collected = subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    if collected.returncode != 0:
+        raise RuntimeError(f"collectstatic failed: {collected.stderr[-2000:]}")
+    return var_dir
 
-    def __init__(self, *, workdir: Path, env: dict, workers: int = 2):
+
+def production_env(*, var_dir: Path, database_url: str, redis_url: str, **more: str) -> dict:
+    """The environment of the site as production runs it: DEBUG off, the static files of
+    `static_collect(var_dir)`, and this process's SECRET_KEY, so that a session a test
+    writes to the database is the site's session too. `more` adds or overrides."""
+    from django.conf import settings
+
+    return {
+        "DEBUG": "false",
+        "SECRET_KEY": settings.SECRET_KEY,
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "VAR_DIR": str(var_dir),
+        **more,
+    }
+
+
+class Gunicorn:
+    """The site under gunicorn on loopback, configured by environment.
+
+    `tls` (certificate and key files) serves it over HTTPS; `threads` gives each worker
+    that many threads.
+    """
+
+    def __init__(
+        self,
+        *,
+        workdir: Path,
+        env: dict,
+        workers: int = 2,
+        threads: int | None = None,
+        host: str = "127.0.0.1",
+        tls: tuple[Path, Path] | None = None,
+    ):
         self.port = free_port()
-        self.workers = workers
+        self.workers, self.threads = workers, threads
+        self.host, self.tls = host, tls
         self.log_path = Path(workdir) / f"gunicorn-{self.port}.log"
         self.env = {**os.environ, "DEBUG": "true", **env}
         self.process = None
 
     def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
+        scheme = "https" if self.tls else "http"
+        return f"{scheme}://{self.host}:{self.port}{path}"
 
     def start(self, timeout: float = 60.0) -> None:
-        import urllib.error
-        import urllib.request
-
+        options = ["--threads", str(self.threads)] if self.threads else []
+        if self.tls:
+            options += ["--certfile", str(self.tls[0]), "--keyfile", str(self.tls[1])]
         self.process = subprocess.Popen(
             [
                 sys.executable, "-m", "gunicorn", "kaguaruoo.wsgi:application",
-                "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers),
-                "--graceful-timeout", "20",
+                "--bind", f"{self.host}:{self.port}", "--workers", str(self.workers),
+                "--graceful-timeout", "20", *options,
             ],
             cwd=ROOT, env=self.env, stdout=self.log_path.open("w"), stderr=subprocess.STDOUT,
         )  # fmt: skip
+        context = ssl.create_default_context(cafile=str(self.tls[0])) if self.tls else None
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"gunicorn exited: {self.log_path.read_text()[-2000:]}")
-            try:
-                urllib.request.urlopen(self.url("/healthz"), timeout=2)  # not logged
+            try:  # /healthz is not logged
+                urllib.request.urlopen(self.url("/healthz"), timeout=2, context=context)
                 return
             except urllib.error.HTTPError:
                 return  # answering, whatever it thinks of its cache or broker
@@ -230,10 +287,25 @@ class Gunicorn:
                 time.sleep(0.2)
         raise RuntimeError(f"gunicorn did not answer within {timeout}s")
 
-    def stop(self) -> None:
+    def stop(self, *, graceful: bool = False) -> None:
+        """Gone at once; `graceful`: its workers finish and close their database connections."""
         if self.process and self.process.poll() is None:
-            self.process.kill()
-            self.process.wait(timeout=20)
+            if graceful:
+                self.process.terminate()
+                self.process.wait(timeout=30)
+            else:
+                self.process.kill()
+                self.process.wait(timeout=20)
+
+
+def redis_keys_delete(url: str, prefix: str) -> None:
+    """Remove the cache keys a site kept in a shared Redis under its own prefix."""
+    import redis
+
+    store = redis.Redis.from_url(url)
+    keys = list(store.scan_iter(f"{prefix}:*"))
+    if keys:
+        store.delete(*keys)
 
 
 class Caddy:

@@ -27,3 +27,16 @@ def campaign_build(*, created_by=None, **fields) -> Campaign:
         **fields,
     }
     return Campaign.objects.create(**values)
+
+
+def campaign_to_consenting_people(count: int, *, email_prefix: str) -> Campaign:
+    """`count` people who agreed to campaign mail (`<email_prefix><n>@example.com`), and a
+    campaign to everyone, not yet sent."""
+    for number in range(count):
+        consenting_user(email=f"{email_prefix}{number}@example.com")
+    return campaign_build()
+
+
+def campaign_finished(campaign: Campaign) -> bool:
+    campaign.refresh_from_db()
+    return campaign.status == Campaign.Status.FINISHED

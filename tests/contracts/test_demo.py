@@ -1,20 +1,21 @@
-"""load_demo gives the contracts DESIGN.md describes, and a second run changes nothing."""
+"""load_demo gives the contracts DESIGN.md describes, and a second run changes nothing.
+
+Each test starts from the demo loaded on an empty database (the `demo` fixture) and
+runs load_demo a second time itself.
+"""
 
 import pytest
 from django.core.management import call_command
-from django.test import override_settings
 from django.utils import timezone
 
 from contracts.models import Contract, ReservationRequest
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo")]
 
 DEMO_PASSWORD = "kagu-demo-2026"
 
 
-@override_settings(DEBUG=True)
 def test_demo_contracts_for_alex_mei_and_sam(client):
-    call_command("load_demo", quiet_logins=True)
     call_command("load_demo", quiet_logins=True)
 
     alex = Contract.objects.get(tenant__email="alex.tenant@example.com")
@@ -44,9 +45,7 @@ def test_demo_contracts_for_alex_mei_and_sam(client):
     )
 
 
-@override_settings(DEBUG=True)
 def test_a_later_run_gives_mei_a_new_contract_once_hers_expired():
-    call_command("load_demo", quiet_logins=True)
     Contract.objects.filter(tenant__email="mei.tenant@example.com").update(
         expires_at=timezone.now()
     )

@@ -7,9 +7,6 @@ What a person notices: the page asked for at the moment of the kill says "try ag
 once; a privacy request is carried out in full or not at all.
 """
 
-import secrets
-import subprocess
-import sys
 import threading
 import time
 import urllib.error
@@ -21,23 +18,29 @@ from urllib.parse import urlencode
 
 import psycopg
 import pytest
-import redis
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.files.storage import default_storage
 from django.db import InterfaceError, OperationalError, connection
 
-from campaigns.core.models import Campaign, Delivery
+from campaigns.core.models import Delivery
 from campaigns.core.services import campaign_send
 from kaguaruoo.celery import app as celery_app
 from privacy import registry, services
 from privacy.models import PolicyVersion, PrivacyRequest
 from privacy.services import identity_document_submit, privacy_request_decide, privacy_request_file
 from tests.accounts.factories import UserFactory
-from tests.campaigns.builders import campaign_build, consenting_user
+from tests.campaigns.builders import campaign_finished, campaign_to_consenting_people
 from tests.privacy.helpers import identity_png
-from tests.services import ROOT, CeleryWorker, Gunicorn, SmtpSink, database_url
+from tests.services import (
+    CeleryWorker,
+    Gunicorn,
+    SmtpSink,
+    database_url,
+    production_env,
+    redis_keys_delete,
+)
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -98,34 +101,23 @@ def url_named(database: dict, application: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def site(django_db_setup, django_db_blocker, tmp_path_factory):
-    workdir = tmp_path_factory.mktemp("database-faults")
+def site(django_db_setup, django_db_blocker, tmp_path_factory, collected_static):
     with django_db_blocker.unblock():
         database = dict(connection.settings_dict)
     prefix = f"test-{uuid.uuid4().hex}"
-    env = {
-        "DATABASE_URL": url_named(database, WEB),
-        "REDIS_URL": settings.REDIS_URL,
-        "CACHE_KEY_PREFIX": prefix,
-        "VAR_DIR": str(workdir / "var"),
-        "DEBUG": "false",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "SITE_URL": "http://127.0.0.1",
-        "USE_HTTPS": "false",
-    }
-    collected = subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-        cwd=ROOT, env={**Gunicorn(workdir=workdir, env=env).env}, capture_output=True, text=True,
-    )  # fmt: skip
-    assert collected.returncode == 0, collected.stderr
-    server = Gunicorn(workdir=workdir, env=env)
+    env = production_env(
+        var_dir=collected_static,
+        database_url=url_named(database, WEB),
+        redis_url=settings.REDIS_URL,
+        CACHE_KEY_PREFIX=prefix,
+        SITE_URL="http://127.0.0.1",
+        USE_HTTPS="false",
+    )
+    server = Gunicorn(workdir=tmp_path_factory.mktemp("database-faults"), env=env)
     server.start()
     yield server
     server.stop()
-    store = redis.Redis.from_url(settings.REDIS_URL)
-    keys = list(store.scan_iter(f"{prefix}:*"))
-    if keys:
-        store.delete(*keys)
+    redis_keys_delete(settings.REDIS_URL, prefix)
 
 
 def get(site, path, *, language="en", timeout=30) -> tuple[int, str]:
@@ -182,17 +174,6 @@ class KillingSink(SmtpSink):
             return Counter(m["Message-ID"] for m in self.messages)
 
 
-@pytest.fixture
-def worker_queue():
-    queue = f"test-dbfault-{uuid.uuid4().hex[:10]}"
-    previous, eager = celery_app.conf.task_default_queue, celery_app.conf.task_always_eager
-    celery_app.conf.task_default_queue = queue
-    celery_app.conf.task_always_eager = False
-    yield queue
-    celery_app.conf.task_default_queue = previous
-    celery_app.conf.task_always_eager = eager
-
-
 def wait_until(check, *, timeout: float, what: str):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -202,17 +183,10 @@ def wait_until(check, *, timeout: float, what: str):
     raise AssertionError(f"not within {timeout}s: {what}")
 
 
-def finished(campaign) -> bool:
-    campaign.refresh_from_db()
-    return campaign.status == Campaign.Status.FINISHED
-
-
 def test_connections_killed_mid_campaign_lose_no_mail_and_the_pages_answer_after(
     site, worker_queue, media_root
 ):
-    for number in range(PEOPLE):
-        consenting_user(email=f"fault{number}@example.com")
-    campaign = campaign_build()
+    campaign = campaign_to_consenting_people(PEOPLE, email_prefix="fault")
     killed = {}
 
     def kill_the_sites_connections():
@@ -244,7 +218,7 @@ def test_connections_killed_mid_campaign_lose_no_mail_and_the_pages_answer_after
                 lambda: backends(admin, application=WEB), timeout=30, what="the web connected"
             )
         campaign_send(campaign=campaign, by=campaign.created_by)
-        wait_until(lambda: finished(campaign), timeout=60, what="the campaign finished")
+        wait_until(lambda: campaign_finished(campaign), timeout=60, what="the campaign finished")
         after_kill = lambda: sum(after for after, _status in visitor.answers)  # noqa: E731
         wait_until(lambda: after_kill() >= 12, timeout=30, what="pages asked after the kill")
     finally:

@@ -18,11 +18,8 @@ While Redis is down (main_pages below, and the posts after it):
 - staff: the admin index and the contracts list.
 """
 
-import os
 import re
 import signal
-import subprocess
-import sys
 import threading
 import time
 from html import unescape
@@ -41,7 +38,7 @@ from tests.accounts.factories import PASSWORD
 from tests.contracts.builders import reservation, signed_contract
 from tests.listings.builders import listing_near_station
 from tests.privacy.helpers import sign_in_with_second_factor, staff_with_authenticator
-from tests.services import ROOT, Gunicorn, RedisServer, database_url
+from tests.services import Gunicorn, RedisServer, database_url, production_env
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -108,19 +105,6 @@ def world():
 
 
 @pytest.fixture
-def static_root(tmp_path):
-    """The collected static files DEBUG off serves (whitenoise's manifest)."""
-    var = tmp_path / "var"
-    env = {"DEBUG": "false", "SECRET_KEY": "collectstatic-only", "SITE_URL": "http://x",
-           "VAR_DIR": str(var), "DATABASE_URL": f"sqlite:///{tmp_path}/static.sqlite3"}  # fmt: skip
-    return var, subprocess.Popen(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-        cwd=ROOT,
-        env={**os.environ, **env},
-    )
-
-
-@pytest.fixture
 def redis_server(tmp_path):
     server = RedisServer(tmp_path / "redis")
     server.start()
@@ -129,32 +113,28 @@ def redis_server(tmp_path):
 
 
 @pytest.fixture
-def site_starting(tmp_path, redis_server, static_root):
+def site_starting(tmp_path, redis_server, collected_static):
     """The site starting in the background, while the test builds its data."""
-    var, collecting = static_root
     site = Gunicorn(
         workdir=tmp_path,
-        env={
-            "DEBUG": "false",
-            "SECRET_KEY": settings.SECRET_KEY,
-            "ALLOWED_HOSTS": "127.0.0.1",
-            "USE_HTTPS": "false",
-            "DATABASE_URL": database_url(connection.settings_dict),
-            "REDIS_URL": redis_server.url(0),
-            "CACHE_KEY_PREFIX": KEY_PREFIX,
-            "VAR_DIR": str(var),
-            "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-            "EMAIL_URL": "console://",
-            "BANK_TRANSFER_ACCOUNT": "Test Bank, Shibuya branch, ordinary 1234567",
-            "COMPANY_ADDRESS": "KaguAruoo K.K., Tokyo (test)",
-        },
+        env=production_env(
+            var_dir=collected_static,
+            database_url=database_url(connection.settings_dict),
+            redis_url=redis_server.url(0),
+            ALLOWED_HOSTS="127.0.0.1",
+            USE_HTTPS="false",
+            CACHE_KEY_PREFIX=KEY_PREFIX,
+            MEDIA_ROOT=str(settings.MEDIA_ROOT),
+            EMAIL_URL="console://",
+            BANK_TRANSFER_ACCOUNT="Test Bank, Shibuya branch, ordinary 1234567",
+            COMPANY_ADDRESS="KaguAruoo K.K., Tokyo (test)",
+        ),
     )
     site.env["SITE_URL"] = site.url("")
     failures = []
 
     def start():
         try:
-            assert collecting.wait(timeout=180) == 0, "collectstatic failed"
             site.start()
         except BaseException as error:  # re-raised in the test's thread
             failures.append(error)

@@ -13,14 +13,12 @@ from urllib.parse import urldefrag, urlsplit
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
-from django.test import override_settings
 
 from accounts.demo import DEMO_PASSWORD
 from accounts.models import User
 from tests.kaguaruoo.test_catalogs import marked_strings
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo")]
 
 # Links that change something or leave the HTML pages: never followed.
 NOT_FOLLOWED = re.compile(
@@ -118,9 +116,7 @@ def walk(client, starts, limit):
             queue.append(href)
 
 
-@override_settings(DEBUG=True)
 def test_the_demo_in_japanese_shows_no_english_sentence_of_ours(client):
-    call_command("load_demo", quiet_logins=True)
     User.objects.update(language="ja")
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ja"
     sentences = english_sentences()

@@ -1,10 +1,11 @@
 """`load_demo` runs again after the demo users used the site (issue 11, item 1).
 
-Each test loads the demo, makes one change through the site's services as a
-person would, loads the demo again, and checks that the README's promises hold:
-Alex has a signed contract on the Shibuya listing with its House Guide, Mei a
-contract waiting for her Agree and an open reservation request, and every
-demo login works with the printed password.
+Each test starts from the demo loaded on an empty database (the `demo` fixture),
+makes one change through the site's services as a person would, loads the demo
+again, and checks that the README's promises hold: Alex has a signed contract on
+the Shibuya listing with its House Guide, Mei a contract waiting for her Agree
+and an open reservation request, and every demo login works with the printed
+password.
 """
 
 import pytest
@@ -26,13 +27,6 @@ from privacy.models import PrivacyRequest
 from tests.kaguaruoo.test_load_demo import DEMO_EMAILS
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo")]
-
-
-@pytest.fixture
-def demo():
-    with override_settings(DEBUG=True):
-        call_command("load_demo", quiet_logins=True)
-        yield
 
 
 def user(email):

@@ -9,23 +9,17 @@ checks on each page, with a session cookie for the signed-in ones.
 
 import json
 import os
-import ssl
 import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 import uuid
 from pathlib import Path
 
 import pytest
-import redis
 from django.conf import settings
 from django.db import connection
 from django.test import Client
 
 from tests.contracts.builders import signed_contract
-from tests.services import ROOT, database_url, free_port
+from tests.services import Gunicorn, database_url, production_env, redis_keys_delete
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.integration]
 
@@ -52,82 +46,44 @@ def certificate_make(directory: Path) -> tuple[Path, Path]:
 class Site:
     """The site under gunicorn on loopback: TLS on one port, plain HTTP on another."""
 
-    def __init__(self, workdir: Path):
-        self.workdir = workdir
-        self.https_port, self.http_port = free_port(), free_port()
-        self.cert, self.key = certificate_make(workdir)
+    def __init__(self, workdir: Path, var_dir: Path):
+        cert, key = certificate_make(workdir)
+        self.cert = cert
         self.prefix = f"test-{uuid.uuid4().hex}"
-        self.processes = []
-        left_out = {"DJANGO_ALLOW_ASYNC_UNSAFE", "PYTEST_XDIST_WORKER"}
-        self.env = {k: v for k, v in os.environ.items() if k not in left_out}
-        self.env.update(
+        env = production_env(
+            var_dir=var_dir,
+            database_url=database_url(connection.settings_dict),
+            redis_url=settings.REDIS_URL,
             DJANGO_SETTINGS_MODULE="tests.kaguaruoo.observatory.settings",
-            OBSERVATORY_SSL_HOST=f"localhost:{self.https_port}",
-            DEBUG="false",
-            SECRET_KEY=settings.SECRET_KEY,
             ALLOWED_HOSTS="localhost",
-            SITE_URL=f"https://localhost:{self.https_port}",
-            DATABASE_URL=database_url(connection.settings_dict),
-            REDIS_URL=settings.REDIS_URL,
             CACHE_KEY_PREFIX=self.prefix,
-            VAR_DIR=str(workdir / "var"),
             MEDIA_ROOT=str(settings.MEDIA_ROOT),
         )
+        options = {"workdir": workdir, "env": env, "workers": 1, "threads": 4, "host": "localhost"}
+        self.https = Gunicorn(**options, tls=(cert, key))
+        self.http = Gunicorn(**options)
+        self.https_port, self.http_port = self.https.port, self.http.port
+        for server in (self.https, self.http):
+            server.env.update(
+                OBSERVATORY_SSL_HOST=f"localhost:{self.https_port}",
+                SITE_URL=f"https://localhost:{self.https_port}",
+            )
+            for name in ("DJANGO_ALLOW_ASYNC_UNSAFE", "PYTEST_XDIST_WORKER"):
+                server.env.pop(name, None)
 
     def start(self) -> None:
-        subprocess.run(
-            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-            cwd=ROOT, env=self.env, check=True, capture_output=True, timeout=120,
-        )  # fmt: skip
-        tls = ["--certfile", str(self.cert), "--keyfile", str(self.key)]
-        self._serve(self.https_port, tls)
-        self._serve(self.http_port, [])
-        context = ssl.create_default_context(cafile=str(self.cert))
-        self._wait(f"https://localhost:{self.https_port}/healthz", context)
-        self._wait(f"http://localhost:{self.http_port}/healthz", None)
-
-    def _serve(self, port: int, arguments: list) -> None:
-        log = (self.workdir / f"gunicorn-{port}.log").open("w")
-        command = [
-            sys.executable, "-m", "gunicorn", "kaguaruoo.wsgi:application",
-            "--bind", f"localhost:{port}", "--threads", "4", *arguments,
-        ]  # fmt: skip
-        process = subprocess.Popen(
-            command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT
-        )
-        self.processes.append(process)
-
-    def _wait(self, url: str, context, timeout: float = 60.0) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if any(process.poll() is not None for process in self.processes):
-                raise RuntimeError(f"gunicorn exited: {self.logs()}")
-            try:
-                urllib.request.urlopen(url, timeout=2, context=context)
-                return
-            except urllib.error.HTTPError:
-                return  # answering, whatever it thinks of its cache or broker
-            except OSError:
-                time.sleep(0.2)
-        raise RuntimeError(f"{url} did not answer within {timeout}s: {self.logs()}")
-
-    def logs(self) -> str:
-        return "\n".join(path.read_text()[-2000:] for path in self.workdir.glob("gunicorn-*.log"))
+        self.https.start()
+        self.http.start()
 
     def stop(self) -> None:
-        for process in self.processes:
-            process.terminate()  # gunicorn closes its database connections as it goes
-        for process in self.processes:
-            process.wait(timeout=30)
-        store = redis.Redis.from_url(settings.REDIS_URL)
-        keys = list(store.scan_iter(f"{self.prefix}:*"))
-        if keys:
-            store.delete(*keys)
+        for server in (self.https, self.http):
+            server.stop(graceful=True)  # gunicorn closes its database connections as it goes
+        redis_keys_delete(settings.REDIS_URL, self.prefix)
 
 
 @pytest.fixture
-def site(tmp_path):
-    site = Site(tmp_path)
+def site(tmp_path, collected_static):
+    site = Site(tmp_path, collected_static)
     try:
         site.start()
         yield site

@@ -1,17 +1,15 @@
 import pytest
 from django.core.management import call_command
-from django.test import override_settings
 
 from campaigns.core.demo import DEMO_NAME, READERS
 from campaigns.core.models import Campaign
 from campaigns.core.selectors import campaign_statistics, campaign_timeline
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo")]
 
 
-@override_settings(DEBUG=True)
 def test_the_demo_shows_a_sent_campaign_with_opens_clicks_and_an_unsubscribe():
-    call_command("load_demo", quiet_logins=True)
+    """Loaded on an empty database (the `demo` fixture), then a second time."""
     call_command("load_demo", quiet_logins=True)
 
     campaign = Campaign.objects.get(name=DEMO_NAME)

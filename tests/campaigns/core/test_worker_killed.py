@@ -4,17 +4,15 @@ a campaign and started again: everyone is mailed, nobody twice, counted at the S
 import asyncio
 import threading
 import time
-import uuid
 from collections import Counter
 
 import pytest
 from django.db import connection
 
-from campaigns.core.models import Campaign, Delivery
+from campaigns.core.models import Delivery
 from campaigns.core.services import campaign_send
-from kaguaruoo.celery import app as celery_app
 from kaguaruoo.outbox.models import OutboxMessage
-from tests.campaigns.builders import campaign_build, consenting_user
+from tests.campaigns.builders import campaign_finished, campaign_to_consenting_people
 from tests.services import CeleryWorker, SmtpSink
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
@@ -84,18 +82,6 @@ class StoppableSink(SmtpSink):
             return Counter(m["Message-ID"] for m in self.messages)
 
 
-@pytest.fixture
-def worker_queue():
-    queue = f"test-kill-{uuid.uuid4().hex[:10]}"
-    previous = celery_app.conf.task_default_queue
-    eager = celery_app.conf.task_always_eager
-    celery_app.conf.task_default_queue = queue
-    celery_app.conf.task_always_eager = False
-    yield queue
-    celery_app.conf.task_default_queue = previous
-    celery_app.conf.task_always_eager = eager
-
-
 def new_worker(queue, sink, settings, media_root, *, concurrency, threads=2):
     return CeleryWorker(
         queue=queue,
@@ -125,12 +111,6 @@ def wait_until(check, *, timeout=90.0, what=""):
     raise AssertionError(f"not within {timeout}s: {what}; outbox: {dict(states)} {answers}")
 
 
-def campaign_to_everyone() -> Campaign:
-    for number in range(PEOPLE):
-        consenting_user(email=f"person{number}@example.com")
-    return campaign_build()
-
-
 def sent_at_least(count: int) -> bool:
     """From the sink's thread: every message the server answered is marked sent."""
     try:
@@ -139,13 +119,8 @@ def sent_at_least(count: int) -> bool:
         connection.close()
 
 
-def finished(campaign) -> bool:
-    campaign.refresh_from_db()
-    return campaign.status == Campaign.Status.FINISHED
-
-
 def run_kill_and_resume(*, where, concurrency, settings, media_root, queue):
-    campaign = campaign_to_everyone()
+    campaign = campaign_to_consenting_people(PEOPLE, email_prefix="person")
     holder = {}
     sink = StoppableSink(
         stop_after=PEOPLE // 2,
@@ -163,7 +138,7 @@ def run_kill_and_resume(*, where, concurrency, settings, media_root, queue):
         campaign_send(campaign=campaign, by=campaign.created_by)
         wait_until(sink.stopped.is_set, what="the worker reached half the campaign")
         wait_until(lambda: first.process.poll() is not None, what="the worker died")
-        assert not finished(campaign)
+        assert not campaign_finished(campaign)
         assert OutboxMessage.objects.filter(state="claimed").exists()
 
         sink.reopen()
@@ -172,7 +147,9 @@ def run_kill_and_resume(*, where, concurrency, settings, media_root, queue):
         )
         second.start()
         try:
-            wait_until(lambda: finished(campaign), what="the campaign finished after the restart")
+            wait_until(
+                lambda: campaign_finished(campaign), what="the campaign finished after the restart"
+            )
         finally:
             second.stop()
         expected = set(
