@@ -13,7 +13,7 @@ from campaigns.core.models import Delivery
 from campaigns.core.services import campaign_send
 from kaguaruoo.outbox.models import OutboxMessage
 from tests.campaigns.builders import campaign_finished, campaign_to_consenting_people
-from tests.services import CeleryWorker, SmtpSink
+from tests.services import CeleryBeat, CeleryWorker, SmtpSink
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -96,6 +96,9 @@ def new_worker(queue, sink, settings, media_root, *, concurrency, threads=2):
             "OUTBOX_BATCH": "5",
             # The window test wants one message in flight: one thread per process.
             "OUTBOX_THREADS": str(threads),
+            # Beat's sweep, which sends the rows the dead worker held once their lease
+            # has run out, comes every 2 s here (15 s in production).
+            "OUTBOX_SWEEP_SECONDS": "2",
         },
     )
 
@@ -119,7 +122,7 @@ def sent_at_least(count: int) -> bool:
         connection.close()
 
 
-def run_kill_and_resume(*, where, concurrency, settings, media_root, queue):
+def run_kill_and_resume(*, where, concurrency, settings, media_root, queue, workdir):
     campaign = campaign_to_consenting_people(PEOPLE, email_prefix="person")
     holder = {}
     sink = StoppableSink(
@@ -146,11 +149,15 @@ def run_kill_and_resume(*, where, concurrency, settings, media_root, queue):
             queue, sink, settings, media_root, concurrency=concurrency, threads=threads
         )
         second.start()
+        # As in production, beat runs beside the workers.
+        beat = CeleryBeat(worker=second, workdir=workdir)
+        beat.start()
         try:
             wait_until(
                 lambda: campaign_finished(campaign), what="the campaign finished after the restart"
             )
         finally:
+            beat.stop()
             second.stop()
         expected = set(
             Delivery.objects.filter(campaign=campaign).values_list("message__message_id", flat=True)
@@ -161,10 +168,15 @@ def run_kill_and_resume(*, where, concurrency, settings, media_root, queue):
 
 
 def test_a_worker_killed_mid_campaign_and_started_again_mails_everyone_once(
-    settings, media_root, worker_queue
+    settings, media_root, worker_queue, tmp_path
 ):
     expected, received = run_kill_and_resume(
-        where="rcpt", concurrency=2, settings=settings, media_root=media_root, queue=worker_queue
+        where="rcpt",
+        concurrency=2,
+        settings=settings,
+        media_root=media_root,
+        queue=worker_queue,
+        workdir=tmp_path,
     )
 
     duplicates = {mid: n for mid, n in received.items() if n > 1}
@@ -176,12 +188,17 @@ def test_a_worker_killed_mid_campaign_and_started_again_mails_everyone_once(
 
 
 def test_a_kill_between_the_servers_ok_and_the_commit_repeats_only_that_message(
-    settings, media_root, worker_queue
+    settings, media_root, worker_queue, tmp_path
 ):
     """The one window the outbox names: the server has the message, the row is not yet
     marked sent. That one message goes out again, with the same Message-ID."""
     expected, received = run_kill_and_resume(
-        where="data", concurrency=1, settings=settings, media_root=media_root, queue=worker_queue
+        where="data",
+        concurrency=1,
+        settings=settings,
+        media_root=media_root,
+        queue=worker_queue,
+        workdir=tmp_path,
     )
 
     duplicates = {mid: n for mid, n in received.items() if n > 1}
