@@ -32,9 +32,11 @@ import logging
 import threading
 import time
 
+from django.core.cache import cache
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient
+from django.db import transaction
 
 logger = logging.getLogger(__name__)
 
@@ -223,3 +225,12 @@ def cache_known_down(cache) -> bool:
     Redis by another client can skip it, rather than wait on it too."""
     known_down = getattr(cache, "known_down", None)
     return False if known_down is None else known_down()
+
+
+def cache_forget(*keys: str) -> None:
+    """Delete kept answers that a change makes stale: at once, so that the rest of this
+    request (or a test's transaction) reads afresh, and again when the change commits,
+    so that a request that read the old state meanwhile and kept it again is undone.
+    Outside a transaction the second delete runs at once too."""
+    cache.delete_many(keys)
+    transaction.on_commit(lambda: cache.delete_many(keys))

@@ -165,12 +165,10 @@ def place_keys_for(listing: Listing, stations: list[Station]) -> str:
 
 def _places_write(listing: Listing) -> None:
     """The listing's place keys as rows of their own (models.ListingPlace), for the search."""
-    keys = set(listing.place_keys.split())
-    listing.places.exclude(key__in=keys).delete()
-    kept = set(listing.places.values_list("key", flat=True))
+    listing.places.all().delete()
     ListingPlace.objects.bulk_create(
         ListingPlace(listing=listing, key=key, published_at=listing.published_at)
-        for key in sorted(keys - kept)
+        for key in dict.fromkeys(listing.place_keys.split())
     )
 
 

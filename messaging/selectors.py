@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
+from kaguaruoo.cache import cache_forget
 from listings.models import Listing, ListingPhoto
 from listings.selectors import listing_get_public
 from messaging.models import Attachment, DeliveryRequest, Message, NotificationPreference, Thread
@@ -216,7 +217,7 @@ def unread_message_count(*, user: User) -> int:
 
 def unread_counts_forget(*user_ids: int) -> None:
     """After a message was added or read: the parties' counts are asked again."""
-    cache.delete_many([_unread_key(pk) for pk in user_ids])
+    cache_forget(*(_unread_key(pk) for pk in user_ids))
 
 
 def notification_preference_of(*, user: User) -> NotificationPreference | None:

@@ -3,7 +3,6 @@
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -220,9 +219,7 @@ def message_post(
             # In the message's own transaction: the mail exists exactly when the message
             # does, whether or not the broker is up (kaguaruoo/mail.py).
             message_notification_send(message=message)
-        # The parties' unread counts are asked again: now, and at commit for the others.
         unread_counts_forget(thread.tenant_id, thread.host_id)
-        transaction.on_commit(partial(unread_counts_forget, thread.tenant_id, thread.host_id))
     return message
 
 
@@ -258,7 +255,6 @@ def thread_mark_read(*, thread: Thread, user: User, up_to: int | None = None) ->
     )
     if moved:
         unread_counts_forget(user.pk)
-        transaction.on_commit(partial(unread_counts_forget, user.pk))
 
 
 def notification_preference_set(*, user: User, email_on_message: bool) -> NotificationPreference:

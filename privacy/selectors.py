@@ -5,9 +5,9 @@ from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import TruncDate
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 from django.utils import timezone
 
+from kaguaruoo.cache import cache_forget
 from privacy.models import (
     AccessLog,
     AnonymisedExport,
@@ -103,37 +103,27 @@ def consent_latest_for_page(*, user, purpose: str) -> PageConsent | None:
 
 def page_consents_forget(user) -> None:
     user.__dict__.pop(_PAGE_CONSENTS, None)
-    cache.delete(_page_consents_key(user.pk))
+    cache_forget(_page_consents_key(user.pk))
 
 
-@dataclass(frozen=True)
-class PolicyInForce:
-    """The policy notice's version: its number, date and page, without its texts."""
-
-    pk: int
-    version: int
-    published_at: datetime.datetime
-
-    def get_absolute_url(self) -> str:
-        return reverse("privacy:policy_version", kwargs={"version": self.version})
-
-
-def policy_in_force() -> PolicyInForce | None:
+def policy_in_force() -> PolicyVersion | None:
+    """The version in force, without its texts: what the notice shows (its number, date
+    and page)."""
     found = cache.get(POLICY_IN_FORCE_KEY)
     if found is None:
-        row = (
-            PolicyVersion.objects.order_by("-version")
-            .values_list("pk", "version", "published_at")
-            .first()
-        )
-        if row is None:
+        found = PolicyVersion.objects.order_by("-version").only("id", "version", "published_at")
+        found = found.first()
+        if found is None:
             return None
-        found = PolicyInForce(*row)
         cache.set(POLICY_IN_FORCE_KEY, found, PAGE_SECONDS)
     return found
 
 
-def policy_needs_acknowledgement(*, user) -> PolicyInForce | None:
+def policy_in_force_forget() -> None:
+    cache_forget(POLICY_IN_FORCE_KEY)
+
+
+def policy_needs_acknowledgement(*, user) -> PolicyVersion | None:
     """The version in force when the user has not accepted it yet, else None."""
     if not user.is_authenticated:
         return None

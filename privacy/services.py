@@ -8,12 +8,10 @@ import logging
 import secrets
 import zipfile
 from collections.abc import Callable
-from functools import partial
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
-from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
@@ -42,10 +40,10 @@ from privacy.models import (
     StaffAuditLog,
 )
 from privacy.selectors import (
-    POLICY_IN_FORCE_KEY,
     consent_latest,
     page_consents_forget,
     policy_current,
+    policy_in_force_forget,
 )
 from privacy.signals import consent_withdrawn
 from privacy.staff_access import AuditOrigin, audit_write
@@ -73,9 +71,7 @@ def policy_publish(
         # Lock the table's newest row so that two staff publishing at once get 2 and 3.
         list(PolicyVersion.objects.select_for_update().order_by("-version")[:1])
         latest = PolicyVersion.objects.aggregate(latest=Max("version"))["latest"] or 0
-        # The notices ask again: now, for this request, and at commit for the others.
-        cache.delete(POLICY_IN_FORCE_KEY)
-        transaction.on_commit(lambda: cache.delete(POLICY_IN_FORCE_KEY))
+        policy_in_force_forget()
         return PolicyVersion.objects.create(
             version=latest + 1,
             text=text,
@@ -110,9 +106,7 @@ def consent_record(
         policy_version=current,
         source=source,
     )
-    # Now for the rest of this request, and again at commit for the others.
     page_consents_forget(user)
-    transaction.on_commit(partial(page_consents_forget, user))
     if not granted:
         consent_withdrawn.send(sender=Consent, user=user, purpose=purpose)
     return consent
